@@ -1,0 +1,32 @@
+package io.relay.contracts;
+
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.contracts.payload.MessageAccepted;
+import java.util.List;
+import java.util.Optional;
+
+/** The one list of payload types on the wire, each with its current schema version. */
+public final class MessageTypes {
+
+    public record Type(String name, int version, Class<?> payloadClass) {}
+
+    public static final Type MESSAGE_ACCEPTED = new Type("message.accepted", 1, MessageAccepted.class);
+    public static final Type EMAIL_DISPATCH = new Type("dispatch.email", 1, EmailDispatch.class);
+    public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
+
+    private static final List<Type> ALL = List.of(MESSAGE_ACCEPTED, EMAIL_DISPATCH, DELIVERY_EVENT);
+
+    private MessageTypes() {}
+
+    public static Optional<Type> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public static Type forPayload(Class<?> payloadClass) {
+        return ALL.stream()
+                .filter(t -> t.payloadClass().equals(payloadClass))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a wire payload: " + payloadClass.getName()));
+    }
+}

@@ -1,0 +1,30 @@
+package io.relay.contracts;
+
+/**
+ * Exchange, routing-key and queue names, in one place. Every service declares the part of this
+ * topology it consumes from; publishers only need the exchange.
+ */
+public final class Topology {
+
+    /** Topic exchange for everything services tell each other. */
+    public static final String EVENTS_EXCHANGE = "relay.events";
+
+    public static final String KEY_MESSAGE_ACCEPTED = "message.accepted";
+    public static final String KEY_DISPATCH_EMAIL = "dispatch.email";
+    public static final String KEY_DISPATCH_SMS = "dispatch.sms";
+    public static final String KEY_DISPATCH_PUSH = "dispatch.push";
+    /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
+    public static final String KEY_DELIVERY_PREFIX = "delivery.";
+
+    public static final String QUEUE_ROUTING_ACCEPTED = "routing.message-accepted";
+    public static final String QUEUE_ROUTING_DELIVERY = "routing.delivery-events";
+    public static final String QUEUE_EMAIL_DISPATCH = "email.dispatch";
+    public static final String QUEUE_SMS_DISPATCH = "sms.dispatch";
+    public static final String QUEUE_PUSH_DISPATCH = "push.dispatch";
+
+    private Topology() {}
+
+    public static String deliveryKey(String channel, String status) {
+        return KEY_DELIVERY_PREFIX + channel + "." + status;
+    }
+}

@@ -1,0 +1,156 @@
+package io.relay.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.relay.contracts.Envelope;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes persistent messages with publisher confirms and the mandatory flag. A publish counts
+ * only when the broker confirmed it and did not return it as unroutable: callers that must not lose
+ * a message wait for {@link #publish} to complete before they acknowledge or answer.
+ */
+public final class ConfirmingPublisher implements AutoCloseable {
+
+    private static final String H_PUBLISH_SEQ = "x-publish-seq";
+
+    private final Channel channel;
+    private final EnvelopeCodec codec;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+
+    private record Pending(CompletableFuture<Void> future, String target, boolean[] returned) {}
+
+    public ConfirmingPublisher(Connection connection, EnvelopeCodec codec) throws IOException {
+        this.codec = codec;
+        this.channel = connection.createChannel();
+        channel.confirmSelect();
+        channel.addReturnListener(returned -> {
+            Object seq = returned.getProperties().getHeaders() == null
+                    ? null
+                    : returned.getProperties().getHeaders().get(H_PUBLISH_SEQ);
+            if (seq instanceof Number n) {
+                Pending p = pending.get(n.longValue());
+                if (p != null) {
+                    p.returned()[0] = true;
+                }
+            }
+        });
+        channel.addConfirmListener(
+                (seq, multiple) -> settle(seq, multiple, null),
+                (seq, multiple) -> settle(seq, multiple, "broker nacked the publish"));
+        channel.addShutdownListener(cause -> failAll(new PublishException("channel closed: " + cause.getMessage())));
+    }
+
+    /** Publishes an envelope; the future completes when the broker has it, or fails. */
+    public CompletableFuture<Void> publish(String exchange, String routingKey, Envelope<?> envelope) {
+        return publishRaw(exchange, routingKey, codec.properties(envelope), codec.body(envelope));
+    }
+
+    /** Publishes and waits for the confirm. */
+    public void publishAndWait(String exchange, String routingKey, Envelope<?> envelope, Duration timeout) {
+        await(publish(exchange, routingKey, envelope), timeout);
+    }
+
+    /** Publishes bytes as they are, e.g. to park a message nobody can read. */
+    public CompletableFuture<Void> publishRaw(
+            String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        lock.lock();
+        try {
+            long seq = channel.getNextPublishSeqNo();
+            Map<String, Object> headers =
+                    props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+            headers.put(H_PUBLISH_SEQ, seq);
+            AMQP.BasicProperties withSeq =
+                    props.builder().headers(headers).deliveryMode(2).build();
+            pending.put(seq, new Pending(future, exchange + "/" + routingKey, new boolean[1]));
+            channel.basicPublish(exchange, routingKey, true, withSeq, body);
+        } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(
+                    new PublishException("publish to " + exchange + "/" + routingKey + " failed", e));
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    public static void await(CompletableFuture<Void> future, Duration timeout) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for a confirm", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PublishException pe
+                    ? pe
+                    : new PublishException("publish failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("no confirm within " + timeout, e);
+        }
+    }
+
+    private void settle(long seq, boolean multiple, String nackReason) {
+        Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : single(seq);
+        for (Map.Entry<Long, Pending> entry : settled.entrySet()) {
+            Pending p = entry.getValue();
+            if (nackReason != null) {
+                p.future().completeExceptionally(new PublishException(nackReason + " (" + p.target() + ")"));
+            } else if (p.returned()[0]) {
+                p.future().completeExceptionally(new UnroutableException(p.target()));
+            } else {
+                p.future().complete(null);
+            }
+        }
+        settled.clear();
+    }
+
+    private Map<Long, Pending> single(long seq) {
+        return pending.subMap(seq, true, seq, true);
+    }
+
+    private void failAll(PublishException e) {
+        for (Long seq : pending.keySet()) {
+            Pending p = pending.remove(seq);
+            if (p != null) {
+                p.future().completeExceptionally(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException, TimeoutException {
+        if (channel.isOpen()) {
+            channel.close();
+        }
+    }
+
+    /** The broker did not take the message. */
+    public static class PublishException extends RuntimeException {
+        public PublishException(String message) {
+            super(message);
+        }
+
+        public PublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** No queue is bound for the message's routing key: publishing it would have lost it. */
+    public static final class UnroutableException extends PublishException {
+        public UnroutableException(String target) {
+            super("no queue bound for " + target + "; message returned");
+        }
+    }
+}

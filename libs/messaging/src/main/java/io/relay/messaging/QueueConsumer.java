@@ -1,0 +1,200 @@
+package io.relay.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.relay.messaging.EnvelopeHandler.PermanentFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Consumes one work queue with manual acknowledgements and a bounded prefetch. A message is
+ * acknowledged only after its handler finished, or after it was safely (confirmed) moved to the retry
+ * or parking queue. On {@link #stop} no new work starts; work in progress finishes and is
+ * acknowledged; messages prefetched but not started are left unacknowledged, so the broker hands
+ * them to another consumer.
+ */
+public final class QueueConsumer {
+
+    public static final String H_PARKED_REASON = "x-parked-reason";
+    private static final Logger log = LoggerFactory.getLogger(QueueConsumer.class);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
+    private final QueueSpec spec;
+    private final EnvelopeHandler handler;
+    private final EnvelopeCodec codec;
+    private final ConfirmingPublisher publisher;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
+
+    public QueueConsumer(QueueSpec spec, EnvelopeHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+        this.spec = spec;
+        this.handler = handler;
+        this.codec = codec;
+        this.publisher = publisher;
+    }
+
+    public QueueSpec spec() {
+        return spec;
+    }
+
+    /** Declares the queue's topology and starts {@code concurrency} consumers on it. */
+    public synchronized void start(Connection connection) throws IOException {
+        stopping = false;
+        try (Channel declare = connection.createChannel()) {
+            TopologyDeclarer.declare(declare, spec);
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+        for (int i = 0; i < spec.concurrency(); i++) {
+            Channel channel = connection.createChannel();
+            channel.basicQos(spec.prefetch());
+            String tag = channel.basicConsume(spec.name(), false, new Worker(channel));
+            subscriptions.add(new Subscription(channel, tag));
+        }
+        log.info("consuming {} with {} consumers, prefetch {}", spec.name(), spec.concurrency(), spec.prefetch());
+    }
+
+    /** Stops taking work, waits up to {@code timeout} for work in progress, then closes the channels. */
+    public synchronized void stop(Duration timeout) {
+        stopping = true;
+        for (Subscription sub : subscriptions) {
+            try {
+                sub.channel().basicCancel(sub.tag());
+            } catch (IOException | RuntimeException e) {
+                log.debug("cancel on {} failed: {}", spec.name(), e.toString());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // shutdown only: waiting for handlers to finish their work
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn(
+                    "{} messages of {} still in progress at shutdown; they stay unacknowledged",
+                    inFlight.get(),
+                    spec.name());
+        }
+        for (Subscription sub : subscriptions) {
+            try {
+                if (sub.channel().isOpen()) {
+                    sub.channel().close();
+                }
+            } catch (Exception e) {
+                log.debug("close on {} failed: {}", spec.name(), e.toString());
+            }
+        }
+        subscriptions.clear();
+    }
+
+    public boolean isRunning() {
+        return !subscriptions.isEmpty() && !stopping;
+    }
+
+    private record Subscription(Channel channel, String tag) {}
+
+    private final class Worker extends DefaultConsumer {
+
+        Worker(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope delivery, AMQP.BasicProperties props, byte[] body)
+                throws IOException {
+            if (stopping) {
+                return; // not started, not acknowledged: redelivered to whoever consumes next
+            }
+            inFlight.incrementAndGet();
+            try {
+                process(getChannel(), delivery.getDeliveryTag(), props, body);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void process(Channel channel, long deliveryTag, AMQP.BasicProperties props, byte[] body)
+            throws IOException {
+        io.relay.contracts.Envelope<Object> envelope;
+        try {
+            envelope = codec.decode(props, body);
+        } catch (EnvelopeCodec.UnreadableMessageException e) {
+            log.error("parking unreadable message {} from {}: {}", props.getMessageId(), spec.name(), e.getMessage());
+            settle(channel, deliveryTag, () -> park(props, body, e.getMessage()));
+            return;
+        }
+        MDC.put("messageId", envelope.messageId());
+        MDC.put("tenantId", envelope.tenantId());
+        MDC.put("attempt", Integer.toString(envelope.attempt()));
+        try {
+            handler.handle(envelope);
+            channel.basicAck(deliveryTag, false);
+        } catch (PermanentFailure e) {
+            log.warn("parking message from {}: {}", spec.name(), e.getMessage());
+            settle(channel, deliveryTag, () -> park(props, body, e.getMessage()));
+        } catch (Exception e) {
+            if (envelope.attempt() >= spec.maxAttempts()) {
+                log.error(
+                        "parking message from {} after {} attempts: {}", spec.name(), envelope.attempt(), e.toString());
+                settle(channel, deliveryTag, () -> park(props, body, "attempts exhausted: " + e));
+            } else {
+                log.warn(
+                        "attempt {} on {} failed, retrying in {}: {}",
+                        envelope.attempt(),
+                        spec.name(),
+                        spec.retryDelay(),
+                        e.toString());
+                settle(channel, deliveryTag, () -> publisher.publish("", spec.retryQueue(), envelope.nextAttempt()));
+            }
+        } finally {
+            MDC.remove("messageId");
+            MDC.remove("tenantId");
+            MDC.remove("attempt");
+        }
+    }
+
+    private CompletableFuture<Void> park(AMQP.BasicProperties props, byte[] body, String reason) {
+        Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+        headers.put(H_PARKED_REASON, reason == null ? "unknown" : truncate(reason));
+        return publisher.publishRaw(
+                TopologyDeclarer.PARKING_EXCHANGE,
+                spec.name(),
+                props.builder().headers(headers).build(),
+                body);
+    }
+
+    /** Acks only once the message is safely elsewhere; otherwise hands it back to the broker. */
+    private void settle(Channel channel, long deliveryTag, Supplier<CompletableFuture<Void>> move) throws IOException {
+        try {
+            ConfirmingPublisher.await(move.get(), CONFIRM_TIMEOUT);
+            channel.basicAck(deliveryTag, false);
+        } catch (ConfirmingPublisher.PublishException e) {
+            log.error("could not move message off {}; returning it to the broker: {}", spec.name(), e.getMessage());
+            channel.basicNack(deliveryTag, false, true);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 500 ? s.substring(0, 500) : s;
+    }
+}

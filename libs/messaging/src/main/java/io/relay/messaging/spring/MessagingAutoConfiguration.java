@@ -1,0 +1,66 @@
+package io.relay.messaging.spring;
+
+import com.rabbitmq.client.Connection;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.QueueConsumer;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/** One broker connection per service, a confirming publisher on it, and the consumers' lifecycle. */
+@AutoConfiguration
+@EnableConfigurationProperties(RabbitProperties.class)
+public class MessagingAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MessagingAutoConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Connection amqpConnection(RabbitProperties properties, @Value("${spring.application.name:relay}") String name)
+            throws IOException, TimeoutException {
+        log.info("connecting to RabbitMQ at {}", properties.settings());
+        return properties.settings().connect(name);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EnvelopeCodec envelopeCodec() {
+        return new EnvelopeCodec();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    ConfirmingPublisher confirmingPublisher(Connection connection, EnvelopeCodec codec) throws IOException {
+        return new ConfirmingPublisher(connection, codec);
+    }
+
+    @Bean
+    ConsumerLifecycle consumerLifecycle(
+            Connection connection,
+            ObjectProvider<QueueConsumer> consumers,
+            @Value("${relay.consumers.shutdown-timeout:20s}") java.time.Duration shutdownTimeout) {
+        return new ConsumerLifecycle(
+                connection, List.copyOf(consumers.orderedStream().toList()), shutdownTimeout);
+    }
+
+    /** Readiness: the broker connection is open (it recovers by itself after a broker restart). */
+    @Bean("amqp")
+    HealthIndicator amqpHealthIndicator(Connection connection) {
+        return () -> connection.isOpen()
+                ? Health.up()
+                        .withDetail("broker", connection.getAddress().getHostAddress() + ":" + connection.getPort())
+                        .build()
+                : Health.down().withDetail("reason", "broker connection closed").build();
+    }
+}

@@ -1,0 +1,235 @@
+package io.relay.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.payload.MessageAccepted;
+import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.TestNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against the machine's real RabbitMQ; every test works on queues and an exchange of its own. */
+class QueueConsumerTest {
+
+    private Connection connection;
+    private Channel admin;
+    private ConfirmingPublisher publisher;
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final List<QueueConsumer> started = new CopyOnWriteArrayList<>();
+    private String exchange;
+    private QueueSpec spec;
+
+    @BeforeEach
+    void connect() throws Exception {
+        connection = new AmqpSettings(
+                        LocalInfrastructure.rabbitHost(), LocalInfrastructure.rabbitPort(), "guest", "guest", "/")
+                .connect("messaging-test");
+        admin = connection.createChannel();
+        publisher = new ConfirmingPublisher(connection, codec);
+        exchange = TestNames.unique("test.events");
+        spec = QueueSpec.of(TestNames.unique("test.work"), exchange, "message.accepted")
+                .withRetryDelay(Duration.ofMillis(200))
+                .withMaxAttempts(3)
+                .withDeliveryLimit(2)
+                .withConcurrency(1);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        started.forEach(c -> c.stop(Duration.ofSeconds(2)));
+        for (String q : List.of(spec.name(), spec.retryQueue(), spec.parkingQueue())) {
+            admin.queueDelete(q);
+        }
+        admin.exchangeDelete(exchange);
+        connection.close();
+    }
+
+    private QueueConsumer consume(EnvelopeHandler handler) throws Exception {
+        QueueConsumer consumer = new QueueConsumer(spec, handler, codec, publisher);
+        consumer.start(connection);
+        started.add(consumer);
+        return consumer;
+    }
+
+    private Envelope<MessageAccepted> envelope(String id) {
+        return Envelope.of(
+                id,
+                "tenant-a",
+                new MessageAccepted(id, "c-1", "appointments"),
+                null,
+                Instant.parse("2026-11-27T10:00:00Z"));
+    }
+
+    private long messagesIn(String queue) throws Exception {
+        return admin.queueDeclarePassive(queue).getMessageCount();
+    }
+
+    @Test
+    void aPublishedMessageReachesTheHandlerWithItsMetadataAndIsAcknowledged() throws Exception {
+        List<Envelope<Object>> seen = new CopyOnWriteArrayList<>();
+        consume(seen::add);
+
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-1"), Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+        Envelope<Object> got = seen.getFirst();
+        assertThat(got.messageId()).isEqualTo("m-1");
+        assertThat(got.tenantId()).isEqualTo("tenant-a");
+        assertThat(got.type()).isEqualTo("message.accepted");
+        assertThat(got.schemaVersion()).isEqualTo(1);
+        assertThat(got.attempt()).isEqualTo(1);
+        assertThat(got.createdAt()).isEqualTo(Instant.parse("2026-11-27T10:00:00Z"));
+        assertThat(got.payload()).isEqualTo(new MessageAccepted("m-1", "c-1", "appointments"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.name()) == 0);
+    }
+
+    @Test
+    void aMessageNoQueueIsBoundForFailsThePublishInsteadOfVanishing() throws Exception {
+        TopologyDeclarer.declareExchange(admin, exchange);
+
+        CompletableFuture<Void> result = publisher.publish(exchange, "nobody.listens", envelope("m-2"));
+
+        assertThatThrownBy(() -> ConfirmingPublisher.await(result, Duration.ofSeconds(5)))
+                .isInstanceOf(ConfirmingPublisher.UnroutableException.class)
+                .hasMessageContaining("nobody.listens");
+    }
+
+    @Test
+    void aTransientFailureIsRetriedThroughTheRetryQueueWithTheNextAttempt() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        consume(e -> {
+            attempts.add(e.attempt());
+            if (e.attempt() == 1) {
+                throw new IllegalStateException("provider timed out");
+            }
+        });
+
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-3"), Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 2);
+        assertThat(attempts).containsExactly(1, 2);
+        assertThat(messagesIn(spec.parkingQueue())).isZero();
+    }
+
+    @Test
+    void aMessageThatFailsEveryAttemptIsParkedWithTheReason() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        consume(e -> {
+            attempts.add(e.attempt());
+            throw new IllegalStateException("still down");
+        });
+
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-4"), Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> messagesIn(spec.parkingQueue()) == 1);
+        assertThat(attempts).containsExactly(1, 2, 3);
+        GetResponse parked = admin.basicGet(spec.parkingQueue(), true);
+        assertThat(parked.getProps().getMessageId()).isEqualTo("m-4");
+        assertThat(parked.getProps()
+                        .getHeaders()
+                        .get(QueueConsumer.H_PARKED_REASON)
+                        .toString())
+                .contains("attempts exhausted")
+                .contains("still down");
+    }
+
+    @Test
+    void aPermanentFailureIsParkedAtOnceWithoutRetrying() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        consume(e -> {
+            attempts.add(e.attempt());
+            throw new EnvelopeHandler.PermanentFailure("address rejected");
+        });
+
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-5"), Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.parkingQueue()) == 1);
+        assertThat(attempts).containsExactly(1);
+        GetResponse parked = admin.basicGet(spec.parkingQueue(), true);
+        assertThat(parked.getProps()
+                        .getHeaders()
+                        .get(QueueConsumer.H_PARKED_REASON)
+                        .toString())
+                .isEqualTo("address rejected");
+    }
+
+    @Test
+    void aMessageNobodyCanReadIsParkedNotRetried() throws Exception {
+        List<Envelope<Object>> seen = new CopyOnWriteArrayList<>();
+        consume(seen::add);
+
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .messageId("m-6")
+                .type("something.unknown")
+                .headers(Map.of("tenant-id", "tenant-a"))
+                .build();
+        ConfirmingPublisher.await(
+                publisher.publishRaw(exchange, "message.accepted", props, "{}".getBytes(StandardCharsets.UTF_8)),
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.parkingQueue()) == 1);
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aMessageThatKeepsCrashingItsConsumerIsParkedByTheBrokersDeliveryLimit() throws Exception {
+        QueueConsumer declareOnly = new QueueConsumer(spec, e -> {}, codec, publisher);
+        declareOnly.start(connection);
+        declareOnly.stop(Duration.ofSeconds(1));
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-7"), Duration.ofSeconds(5));
+
+        // a consumer that dies mid-work hands the message back unacknowledged, again and again
+        for (int i = 0; i <= spec.deliveryLimit(); i++) {
+            Channel crashing = connection.createChannel();
+            GetResponse got = crashing.basicGet(spec.name(), false);
+            assertThat(got).as("delivery %d", i + 1).isNotNull();
+            crashing.close();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> messagesIn(spec.name()) + messagesIn(spec.parkingQueue()) == 1);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.parkingQueue()) == 1);
+        assertThat(messagesIn(spec.name())).isZero();
+    }
+
+    @Test
+    void stoppingFinishesWorkInProgressAndLeavesUnstartedMessagesForTheNextConsumer() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> finished = new CopyOnWriteArrayList<>();
+        QueueConsumer consumer = consume(e -> {
+            firstStarted.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            finished.add(e.messageId());
+        });
+        for (String id : List.of("m-8", "m-9", "m-10")) {
+            publisher.publishAndWait(exchange, "message.accepted", envelope(id), Duration.ofSeconds(5));
+        }
+        assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> consumer.stop(Duration.ofSeconds(5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !consumer.isRunning());
+        release.countDown();
+        stopping.get(10, TimeUnit.SECONDS);
+
+        assertThat(finished).containsExactly("m-8");
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.name()) == 2);
+    }
+}

@@ -1,0 +1,46 @@
+package io.relay.redis;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/** One pooled Jedis client per service. */
+@AutoConfiguration
+@EnableConfigurationProperties(RedisProperties.class)
+public class RedisAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    JedisPooled jedis(RedisProperties properties) {
+        DefaultJedisClientConfig.Builder config =
+                DefaultJedisClientConfig.builder().timeoutMillis(2_000).clientName("relay");
+        if (properties.password() != null && !properties.password().isBlank()) {
+            config.password(properties.password());
+        }
+        return new JedisPooled(new HostAndPort(properties.host(), properties.port()), config.build());
+    }
+
+    /** Readiness: Redis answers PING. */
+    @Bean("redis")
+    HealthIndicator redisHealthIndicator(JedisPooled jedis) {
+        return () -> {
+            try {
+                return "PONG".equals(jedis.ping())
+                        ? Health.up().build()
+                        : Health.down()
+                                .withDetail("reason", "unexpected PING answer")
+                                .build();
+            } catch (RuntimeException e) {
+                return Health.down()
+                        .withDetail("reason", e.getClass().getSimpleName())
+                        .build();
+            }
+        };
+    }
+}
