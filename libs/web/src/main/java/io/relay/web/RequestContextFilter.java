@@ -1,0 +1,115 @@
+package io.relay.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Puts the request id and tenant into the logging context, echoes {@code X-Request-Id}, and refuses
+ * bodies over the limit before anything reads them.
+ */
+public class RequestContextFilter extends OncePerRequestFilter {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+    public static final String TENANT = "X-Tenant-Id";
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final long maxBodyBytes;
+
+    public RequestContextFilter(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String requestId = request.getHeader(REQUEST_ID);
+        if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        response.setHeader(REQUEST_ID, requestId);
+        MDC.put("requestId", requestId);
+        String tenant = request.getHeader(TENANT);
+        if (tenant != null) {
+            MDC.put("tenantId", tenant);
+        }
+        try {
+            if (request.getContentLengthLong() > maxBodyBytes) {
+                writeTooLarge(response);
+                return;
+            }
+            chain.doFilter(new LimitedRequest(request, maxBodyBytes), response);
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("tenantId");
+        }
+    }
+
+    private void writeTooLarge(HttpServletResponse response) throws IOException {
+        response.setStatus(413);
+        response.setContentType("application/problem+json");
+        response.getWriter()
+                .write("{\"type\":\"" + Problems.TYPE_BASE + "too-large\",\"title\":\"Request body too large\","
+                        + "\"status\":413,\"detail\":\"request body is larger than " + maxBodyBytes + " bytes\"}");
+    }
+
+    /** Counts what is read, for bodies sent without a Content-Length. */
+    private static final class LimitedRequest extends HttpServletRequestWrapper {
+        private final long limit;
+
+        LimitedRequest(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            ServletInputStream in = super.getInputStream();
+            return new ServletInputStream() {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    if (b >= 0 && ++read > limit) {
+                        throw new PayloadTooLargeException(limit);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = in.read(buf, off, len);
+                    if (n > 0 && (read += n) > limit) {
+                        throw new PayloadTooLargeException(limit);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    in.setReadListener(listener);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.relay.preference.customer;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.relay.web.FieldViolation;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a profile before anything is stored; returns every problem, not just the first. */
+public final class CustomerValidator {
+
+    /** Ids travel in paths, keys and logs: a safe alphabet and a sane length. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
+    // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the SMTP server's call.
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>,;]{1,64}@[^@\\s\"<>,;]+\\.[^@\\s\"<>,;]{2,}");
+    private static final Set<String> PLATFORMS = Set.of("android", "ios", "web");
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    private CustomerValidator() {}
+
+    public static List<FieldViolation> violations(String customerId, CustomerProfile profile) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (!ID.matcher(customerId).matches()) {
+            violations.add(new FieldViolation("customerId", "must be 1-128 letters, digits or ._:@-"));
+        }
+        if (profile.email() != null
+                && (profile.email().length() > 254
+                        || !EMAIL.matcher(profile.email()).matches())) {
+            violations.add(new FieldViolation("email", "is not an email address"));
+        }
+        if (profile.phone() != null && !isE164(profile.phone())) {
+            violations.add(new FieldViolation("phone", "must be a valid number in E.164 form, e.g. +31612345678"));
+        }
+        for (int i = 0; i < profile.pushTokens().size(); i++) {
+            PushToken token = profile.pushTokens().get(i);
+            if (token == null
+                    || token.token() == null
+                    || token.token().isBlank()
+                    || token.token().length() > 4096) {
+                violations.add(new FieldViolation("pushTokens[" + i + "].token", "is required"));
+            }
+            if (token == null || !PLATFORMS.contains(token.platform())) {
+                violations.add(new FieldViolation("pushTokens[" + i + "].platform", "must be android, ios or web"));
+            }
+        }
+        if (profile.timeZone() != null && !isZone(profile.timeZone())) {
+            violations.add(new FieldViolation("timeZone", "is not an IANA time zone, e.g. Europe/Amsterdam"));
+        }
+        if (profile.locale() != null && !isLocale(profile.locale())) {
+            violations.add(new FieldViolation("locale", "is not a language tag, e.g. nl-NL"));
+        }
+        profile.attributes().forEach((name, value) -> {
+            if (name.isBlank() || name.length() > 64) {
+                violations.add(new FieldViolation("attributes", "names must be 1-64 characters"));
+            } else if (value != null && value.length() > 1024) {
+                violations.add(new FieldViolation("attributes." + name, "must be at most 1024 characters"));
+            }
+        });
+        return violations;
+    }
+
+    static boolean isE164(String phone) {
+        if (!phone.matches("\\+[1-9][0-9]{6,14}")) {
+            return false;
+        }
+        try {
+            return PHONES.isValidNumber(PHONES.parse(phone, null));
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    static boolean isZone(String zone) {
+        try {
+            // region ids only: "+02:00" or "GMT" do not follow a customer through DST
+            return zone.contains("/") && ZoneId.of(zone) != null;
+        } catch (DateTimeException e) {
+            return false;
+        }
+    }
+
+    static boolean isLocale(String tag) {
+        try {
+            Locale locale = new Locale.Builder().setLanguageTag(tag).build();
+            return !locale.getLanguage().isEmpty();
+        } catch (IllformedLocaleException e) {
+            return false;
+        }
+    }
+}
