@@ -1,11 +1,15 @@
 package io.relay.messaging.spring;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.relay.messaging.QueueConsumer;
+import io.relay.messaging.QueueSpec;
+import io.relay.messaging.TopologyDeclarer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -15,18 +19,28 @@ import org.springframework.context.SmartLifecycle;
 public final class ConsumerLifecycle implements SmartLifecycle {
 
     private final Connection connection;
+    private final List<QueueSpec> published;
     private final List<QueueConsumer> consumers;
     private final Duration shutdownTimeout;
     private volatile boolean running;
 
-    ConsumerLifecycle(Connection connection, List<QueueConsumer> consumers, Duration shutdownTimeout) {
+    ConsumerLifecycle(
+            Connection connection, List<QueueSpec> published, List<QueueConsumer> consumers, Duration shutdownTimeout) {
         this.connection = connection;
+        this.published = List.copyOf(published);
         this.consumers = consumers;
         this.shutdownTimeout = shutdownTimeout;
     }
 
     @Override
     public void start() {
+        try (Channel channel = connection.createChannel()) {
+            for (QueueSpec spec : published) {
+                TopologyDeclarer.declare(channel, spec);
+            }
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("could not declare the queues this service publishes to", e);
+        }
         for (QueueConsumer consumer : consumers) {
             try {
                 consumer.start(connection);

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
+import io.relay.messaging.QueueSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -49,9 +50,12 @@ public class MessagingAutoConfiguration {
     ConsumerLifecycle consumerLifecycle(
             Connection connection,
             ObjectProvider<QueueConsumer> consumers,
+            ObjectProvider<DeclaredQueues> declared,
             @Value("${relay.consumers.shutdown-timeout:20s}") java.time.Duration shutdownTimeout) {
+        List<QueueSpec> published =
+                declared.orderedStream().flatMap(d -> d.specs().stream()).toList();
         return new ConsumerLifecycle(
-                connection, List.copyOf(consumers.orderedStream().toList()), shutdownTimeout);
+                connection, published, consumers.orderedStream().toList(), shutdownTimeout);
     }
 
     /** Readiness: the broker connection is open (it recovers by itself after a broker restart). */

@@ -1,0 +1,39 @@
+package io.relay.messaging;
+
+import static io.relay.contracts.Topology.EVENTS_EXCHANGE;
+
+import io.relay.contracts.Topology;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every work queue of the platform with its safety nets. Producer and consumer declare a queue from
+ * the same spec here, so their arguments always match and a message published before its consumer
+ * first started is kept, not returned.
+ */
+public final class Queues {
+
+    /** Routing waits for preference-service rather than guessing: many slow attempts. */
+    public static final QueueSpec ROUTING_ACCEPTED = QueueSpec.of(
+                    Topology.QUEUE_ROUTING_ACCEPTED, EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED)
+            .withRetryDelay(Duration.ofSeconds(10))
+            .withMaxAttempts(30);
+
+    public static final QueueSpec ROUTING_DELIVERY =
+            QueueSpec.of(Topology.QUEUE_ROUTING_DELIVERY, EVENTS_EXCHANGE, Topology.KEY_DELIVERY_PREFIX + "#");
+
+    public static final QueueSpec EMAIL_DISPATCH = QueueSpec.of(
+                    Topology.QUEUE_EMAIL_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL)
+            .withRetryDelay(Duration.ofSeconds(10))
+            .withMaxAttempts(10);
+
+    public static final QueueSpec SMS_DISPATCH =
+            QueueSpec.of(Topology.QUEUE_SMS_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_SMS);
+
+    public static final QueueSpec PUSH_DISPATCH =
+            QueueSpec.of(Topology.QUEUE_PUSH_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_PUSH);
+
+    public static final List<QueueSpec> DISPATCH = List.of(EMAIL_DISPATCH, SMS_DISPATCH, PUSH_DISPATCH);
+
+    private Queues() {}
+}

@@ -1,0 +1,90 @@
+package io.relay.email.send;
+
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeHandler;
+import jakarta.mail.MessagingException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Sends one dispatched email, at most once per message id: after the SMTP server accepted it, a
+ * record in Redis says so before the dispatch is acknowledged, and a redelivered dispatch finds that
+ * record and only repeats the delivery event.
+ */
+@Component
+public class EmailDispatchHandler implements EnvelopeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(EmailDispatchHandler.class);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    private static final long SENT_RECORD_TTL_SECONDS = Duration.ofDays(7).toSeconds();
+
+    private final SmtpMailer mailer;
+    private final JedisPooled redis;
+    private final ConfirmingPublisher publisher;
+    private final Clock clock;
+
+    public EmailDispatchHandler(SmtpMailer mailer, JedisPooled redis, ConfirmingPublisher publisher, Clock clock) {
+        this.mailer = mailer;
+        this.redis = redis;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    static String sentKey(String tenantId, String messageId) {
+        return "email:" + tenantId + ":sent:" + messageId;
+    }
+
+    @Override
+    public void handle(Envelope<Object> envelope) throws MessagingException {
+        EmailDispatch email = (EmailDispatch) envelope.payload();
+        String key = sentKey(envelope.tenantId(), email.messageId());
+        String already = redis.get(key);
+        if (already != null) {
+            log.info("already sent, repeating only the delivery event");
+            String[] record = already.split("\\|", 2);
+            publish(envelope, sent(email, record[1], Instant.parse(record[0])));
+            return;
+        }
+        DeliveryEvent outcome;
+        try {
+            String providerId = mailer.send(email);
+            Instant at = clock.instant();
+            redis.set(key, at + "|" + providerId, SetParams.setParams().ex(SENT_RECORD_TTL_SECONDS));
+            outcome = sent(email, providerId, at);
+            log.info("sent by SMTP");
+        } catch (SmtpMailer.RejectedException e) {
+            outcome = new DeliveryEvent(
+                    email.messageId(),
+                    "email",
+                    DeliveryEvent.Status.FAILED,
+                    null,
+                    "smtp-" + e.code(),
+                    "the SMTP server refused the message",
+                    clock.instant());
+            log.warn("refused by SMTP server: {}", e.code());
+        }
+        publish(envelope, outcome);
+    }
+
+    private static DeliveryEvent sent(EmailDispatch email, String providerId, Instant at) {
+        return new DeliveryEvent(email.messageId(), "email", DeliveryEvent.Status.SENT, providerId, null, null, at);
+    }
+
+    private void publish(Envelope<Object> dispatch, DeliveryEvent event) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey("email", event.status().wireName()),
+                Envelope.of(event.messageId(), dispatch.tenantId(), event, dispatch.traceparent(), event.at()),
+                CONFIRM_TIMEOUT);
+    }
+}

@@ -1,0 +1,143 @@
+package io.relay.email.send;
+
+import io.relay.contracts.payload.EmailDispatch;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.UnsupportedEncodingException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Properties;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** Builds the MIME message and hands it to the SMTP server with Jakarta Mail. */
+@Component
+public class SmtpMailer {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmtpMailer.class);
+
+    private final SmtpProperties smtp;
+    private final Session session;
+    private final String defaultFrom;
+    private final Clock clock;
+
+    public SmtpMailer(SmtpProperties smtp, @Value("${mail.from}") String defaultFrom, Clock clock) {
+        this.smtp = smtp;
+        this.defaultFrom = defaultFrom;
+        this.clock = clock;
+        Properties props = new Properties();
+        props.put("mail.smtp.host", smtp.host());
+        props.put("mail.smtp.port", Integer.toString(smtp.port()));
+        props.put("mail.smtp.connectiontimeout", "5000");
+        props.put("mail.smtp.timeout", "10000");
+        props.put("mail.smtp.writetimeout", "10000");
+        props.put("mail.smtp.auth", Boolean.toString(smtp.authenticates()));
+        props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.starttls()));
+        props.put("mail.smtp.starttls.required", Boolean.toString(smtp.starttls()));
+        this.session = Session.getInstance(props);
+        log.info("sending email through {}", smtp);
+    }
+
+    /**
+     * Sends and returns the Message-ID. The Message-ID is derived from our message id, so a receiving
+     * system can recognise the same message should it ever arrive twice.
+     *
+     * @throws RejectedException when the server refused for good (5xx)
+     * @throws MessagingException for anything worth retrying (4xx, connection trouble)
+     */
+    public String send(EmailDispatch email) throws MessagingException {
+        MimeMessage mime = build(email);
+        try {
+            if (smtp.authenticates()) {
+                Transport.send(mime, smtp.username(), smtp.password());
+            } else {
+                Transport.send(mime);
+            }
+        } catch (SMTPAddressFailedException e) {
+            throw permanentOrRetry(e.getReturnCode(), e);
+        } catch (SMTPSendFailedException e) {
+            throw permanentOrRetry(e.getReturnCode(), e);
+        } catch (jakarta.mail.SendFailedException e) {
+            if (e.getNextException() instanceof SMTPAddressFailedException address) {
+                throw permanentOrRetry(address.getReturnCode(), e);
+            }
+            throw e;
+        }
+        return mime.getMessageID();
+    }
+
+    MimeMessage build(EmailDispatch email) throws MessagingException {
+        MimeMessage mime = new StableIdMimeMessage(session, "<" + email.messageId() + "@relay>");
+        mime.setFrom(address(email.from() == null ? defaultFrom : email.from()));
+        mime.setRecipient(Message.RecipientType.TO, address(email.to()));
+        mime.setSubject(email.subject(), "UTF-8");
+        mime.setSentDate(Date.from(clock.instant()));
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        if (email.text() != null) {
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(email.text(), "UTF-8", "plain");
+            alternative.addBodyPart(text);
+        }
+        if (email.html() != null) {
+            MimeBodyPart html = new MimeBodyPart();
+            html.setText(email.html(), "UTF-8", "html");
+            alternative.addBodyPart(html);
+        }
+        mime.setContent(alternative);
+        mime.saveChanges();
+        return mime;
+    }
+
+    private static InternetAddress address(String address) throws MessagingException {
+        try {
+            InternetAddress parsed = new InternetAddress(address, true);
+            // re-encode the display name so non-ASCII names survive (RFC 2047)
+            return parsed.getPersonal() == null
+                    ? parsed
+                    : new InternetAddress(parsed.getAddress(), parsed.getPersonal(), "UTF-8");
+        } catch (UnsupportedEncodingException e) {
+            throw new MessagingException("cannot encode " + address, e);
+        }
+    }
+
+    private static MessagingException permanentOrRetry(int code, MessagingException e) {
+        return code >= 500 ? new RejectedException(code, e) : e;
+    }
+
+    /** The server refused the message for good. */
+    public static final class RejectedException extends MessagingException {
+        private final int code;
+
+        RejectedException(int code, Exception cause) {
+            super("SMTP " + code + ": " + cause.getMessage(), cause);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    /** Keeps the Message-ID we chose instead of a random one from saveChanges(). */
+    private static final class StableIdMimeMessage extends MimeMessage {
+        private final String messageId;
+
+        StableIdMimeMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.relay.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.SmtpServer;
+import io.relay.testsupport.TestNames;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** email-service against the real broker (own vhost), the real Redis and a real SMTP server. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EmailDispatchTest {
+
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final SmtpServer SMTP = SmtpServer.start();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add("smtp.port", SMTP::port);
+        registry.add("smtp.host", () -> "127.0.0.1");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        SMTP.close();
+        VHOST.close();
+    }
+
+    @Autowired
+    ConfirmingPublisher publisher;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    private EmailDispatch dispatch(String messageId) {
+        return new EmailDispatch(
+                messageId,
+                "c-42",
+                "appointments",
+                "ana@example.org",
+                "Tandarts Zoë <no-reply@acme.example>",
+                "Uw afspraak — morgen 09:30",
+                "See you at 09:30",
+                "<p>See you at <b>09:30</b></p>");
+    }
+
+    private void publish(String tenant, EmailDispatch email) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_DISPATCH_EMAIL,
+                Envelope.of(email.messageId(), tenant, email, null, Instant.now()),
+                Duration.ofSeconds(5));
+    }
+
+    private List<DeliveryEvent> deliveryEvents(String messageId, int expected) throws Exception {
+        List<DeliveryEvent> events = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                GetResponse got = channel.basicGet(Queues.ROUTING_DELIVERY.name(), true);
+                if (got != null) {
+                    DeliveryEvent event = (DeliveryEvent)
+                            codec.decode(got.getProps(), got.getBody()).payload();
+                    if (event.messageId().equals(messageId)) {
+                        events.add(event);
+                    }
+                }
+                return events.size() >= expected;
+            });
+        }
+        return events;
+    }
+
+    private List<MimeMessage> receivedFor(String messageId) throws Exception {
+        List<MimeMessage> matching = new ArrayList<>();
+        for (MimeMessage m : SMTP.received()) {
+            if (m.getMessageID().equals("<" + messageId + "@relay>")) {
+                matching.add(m);
+            }
+        }
+        return matching;
+    }
+
+    @Test
+    void aDispatchedEmailReachesTheSmtpServerAsTextAndHtmlAndASentEventGoesBack() throws Exception {
+        String id = TestNames.unique("msg");
+        publish("tenant-a", dispatch(id));
+
+        List<DeliveryEvent> events = deliveryEvents(id, 1);
+
+        assertThat(events.getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(events.getFirst().channel()).isEqualTo("email");
+        assertThat(events.getFirst().providerMessageId()).isEqualTo("<" + id + "@relay>");
+        List<MimeMessage> received = receivedFor(id);
+        assertThat(received).hasSize(1);
+        MimeMessage mail = received.getFirst();
+        assertThat(mail.getSubject()).isEqualTo("Uw afspraak — morgen 09:30");
+        assertThat(mail.getFrom()[0].toString()).contains("no-reply@acme.example");
+        assertThat(((jakarta.mail.internet.InternetAddress) mail.getFrom()[0]).getPersonal())
+                .isEqualTo("Tandarts Zoë");
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("ana@example.org");
+        MimeMultipart body = (MimeMultipart) mail.getContent();
+        assertThat(body.getContentType()).startsWith("multipart/alternative");
+        assertThat(body.getBodyPart(0).getContent().toString()).contains("See you at 09:30");
+        assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html");
+    }
+
+    @Test
+    void aRedeliveredDispatchSendsNoSecondEmailButRepeatsTheSentEvent() throws Exception {
+        String id = TestNames.unique("msg");
+        publish("tenant-a", dispatch(id));
+        deliveryEvents(id, 1);
+
+        publish("tenant-a", dispatch(id));
+        List<DeliveryEvent> repeated = deliveryEvents(id, 1);
+
+        assertThat(repeated.getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(receivedFor(id)).hasSize(1);
+    }
+}

@@ -1,0 +1,30 @@
+package io.relay.routing.accept;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The body of {@code POST /v1/messages} (api.md, Messages). */
+public record MessageRequest(
+        String customerId,
+        String category,
+        String priority,
+        List<String> channels,
+        Instant sendAt,
+        Instant expiresAt,
+        Content content,
+        Template template,
+        Appointment appointment) {
+
+    public record Content(EmailContent email, SmsContent sms, PushContent push) {}
+
+    public record EmailContent(String subject, String text, String html) {}
+
+    public record SmsContent(String text) {}
+
+    public record PushContent(String title, String body, Map<String, String> data) {}
+
+    public record Template(String id, Map<String, String> data) {}
+
+    public record Appointment(String title, Instant start, Instant end, String location, String rescheduleUrl) {}
+}

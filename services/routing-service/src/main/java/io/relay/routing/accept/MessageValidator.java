@@ -1,0 +1,100 @@
+package io.relay.routing.accept;
+
+import io.relay.web.FieldViolation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a message request against the contract; returns every violation, in field order. */
+public final class MessageValidator {
+
+    public static final Set<String> CHANNELS = Set.of("email", "sms", "push");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private MessageValidator() {}
+
+    public static List<FieldViolation> violations(MessageRequest request, Instant now) {
+        List<FieldViolation> v = new ArrayList<>();
+        if (request.customerId() == null || request.customerId().isBlank()) {
+            v.add(new FieldViolation("customerId", "is required"));
+        } else if (!ID.matcher(request.customerId()).matches()) {
+            v.add(new FieldViolation("customerId", "must be 1-128 letters, digits or ._:@-"));
+        }
+        if (request.category() == null || request.category().isBlank()) {
+            v.add(new FieldViolation("category", "is required"));
+        } else if (!CATEGORY.matcher(request.category()).matches()) {
+            v.add(new FieldViolation("category", "must be lower-case letters, digits or ._-"));
+        }
+        if (request.priority() != null && !Set.of("normal", "urgent").contains(request.priority())) {
+            v.add(new FieldViolation("priority", "must be normal or urgent"));
+        }
+        if (request.channels() != null) {
+            if (request.channels().isEmpty()) {
+                v.add(new FieldViolation("channels", "must name at least one channel when given"));
+            }
+            for (int i = 0; i < request.channels().size(); i++) {
+                if (!CHANNELS.contains(request.channels().get(i))) {
+                    v.add(new FieldViolation("channels[" + i + "]", "must be email, sms or push"));
+                }
+            }
+        }
+        if (request.expiresAt() != null) {
+            if (!request.expiresAt().isAfter(now)) {
+                v.add(new FieldViolation("expiresAt", "must be in the future"));
+            } else if (request.sendAt() != null && !request.expiresAt().isAfter(request.sendAt())) {
+                v.add(new FieldViolation("expiresAt", "must be after sendAt"));
+            }
+        }
+        if (request.template() != null) {
+            v.add(new FieldViolation("template", "templates are not available yet; send content"));
+        }
+        if (request.content() == null) {
+            if (request.template() == null) {
+                v.add(new FieldViolation("content", "is required: content for at least one allowed channel"));
+            }
+        } else {
+            contentViolations(request, v);
+        }
+        return v;
+    }
+
+    private static void contentViolations(MessageRequest request, List<FieldViolation> v) {
+        MessageRequest.Content content = request.content();
+        if (content.email() != null) {
+            if (blank(content.email().subject())) {
+                v.add(new FieldViolation("content.email.subject", "is required"));
+            } else if (content.email().subject().length() > 998
+                    || content.email().subject().matches("(?s).*[\\r\\n].*")) {
+                v.add(new FieldViolation("content.email.subject", "must be one line of at most 998 characters"));
+            }
+            if (blank(content.email().text()) && blank(content.email().html())) {
+                v.add(new FieldViolation("content.email", "needs text or html"));
+            }
+        }
+        if (content.sms() != null && blank(content.sms().text())) {
+            v.add(new FieldViolation("content.sms.text", "is required"));
+        }
+        if (content.push() != null
+                && blank(content.push().title())
+                && blank(content.push().body())) {
+            v.add(new FieldViolation("content.push", "needs a title or a body"));
+        }
+        boolean anyUsable = (content.email() != null && allowed(request, "email"))
+                || (content.sms() != null && allowed(request, "sms"))
+                || (content.push() != null && allowed(request, "push"));
+        if (!anyUsable) {
+            v.add(new FieldViolation("content", "has nothing for any allowed channel"));
+        }
+    }
+
+    private static boolean allowed(MessageRequest request, String channel) {
+        return request.channels() == null || request.channels().contains(channel);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

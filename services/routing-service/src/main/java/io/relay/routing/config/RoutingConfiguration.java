@@ -1,0 +1,38 @@
+package io.relay.routing.config;
+
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.QueueConsumer;
+import io.relay.messaging.Queues;
+import io.relay.messaging.spring.DeclaredQueues;
+import io.relay.routing.delivery.DeliveryEventHandler;
+import io.relay.routing.route.AcceptedMessageHandler;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Spring wiring only. */
+@Configuration
+class RoutingConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    QueueConsumer acceptedMessages(AcceptedMessageHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+        return new QueueConsumer(Queues.ROUTING_ACCEPTED, handler, codec, publisher);
+    }
+
+    @Bean
+    QueueConsumer deliveryEvents(DeliveryEventHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+        return new QueueConsumer(Queues.ROUTING_DELIVERY, handler, codec, publisher);
+    }
+
+    /** Dispatch queues exist before any channel service first starts, so no dispatch is unroutable. */
+    @Bean
+    DeclaredQueues dispatchQueues() {
+        return new DeclaredQueues(Queues.DISPATCH);
+    }
+}

@@ -1,0 +1,54 @@
+package io.relay.routing.customer;
+
+import io.relay.web.RequestContextFilter;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Asks preference-service about a customer. "Unknown customer" is an answer; anything else that goes
+ * wrong is {@link PreferencesUnavailableException}, and routing waits rather than guessing.
+ */
+@Component
+public class PreferenceClient {
+
+    private final RestClient http;
+
+    public PreferenceClient(RestClient.Builder builder, @Value("${relay.preference-service-url}") String baseUrl) {
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+        factory.setReadTimeout(Duration.ofSeconds(3));
+        this.http = builder.baseUrl(baseUrl).requestFactory(factory).build();
+    }
+
+    public Optional<CustomerContact> customer(String tenantId, String customerId) {
+        try {
+            return Optional.ofNullable(http.get()
+                    .uri("/v1/customers/{id}", customerId)
+                    .header(RequestContextFilter.TENANT, tenantId)
+                    .retrieve()
+                    .body(CustomerContact.class));
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
+                return Optional.empty();
+            }
+            throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
+        } catch (RestClientException e) {
+            throw new PreferencesUnavailableException("preference-service did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Transient: the message is retried later, never sent against unknown preferences. */
+    public static class PreferencesUnavailableException extends RuntimeException {
+        PreferencesUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.relay.routing.timeline;
+
+import io.relay.routing.accept.MessageRequest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Messages and their timelines in PostgreSQL; every query is scoped to one tenant. */
+@Repository
+public class MessageStore {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public MessageStore(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Transactional
+    public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
+                                              expires_at, request, status, created_at, updated_at)
+                        VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
+                                :expiresAt, CAST(:request AS jsonb), 'accepted', :now, :now)
+                        """)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("customer", request.customerId())
+                .param("category", request.category())
+                .param("priority", request.priority() == null ? "normal" : request.priority())
+                .param("channels", json.writeValueAsString(request.channels() == null ? List.of() : request.channels()))
+                .param("sendAt", timestamp(request.sendAt()))
+                .param("expiresAt", timestamp(request.expiresAt()))
+                .param("request", json.writeValueAsString(request))
+                .param("now", Timestamp.from(now))
+                .update();
+        append(tenantId, id, TimelineEntry.of(now, "accepted"));
+    }
+
+    /** Forgets a message whose acceptance could not be completed (the caller got an error, not a 202). */
+    @Transactional
+    public void forget(String tenantId, String id) {
+        jdbc.sql("DELETE FROM messages WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .update();
+    }
+
+    public Optional<StoredMessage> find(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM messages WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query(this::map)
+                .optional();
+    }
+
+    public List<StoredMessage> recentForCustomer(String tenantId, String customerId, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE tenant_id = :tenant AND customer_id = :customer
+                        ORDER BY created_at DESC LIMIT :limit
+                        """)
+                .param("tenant", tenantId)
+                .param("customer", customerId)
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    public List<TimelineEntry> timeline(String tenantId, String id) {
+        return jdbc.sql("""
+                        SELECT at, event, channel, reason FROM message_events
+                        WHERE tenant_id = :tenant AND message_id = :id ORDER BY seq
+                        """)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query((rs, row) -> new TimelineEntry(
+                        rs.getTimestamp("at").toInstant(),
+                        rs.getString("event"),
+                        rs.getString("channel"),
+                        rs.getString("reason")))
+                .list();
+    }
+
+    /**
+     * Moves a message forward to {@code to} and records the entries, atomically. Returns false, and
+     * records nothing, when the message is already at or past {@code to}: a repeated or late event has
+     * no second effect.
+     */
+    @Transactional
+    public boolean advance(String tenantId, String id, Status to, String channel, List<TimelineEntry> entries) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("a status change is always explained by a timeline entry");
+        }
+        int updated = jdbc.sql("""
+                        UPDATE messages SET status = :to, channel = COALESCE(:channel, channel), updated_at = :now
+                        WHERE tenant_id = :tenant AND id = :id AND status IN (:from)
+                        """)
+                .param("to", to.wireName())
+                .param("channel", channel)
+                .param("now", Timestamp.from(entries.getLast().at()))
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("from", to.predecessors().stream().map(Status::wireName).toList())
+                .update();
+        if (updated == 0) {
+            return false;
+        }
+        entries.forEach(entry -> append(tenantId, id, entry));
+        return true;
+    }
+
+    private void append(String tenantId, String id, TimelineEntry entry) {
+        jdbc.sql("""
+                        INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
+                        VALUES (:tenant, :id, :at, :event, :channel, :reason)
+                        """)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("at", Timestamp.from(entry.at()))
+                .param("event", entry.event())
+                .param("channel", entry.channel())
+                .param("reason", entry.reason())
+                .update();
+    }
+
+    private StoredMessage map(ResultSet rs, int row) throws SQLException {
+        return new StoredMessage(
+                rs.getString("tenant_id"),
+                rs.getString("id"),
+                json.readValue(rs.getString("request"), MessageRequest.class),
+                Status.fromWire(rs.getString("status")),
+                rs.getString("channel"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+}
