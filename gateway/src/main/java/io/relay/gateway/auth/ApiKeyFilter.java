@@ -1,0 +1,82 @@
+package io.relay.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every routed request: a valid API key or 401; the tenant header the services trust is set from the
+ * key, replacing anything the client sent; a sane request id is kept or a new one given.
+ */
+@Component
+public class ApiKeyFilter implements GlobalFilter, Ordered {
+
+    public static final String TENANT = "X-Tenant-Id";
+    public static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final ApiKeys keys;
+
+    public ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        String requestId = request.getHeaders().getFirst(REQUEST_ID);
+        if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        Optional<String> tenant = keys.tenantOf(bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)));
+        if (tenant.isEmpty()) {
+            return unauthorized(exchange.getResponse(), requestId);
+        }
+        String id = requestId;
+        ServerHttpRequest forwarded = request.mutate()
+                .headers(h -> {
+                    h.remove(TENANT);
+                    h.set(TENANT, tenant.get());
+                    h.set(REQUEST_ID, id);
+                })
+                .build();
+        return chain.filter(exchange.mutate().request(forwarded).build());
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+
+    private static Mono<Void> unauthorized(ServerHttpResponse response, String requestId) {
+        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.getHeaders().set(REQUEST_ID, requestId);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        byte[] body = ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
+                        + "\"status\":401,\"detail\":\"a valid API key is required: Authorization: Bearer <key>\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        DataBuffer buffer = response.bufferFactory().wrap(body);
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 100;
+    }
+}

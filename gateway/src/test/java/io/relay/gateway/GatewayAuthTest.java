@@ -1,0 +1,106 @@
+package io.relay.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.relay.testsupport.Http;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The gateway in front of a WireMock stand-in for the services. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"relay.gateway.bootstrap-api-key=test-key-123456", "relay.gateway.bootstrap-tenant-id=acme"})
+class GatewayAuthTest {
+
+    private static final WireMockServer BACKEND = start();
+
+    private static WireMockServer start() {
+        WireMockServer server =
+                new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
+        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKEND.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private Http client;
+
+    @BeforeEach
+    void stubs() {
+        BACKEND.resetAll();
+        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-1"))
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
+        client = new Http("http://localhost:" + port);
+    }
+
+    @Test
+    void aValidKeyReachesTheServiceWithTheKeysTenantReplacingWhatTheClientSent() {
+        HttpResponse<String> response = client.header("Authorization", "Bearer test-key-123456")
+                .header("X-Tenant-Id", "someone-else")
+                .header("X-Request-Id", "req-42")
+                .get("/v1/customers/c-1");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<LoggedRequest> seen = BACKEND.findAll(getRequestedFor(urlEqualTo("/v1/customers/c-1")));
+        assertThat(seen).hasSize(1);
+        assertThat(seen.getFirst().getHeaders().getHeader("X-Tenant-Id").values())
+                .containsExactly("acme");
+        assertThat(seen.getFirst().getHeader("X-Request-Id")).isEqualTo("req-42");
+    }
+
+    @Test
+    void aMissingKeyIs401ProblemAndNothingReachesTheService() {
+        HttpResponse<String> response = client.get("/v1/customers/c-1");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(BACKEND.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aWrongKeyIs401() {
+        HttpResponse<String> response =
+                client.header("Authorization", "Bearer test-key-654321").get("/v1/customers/c-1");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        BACKEND.verify(0, getRequestedFor(urlEqualTo("/v1/customers/c-1")).withHeader("X-Tenant-Id", equalTo("acme")));
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedAtTheGateway() {
+        String huge = "{\"customerId\":\"" + "x".repeat(300 * 1024) + "\"}";
+        HttpResponse<String> response =
+                client.header("Authorization", "Bearer test-key-123456").post("/v1/messages", huge);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(BACKEND.getAllServeEvents()).isEmpty();
+    }
+}
