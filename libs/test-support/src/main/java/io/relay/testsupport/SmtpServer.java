@@ -1,10 +1,17 @@
 package io.relay.testsupport;
 
+import com.icegreen.greenmail.mail.MailAddress;
+import com.icegreen.greenmail.mail.MovingMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A real SMTP server (GreenMail) on a free loopback port, for the duration of a test. */
 public final class SmtpServer implements AutoCloseable {
@@ -20,7 +27,57 @@ public final class SmtpServer implements AutoCloseable {
     public static SmtpServer start() {
         SmtpServer server = new SmtpServer(LocalInfrastructure.freePort());
         server.greenMail.start();
+        server.greenMail.getUserManager().setMessageDeliveryHandler(server::deliver);
         return server;
+    }
+
+    private volatile Hold hold;
+
+    /**
+     * From now on, the server stops in the middle of the next SMTP transaction: the message is read
+     * but not yet stored or answered. The sender sits waiting for the reply, as a sender does when it
+     * crashes mid-send.
+     */
+    public Hold holdDeliveries() {
+        Hold h = new Hold();
+        hold = h;
+        return h;
+    }
+
+    /** A held SMTP transaction. */
+    public final class Hold {
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        public boolean awaitHeld(Duration timeout) throws InterruptedException {
+            return held.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Lets held transactions go on, refusing their messages: nothing held is stored. */
+        public void refuseHeldAndResume() {
+            hold = null;
+            released.countDown();
+        }
+    }
+
+    private GreenMailUser deliver(MovingMessage message, MailAddress address) throws MessagingException, UserException {
+        Hold h = hold;
+        if (h != null) {
+            h.held.countDown();
+            try {
+                h.released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new MessagingException("held delivery refused");
+        }
+        // one mailbox per address, even when two connections deliver to a new address at once
+        synchronized (this) {
+            GreenMailUser user = greenMail.getUserManager().getUserByEmail(address.getEmail());
+            return user != null
+                    ? user
+                    : greenMail.getUserManager().createUser(address.getEmail(), address.getEmail(), "secret");
+        }
     }
 
     public int port() {

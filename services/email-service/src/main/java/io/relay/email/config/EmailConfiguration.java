@@ -7,6 +7,7 @@ import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
 import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,9 +20,14 @@ class EmailConfiguration {
         return Clock.systemUTC();
     }
 
+    /** EMAIL_CONSUMERS: SMTP transactions in parallel (one per consumer channel). */
     @Bean
-    QueueConsumer emailDispatches(EmailDispatchHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
-        return new QueueConsumer(Queues.EMAIL_DISPATCH, handler, codec, publisher);
+    QueueConsumer emailDispatches(
+            EmailDispatchHandler handler,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher,
+            @Value("${relay.email.consumers:${EMAIL_CONSUMERS:2}}") int consumers) {
+        return new QueueConsumer(Queues.EMAIL_DISPATCH.withConcurrency(consumers), handler, codec, publisher);
     }
 
     /** Delivery events are kept even while routing-service is down. */

@@ -1,0 +1,114 @@
+package io.relay.e2e;
+
+import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.SmtpServer;
+import io.relay.testsupport.TestNames;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * gateway, preference-service, routing-service and email-service as real processes, on the
+ * machine's PostgreSQL (fresh databases), Redis and RabbitMQ (a vhost of their own), sending to a real
+ * SMTP server in this JVM.
+ */
+final class RunningSystem implements AutoCloseable {
+
+    static final String API_KEY = "e2e-key-" + TestNames.unique("k");
+    static final String TENANT = "e2e-tenant";
+
+    final SmtpServer smtp = SmtpServer.start();
+    final RabbitVhost vhost = RabbitVhost.create();
+    final String preferenceDb = TestNames.schema("e2e_pref");
+    final String routingDb = TestNames.schema("e2e_routing");
+    final ServiceProcess preference;
+    final ServiceProcess routing;
+    final ServiceProcess email;
+    final ServiceProcess gateway;
+
+    RunningSystem() throws SQLException {
+        createDatabase(preferenceDb);
+        createDatabase(routingDb);
+        int preferencePort = LocalInfrastructure.freePort();
+        int routingPort = LocalInfrastructure.freePort();
+        Map<String, String> common = new HashMap<>();
+        common.put("RABBITMQ_VHOST", vhost.name());
+        common.put("LOG_FORMAT", "logstash");
+        preference = new ServiceProcess(
+                "preference-service",
+                "services/preference-service",
+                preferencePort,
+                with(common, "POSTGRES_URL", jdbcUrl(preferenceDb)));
+        Map<String, String> routingEnv = with(common, "POSTGRES_URL", jdbcUrl(routingDb));
+        routingEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
+        routing = new ServiceProcess("routing-service", "services/routing-service", routingPort, routingEnv);
+        Map<String, String> emailEnv = with(common, "SMTP_HOST", "127.0.0.1");
+        emailEnv.put("SMTP_PORT", Integer.toString(smtp.port()));
+        // one SMTP transaction at a time, so the crash test knows which one it interrupts
+        emailEnv.put("EMAIL_CONSUMERS", "1");
+        email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
+        Map<String, String> gatewayEnv = new HashMap<>();
+        gatewayEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
+        gatewayEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
+        gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
+        gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
+        gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);
+    }
+
+    void start() {
+        List<ServiceProcess> all = List.of(preference, routing, email, gateway);
+        all.forEach(ServiceProcess::start);
+        CompletableFuture.allOf(all.stream()
+                        .map(s -> CompletableFuture.runAsync(() -> s.awaitReady(Duration.ofSeconds(120))))
+                        .toArray(CompletableFuture[]::new))
+                .join();
+    }
+
+    String gatewayUrl() {
+        return gateway.baseUrl();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (ServiceProcess service : List.of(gateway, email, routing, preference)) {
+            service.stop();
+        }
+        smtp.close();
+        vhost.close();
+        dropDatabase(preferenceDb);
+        dropDatabase(routingDb);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:5432/" + database;
+    }
+
+    private static void createDatabase(String name) throws SQLException {
+        admin("CREATE DATABASE " + name);
+    }
+
+    private static void dropDatabase(String name) throws SQLException {
+        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    private static void admin(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:5432/postgres", LocalInfrastructure.postgresUser(), null);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
