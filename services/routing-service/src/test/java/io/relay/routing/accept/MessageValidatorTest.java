@@ -1,0 +1,69 @@
+package io.relay.routing.accept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relay.web.FieldViolation;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageValidatorTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private static final MessageRequest.Content EMAIL =
+            new MessageRequest.Content(new MessageRequest.EmailContent("Hi", "text", null), null, null);
+
+    private static List<String> fields(MessageRequest request) {
+        return MessageValidator.violations(request, NOW).stream()
+                .map(FieldViolation::field)
+                .toList();
+    }
+
+    private static MessageRequest request(
+            String customerId,
+            List<String> channels,
+            Instant sendAt,
+            Instant expiresAt,
+            MessageRequest.Content content) {
+        return new MessageRequest(
+                customerId, "appointments", "normal", channels, sendAt, expiresAt, content, null, null);
+    }
+
+    @Test
+    void aCompleteEmailMessageIsValid() {
+        assertThat(fields(request("c-42", null, null, NOW.plusSeconds(60), EMAIL)))
+                .isEmpty();
+    }
+
+    @Test
+    void missingCustomerAndContentAreBothNamed() {
+        assertThat(fields(request(null, null, null, null, null))).containsExactly("customerId", "content");
+    }
+
+    @Test
+    void contentOnlyForAChannelTheBusinessDisallowedIsRejected() {
+        assertThat(fields(request("c-42", List.of("sms"), null, null, EMAIL))).containsExactly("content");
+    }
+
+    @Test
+    void expiryMustBeAfterNowAndAfterSendAt() {
+        assertThat(fields(request("c-42", null, null, NOW.minusSeconds(1), EMAIL)))
+                .containsExactly("expiresAt");
+        assertThat(fields(request("c-42", null, NOW.plusSeconds(600), NOW.plusSeconds(300), EMAIL)))
+                .containsExactly("expiresAt");
+    }
+
+    @Test
+    void aSubjectWithALineBreakCannotInjectHeaders() {
+        MessageRequest.Content injected = new MessageRequest.Content(
+                new MessageRequest.EmailContent("Hi\r\nBcc: all@example.org", "text", null), null, null);
+
+        assertThat(fields(request("c-42", null, null, null, injected))).containsExactly("content.email.subject");
+    }
+
+    @Test
+    void unknownChannelsArePointedAt() {
+        assertThat(fields(request("c-42", List.of("email", "fax"), null, null, EMAIL)))
+                .containsExactly("channels[1]");
+    }
+}
