@@ -101,6 +101,7 @@ class GatewayAuthTest {
                 client.header("Authorization", "Bearer test-key-123456").post("/v1/messages", huge);
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(BACKEND.getAllServeEvents()).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -14,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -29,9 +31,11 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ApiKeys keys;
+    private final long maxBodyBytes;
 
-    public ApiKeyFilter(ApiKeys keys) {
+    public ApiKeyFilter(ApiKeys keys, @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody) {
         this.keys = keys;
+        this.maxBodyBytes = maxBody.toBytes();
     }
 
     @Override
@@ -43,7 +47,22 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         }
         Optional<String> tenant = keys.tenantOf(bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)));
         if (tenant.isEmpty()) {
-            return unauthorized(exchange.getResponse(), requestId);
+            return problem(
+                    exchange.getResponse(),
+                    requestId,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthenticated",
+                    "Unauthenticated",
+                    "a valid API key is required: Authorization: Bearer <key>");
+        }
+        if (request.getHeaders().getContentLength() > maxBodyBytes) {
+            return problem(
+                    exchange.getResponse(),
+                    requestId,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "too-large",
+                    "Request body too large",
+                    "request body is larger than " + maxBodyBytes + " bytes");
         }
         String id = requestId;
         ServerHttpRequest forwarded = request.mutate()
@@ -63,13 +82,22 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         return authorization.substring(7).trim();
     }
 
-    private static Mono<Void> unauthorized(ServerHttpResponse response, String requestId) {
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+    private static Mono<Void> problem(
+            ServerHttpResponse response,
+            String requestId,
+            HttpStatus status,
+            String type,
+            String title,
+            String detail) {
+        response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().set(REQUEST_ID, requestId);
-        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        byte[] body = ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
-                        + "\"status\":401,\"detail\":\"a valid API key is required: Authorization: Bearer <key>\"}")
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        // fixed texts only: nothing from the request is echoed into the body
+        byte[] body = ("{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title
+                        + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));

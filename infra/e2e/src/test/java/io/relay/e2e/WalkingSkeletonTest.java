@@ -118,6 +118,20 @@ class WalkingSkeletonTest {
     }
 
     @Test
+    @Order(1)
+    void everyServiceIsReadyAndExposesPrometheusMetrics() {
+        for (ServiceProcess service : List.of(system.gateway, system.preference, system.routing, system.email)) {
+            HttpResponse<String> metrics = new Http(service.baseUrl()).get("/actuator/prometheus");
+            assertThat(metrics.statusCode()).as(service.name()).isEqualTo(200);
+            assertThat(metrics.body()).as(service.name()).contains("jvm_memory_used_bytes");
+            assertThat(new Http(service.baseUrl())
+                            .get("/actuator/health/liveness")
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     @Order(2)
     void aMessageForACustomerWithoutEmailIsSuppressedWithTheReason() {
         HttpResponse<String> put = business.put("/v1/customers/c-no-mail", "{\"phone\":\"+31612345678\"}");
@@ -155,6 +169,7 @@ class WalkingSkeletonTest {
         HttpResponse<String> huge = business.post(
                 "/v1/messages", "{\"customerId\":\"c-42\",\"category\":\"" + "a".repeat(300 * 1024) + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(json.readTree(business.get("/v1/messages?customerId=c-42").body())
                         .size())
                 .as("only the one good message of the first test exists")
