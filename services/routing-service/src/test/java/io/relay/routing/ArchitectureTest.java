@@ -1,0 +1,34 @@
+package io.relay.routing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The decision core stays plain Java: testable in milliseconds, free of wiring and I/O. */
+class ArchitectureTest {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.relay.routing");
+
+    @Test
+    void theDecisionCoreUsesNoSpringNoBrokerNoDatabaseNoHttp() {
+        noClasses()
+                .that()
+                .resideInAPackage("..routing.decide..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "com.rabbitmq..",
+                        "io.relay.messaging..",
+                        "java.sql..",
+                        "java.net..",
+                        "redis.clients..",
+                        "io.relay.routing.timeline..")
+                .check(classes);
+    }
+}

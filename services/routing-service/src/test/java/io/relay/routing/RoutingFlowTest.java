@@ -1,0 +1,230 @@
+package io.relay.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.Http;
+import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.TestNames;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * routing-service on the real broker (a vhost of its own) and PostgreSQL (a schema of its own),
+ * with preference-service simulated at the wire by WireMock.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RoutingFlowTest {
+
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final String SCHEMA = TestNames.schema("routing_test");
+    private static final WireMockServer PREFERENCES =
+            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        PREFERENCES.start();
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add("spring.datasource.url", () -> LocalInfrastructure.postgresUrlInSchema(SCHEMA));
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        PREFERENCES.stop();
+        VHOST.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    @Autowired
+    ConfirmingPublisher publisher;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private Http business;
+
+    @BeforeEach
+    void client() {
+        PREFERENCES.resetAll();
+        business = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-a");
+    }
+
+    private static String customerJson(String id, String email) {
+        return "{\"customerId\":\"" + id + "\",\"email\":\"" + email + "\",\"timeZone\":\"Europe/Amsterdam\"}";
+    }
+
+    private String send(String customerId) {
+        HttpResponse<String> response = business.post(
+                "/v1/messages",
+                "{\"customerId\":\"" + customerId + "\",\"category\":\"appointments\","
+                        + "\"content\":{\"email\":{\"subject\":\"Hi\",\"text\":\"See you\"}}}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
+    private JsonNode view(String id) {
+        return json.readTree(business.get("/v1/messages/" + id).body());
+    }
+
+    private EmailDispatch takeDispatch(String messageId) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            EmailDispatch[] found = new EmailDispatch[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                GetResponse got = channel.basicGet(Queues.EMAIL_DISPATCH.name(), true);
+                if (got != null) {
+                    EmailDispatch dispatch = (EmailDispatch)
+                            codec.decode(got.getProps(), got.getBody()).payload();
+                    if (dispatch.messageId().equals(messageId)) {
+                        found[0] = dispatch;
+                    }
+                }
+                return found[0] != null;
+            });
+            return found[0];
+        }
+    }
+
+    @Test
+    void anAcceptedMessageIsDispatchedToTheCustomersAddressAndTheTimelineSaysWhy() throws Exception {
+        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-1"))
+                .withHeader("X-Tenant-Id", equalTo("tenant-a"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-1", "ana@example.org"))));
+
+        String id = send("c-1");
+
+        EmailDispatch dispatch = takeDispatch(id);
+        assertThat(dispatch.to()).isEqualTo("ana@example.org");
+        assertThat(dispatch.subject()).isEqualTo("Hi");
+        JsonNode message = view(id);
+        assertThat(message.get("status").asString()).isEqualTo("dispatched");
+        assertThat(message.get("timeline").get(1).get("event").asString()).isEqualTo("routed");
+        assertThat(message.get("timeline").get(1).get("reason").asString()).contains("address on file");
+    }
+
+    @Test
+    void whilePreferenceServiceCannotAnswerTheMessageWaitsAndIsRoutedOnceItCan() throws Exception {
+        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-2"))
+                .inScenario("outage")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503))
+                .willSetStateTo("recovered"));
+        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-2"))
+                .inScenario("outage")
+                .whenScenarioStateIs("recovered")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-2", "bo@example.org"))));
+
+        String id = send("c-2");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> PREFERENCES
+                                .countRequestsMatching(getRequestedFor(urlEqualTo("/v1/customers/c-2"))
+                                        .build())
+                                .getCount()
+                        >= 1);
+        assertThat(view(id).get("status").asString())
+                .as("never sent, never suppressed against unknown preferences")
+                .isEqualTo("accepted");
+        EmailDispatch dispatch = takeDispatch(id); // after the retry queue's delay
+        assertThat(dispatch.to()).isEqualTo("bo@example.org");
+    }
+
+    @Test
+    void aCustomerPreferenceServiceDoesNotKnowIsSuppressedWithTheReason() {
+        PREFERENCES.stubFor(
+                get(urlEqualTo("/v1/customers/c-3")).willReturn(aResponse().withStatus(404)));
+
+        String id = send("c-3");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view(id).get("status").asString().equals("suppressed"));
+        assertThat(view(id).get("timeline").get(1).get("reason").asString()).contains("not known");
+    }
+
+    @Test
+    void deliveryEventsMoveTheStatusForwardOnlyAndARepeatChangesNothing() throws Exception {
+        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-4"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-4", "cy@example.org"))));
+        String id = send("c-4");
+        takeDispatch(id);
+        DeliveryEvent sent = new DeliveryEvent(
+                id, "email", DeliveryEvent.Status.SENT, "<" + id + "@relay>", null, null, Instant.now());
+
+        for (int i = 0; i < 2; i++) {
+            publisher.publishAndWait(
+                    Topology.EVENTS_EXCHANGE,
+                    Topology.deliveryKey("email", "sent"),
+                    Envelope.of(id, "tenant-a", sent, null, Instant.now()),
+                    Duration.ofSeconds(5));
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view(id).get("status").asString().equals("sent"));
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> view(id).get("timeline").findValuesAsString("event").stream()
+                                .filter("sent"::equals)
+                                .count()
+                        == 1);
+    }
+
+    @Test
+    void anotherTenantCannotReadTheMessage() {
+        PREFERENCES.stubFor(
+                get(urlEqualTo("/v1/customers/c-5")).willReturn(aResponse().withStatus(404)));
+        String id = send("c-5");
+
+        HttpResponse<String> response = new Http("http://localhost:" + port)
+                .header("X-Tenant-Id", "tenant-b")
+                .get("/v1/messages/" + id);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+}
