@@ -32,6 +32,8 @@ final class RunningSystem implements AutoCloseable {
     final ServiceProcess routing;
     final ServiceProcess email;
     final ServiceProcess gateway;
+    final ServiceProcess sms;
+    final ServiceProcess push;
 
     RunningSystem() throws SQLException {
         createDatabase(preferenceDb);
@@ -60,12 +62,17 @@ final class RunningSystem implements AutoCloseable {
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
         gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
         gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);
+        sms = new ServiceProcess("sms-service", "services/sms-service", LocalInfrastructure.freePort(), common);
+        push = new ServiceProcess("push-service", "services/push-service", LocalInfrastructure.freePort(), common);
+    }
+
+    List<ServiceProcess> all() {
+        return List.of(preference, routing, email, gateway, sms, push);
     }
 
     void start() {
-        List<ServiceProcess> all = List.of(preference, routing, email, gateway);
-        all.forEach(ServiceProcess::start);
-        CompletableFuture.allOf(all.stream()
+        all().forEach(ServiceProcess::start);
+        CompletableFuture.allOf(all().stream()
                         .map(s -> CompletableFuture.runAsync(() -> s.awaitReady(Duration.ofSeconds(120))))
                         .toArray(CompletableFuture[]::new))
                 .join();
@@ -77,7 +84,7 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        for (ServiceProcess service : List.of(gateway, email, routing, preference)) {
+        for (ServiceProcess service : all().reversed()) {
             service.stop();
         }
         smtp.close();

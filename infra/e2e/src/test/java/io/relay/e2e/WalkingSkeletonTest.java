@@ -120,7 +120,7 @@ class WalkingSkeletonTest {
     @Test
     @Order(1)
     void everyServiceIsReadyAndExposesPrometheusMetrics() {
-        for (ServiceProcess service : List.of(system.gateway, system.preference, system.routing, system.email)) {
+        for (ServiceProcess service : system.all()) {
             HttpResponse<String> metrics = new Http(service.baseUrl()).get("/actuator/prometheus");
             assertThat(metrics.statusCode()).as(service.name()).isEqualTo(200);
             assertThat(metrics.body()).as(service.name()).contains("jvm_memory_used_bytes");
