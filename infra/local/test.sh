@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, integration (the machine's real PostgreSQL, Redis, RabbitMQ and a real
 # SMTP server) and end-to-end (the packaged services as processes), the formatter check, and the
-# offline checks of docker-compose.yml and the Dockerfiles.
+# offline checks of docker-compose.yml and the Dockerfile (infra/docker/Dockerfile).
 #
 # Usage: infra/local/test.sh [extra Maven arguments, e.g. -pl services/email-service -am]
 # Starts PostgreSQL, Redis or RabbitMQ first if one is not answering (this machine's commands).
@@ -48,7 +48,7 @@ if ! port_open 127.0.0.1 5672; then
 fi
 say "PostgreSQL, Redis and RabbitMQ are up"
 
-say "offline checks of docker-compose.yml and the Dockerfiles"
+say "offline checks of docker-compose.yml and infra/docker/Dockerfile"
 bash infra/check-compose.sh
 
 say "./mvnw verify"
