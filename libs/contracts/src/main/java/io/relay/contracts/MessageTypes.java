@@ -1,5 +1,7 @@
 package io.relay.contracts;
 
+import io.relay.contracts.payload.ContactEvent;
+import io.relay.contracts.payload.CustomerErased;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.contracts.payload.MessageAccepted;
@@ -14,8 +16,11 @@ public final class MessageTypes {
     public static final Type MESSAGE_ACCEPTED = new Type("message.accepted", 1, MessageAccepted.class);
     public static final Type EMAIL_DISPATCH = new Type("dispatch.email", 1, EmailDispatch.class);
     public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
+    public static final Type CUSTOMER_ERASED = new Type("customer.erased", 1, CustomerErased.class);
+    public static final Type CONTACT_EVENT = new Type("contact.event", 1, ContactEvent.class);
 
-    private static final List<Type> ALL = List.of(MESSAGE_ACCEPTED, EMAIL_DISPATCH, DELIVERY_EVENT);
+    private static final List<Type> ALL =
+            List.of(MESSAGE_ACCEPTED, EMAIL_DISPATCH, DELIVERY_EVENT, CUSTOMER_ERASED, CONTACT_EVENT);
 
     private MessageTypes() {}
 

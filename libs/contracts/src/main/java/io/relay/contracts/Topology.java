@@ -16,13 +16,23 @@ public final class Topology {
     /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
     public static final String KEY_DELIVERY_PREFIX = "delivery.";
 
+    public static final String KEY_CUSTOMER_ERASED = "customer.erased";
+    /** {@code contact.<kind>}, e.g. {@code contact.sms_opt_out}. */
+    public static final String KEY_CONTACT_PREFIX = "contact.";
+
     public static final String QUEUE_ROUTING_ACCEPTED = "routing.message-accepted";
     public static final String QUEUE_ROUTING_DELIVERY = "routing.delivery-events";
+    public static final String QUEUE_ROUTING_CUSTOMER = "routing.customer-events";
+    public static final String QUEUE_PREFERENCE_CONTACT = "preference.contact-events";
     public static final String QUEUE_EMAIL_DISPATCH = "email.dispatch";
     public static final String QUEUE_SMS_DISPATCH = "sms.dispatch";
     public static final String QUEUE_PUSH_DISPATCH = "push.dispatch";
 
     private Topology() {}
+
+    public static String contactKey(io.relay.contracts.payload.ContactEvent.Kind kind) {
+        return KEY_CONTACT_PREFIX + kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     public static String deliveryKey(String channel, String status) {
         return KEY_DELIVERY_PREFIX + channel + "." + status;

@@ -22,6 +22,12 @@ public final class Queues {
     public static final QueueSpec ROUTING_DELIVERY =
             QueueSpec.of(Topology.QUEUE_ROUTING_DELIVERY, EVENTS_EXCHANGE, Topology.KEY_DELIVERY_PREFIX + "#");
 
+    public static final QueueSpec ROUTING_CUSTOMER =
+            QueueSpec.of(Topology.QUEUE_ROUTING_CUSTOMER, EVENTS_EXCHANGE, Topology.KEY_CUSTOMER_ERASED);
+
+    public static final QueueSpec PREFERENCE_CONTACT =
+            QueueSpec.of(Topology.QUEUE_PREFERENCE_CONTACT, EVENTS_EXCHANGE, Topology.KEY_CONTACT_PREFIX + "#");
+
     public static final QueueSpec EMAIL_DISPATCH = QueueSpec.of(
                     Topology.QUEUE_EMAIL_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL)
             .withRetryDelay(Duration.ofSeconds(10))

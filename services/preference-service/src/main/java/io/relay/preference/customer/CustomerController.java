@@ -1,5 +1,7 @@
 package io.relay.preference.customer;
 
+import io.relay.preference.preference.PreferenceService;
+import io.relay.preference.resolve.ResolvedCache;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
@@ -8,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -20,10 +23,21 @@ import org.springframework.web.bind.annotation.RestController;
 public class CustomerController {
 
     private final CustomerStore store;
+    private final ErasureService erasure;
+    private final ResolvedCache cache;
+    private final PreferenceService preferences;
     private final Clock clock;
 
-    public CustomerController(CustomerStore store, Clock clock) {
+    public CustomerController(
+            CustomerStore store,
+            ErasureService erasure,
+            ResolvedCache cache,
+            PreferenceService preferences,
+            Clock clock) {
         this.store = store;
+        this.preferences = preferences;
+        this.erasure = erasure;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -37,13 +51,24 @@ public class CustomerController {
             throw new InvalidRequestException(violations);
         }
         boolean created = store.upsert(tenantId, customerId, profile, clock.instant());
+        cache.invalidateCustomer(tenantId, customerId);
         Customer customer = store.find(tenantId, customerId).orElseThrow();
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(customer);
     }
 
+    @DeleteMapping("/v1/customers/{customerId}")
+    public ResponseEntity<Void> delete(
+            @RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String customerId) {
+        erasure.erase(tenantId, customerId);
+        return ResponseEntity.noContent().build();
+    }
+
     @GetMapping("/v1/customers/{customerId}")
-    public Customer get(@RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String customerId) {
-        return store.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));
+    public CustomerView get(
+            @RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String customerId) {
+        Customer customer =
+                store.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));
+        return CustomerView.of(customer, preferences.view(tenantId, customerId));
     }
 }

@@ -61,6 +61,60 @@ public class CustomerStore {
                 .optional();
     }
 
+    public void setTimeZone(String tenantId, String customerId, String zone, Instant now) {
+        jdbc.sql(
+                        "UPDATE customers SET time_zone = :zone, updated_at = :now WHERE tenant_id = :tenant AND customer_id = :id")
+                .param("zone", zone)
+                .param("now", Timestamp.from(now))
+                .param("tenant", tenantId)
+                .param("id", customerId)
+                .update();
+    }
+
+    /** Customers of the tenant whose phone is this E.164 number. */
+    public List<String> withPhone(String tenantId, String phone) {
+        return jdbc.sql("SELECT customer_id FROM customers WHERE tenant_id = :tenant AND phone = :phone")
+                .param("tenant", tenantId)
+                .param("phone", phone)
+                .query(String.class)
+                .list();
+    }
+
+    /** Removes a push token wherever the tenant's customers have it; returns those customers. */
+    public List<String> removePushToken(String tenantId, String token) {
+        return jdbc.sql("""
+                        UPDATE customers SET push_tokens = (
+                            SELECT COALESCE(jsonb_agg(t), '[]'::jsonb) FROM jsonb_array_elements(push_tokens) t
+                            WHERE t->>'token' <> :token)
+                        WHERE tenant_id = :tenant
+                          AND push_tokens @> jsonb_build_array(jsonb_build_object('token', CAST(:token AS text)))
+                        RETURNING customer_id
+                        """)
+                .param("tenant", tenantId)
+                .param("token", token)
+                .query(String.class)
+                .list();
+    }
+
+    /**
+     * Erasure: the ledger rows keep everything but who, which becomes a pseudonym; the customer, their
+     * contacts, rankings and consent state are deleted. Returns false when there was no such customer.
+     */
+    public boolean erase(String tenantId, String customerId, String pseudonym) {
+        jdbc.sql("SET LOCAL relay.erasure = 'on'").update();
+        jdbc.sql("UPDATE consent_ledger SET customer_ref = :pseudonym WHERE tenant_id = :tenant AND customer_ref = :id")
+                .param("pseudonym", pseudonym)
+                .param("tenant", tenantId)
+                .param("id", customerId)
+                .update();
+        jdbc.sql("SET LOCAL relay.erasure = 'off'").update();
+        return jdbc.sql("DELETE FROM customers WHERE tenant_id = :tenant AND customer_id = :id")
+                        .param("tenant", tenantId)
+                        .param("id", customerId)
+                        .update()
+                == 1;
+    }
+
     private Customer map(ResultSet rs, int row) throws SQLException {
         return new Customer(
                 rs.getString("customer_id"),

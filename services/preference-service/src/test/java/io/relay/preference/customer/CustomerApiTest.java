@@ -2,43 +2,23 @@ package io.relay.preference.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relay.preference.PreferenceServiceTestBase;
 import io.relay.testsupport.Http;
-import io.relay.testsupport.LocalInfrastructure;
-import io.relay.testsupport.TestNames;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-/** The customers API over real HTTP against the machine's PostgreSQL, in a schema of its own. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CustomerApiTest {
+/** The customers API over real HTTP against the machine's PostgreSQL. */
+class CustomerApiTest extends PreferenceServiceTestBase {
 
-    private static final String SCHEMA = TestNames.schema("pref_test");
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> LocalInfrastructure.postgresUrlInSchema(SCHEMA));
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
-    }
-
-    @LocalServerPort
-    int port;
-
-    private final JsonMapper json = JsonMapper.builder().build();
     private Http tenantA;
     private Http tenantB;
 
     @BeforeEach
     void clients() {
-        tenantA = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-a");
-        tenantB = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-b");
+        tenantA = api;
+        tenantB = tenantClient(tenant + "-other");
     }
 
     private static final String ANA = """
@@ -54,7 +34,7 @@ class CustomerApiTest {
 
         HttpResponse<String> read = tenantA.get("/v1/customers/c-42");
         assertThat(read.statusCode()).isEqualTo(200);
-        JsonNode body = json.readTree(read.body());
+        JsonNode body = read(read.body());
         assertThat(body.get("customerId").asString()).isEqualTo("c-42");
         assertThat(body.get("email").asString()).isEqualTo("ana@example.org");
         assertThat(body.get("phone").asString()).isEqualTo("+31612345678");
@@ -70,7 +50,7 @@ class CustomerApiTest {
         HttpResponse<String> replaced = tenantA.put("/v1/customers/c-43", "{ \"email\": \"new@example.org\" }");
 
         assertThat(replaced.statusCode()).isEqualTo(200);
-        JsonNode body = json.readTree(tenantA.get("/v1/customers/c-43").body());
+        JsonNode body = read(tenantA.get("/v1/customers/c-43").body());
         assertThat(body.get("email").asString()).isEqualTo("new@example.org");
         assertThat(body.get("phone").isNull()).isTrue();
     }
@@ -91,7 +71,7 @@ class CustomerApiTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        JsonNode problem = json.readTree(response.body());
+        JsonNode problem = read(response.body());
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(problem.get("errors").findValuesAsString("field"))
                 .containsExactlyInAnyOrder("email", "phone", "timeZone", "pushTokens[0].platform");
@@ -104,7 +84,7 @@ class CustomerApiTest {
                 tenantA.put("/v1/customers/c-46", "{ \"email\": \"a@example.org\", \"isAdmin\": true }");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        JsonNode problem = json.readTree(response.body());
+        JsonNode problem = read(response.body());
         assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("isAdmin");
         assertThat(problem.get("errors").get(0).get("message").asString()).isEqualTo("unknown field");
     }
@@ -114,11 +94,7 @@ class CustomerApiTest {
         HttpResponse<String> response = tenantA.put("/v1/customers/c-47", "{ \"email\": ");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(response.body())
-                        .get("errors")
-                        .get(0)
-                        .get("field")
-                        .asString())
+        assertThat(read(response.body()).get("errors").get(0).get("field").asString())
                 .isEqualTo("body");
     }
 }

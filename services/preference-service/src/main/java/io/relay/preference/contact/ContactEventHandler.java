@@ -1,0 +1,43 @@
+package io.relay.preference.contact;
+
+import io.relay.contracts.Envelope;
+import io.relay.contracts.payload.ContactEvent;
+import io.relay.messaging.EnvelopeHandler;
+import io.relay.preference.preference.PreferenceService;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What channel services learn about contacts: a dead push token is removed; STOP and START from a
+ * phone change SMS consent. Both are recorded in the ledger. Safe to repeat: a second STOP finds SMS
+ * already off and writes nothing.
+ */
+@Component
+public class ContactEventHandler implements EnvelopeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ContactEventHandler.class);
+
+    private final PreferenceService preferences;
+
+    public ContactEventHandler(PreferenceService preferences) {
+        this.preferences = preferences;
+    }
+
+    @Override
+    public void handle(Envelope<Object> envelope) {
+        ContactEvent event = (ContactEvent) envelope.payload();
+        String tenantId = envelope.tenantId();
+        List<String> affected = switch (event.kind()) {
+            case PUSH_TOKEN_INVALID -> preferences.removePushToken(tenantId, event.address(), event.detail());
+            case SMS_OPT_OUT -> preferences.smsKeyword(tenantId, event.address(), false, keyword(event, "STOP"));
+            case SMS_OPT_IN -> preferences.smsKeyword(tenantId, event.address(), true, keyword(event, "START"));
+        };
+        log.info("{} applied to {} customers", event.kind(), affected.size());
+    }
+
+    private static String keyword(ContactEvent event, String fallback) {
+        return event.keyword() == null ? fallback : event.keyword();
+    }
+}

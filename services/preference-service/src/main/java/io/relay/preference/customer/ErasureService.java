@@ -1,0 +1,68 @@
+package io.relay.preference.customer;
+
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.CustomerErased;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.preference.link.LinkKeys;
+import io.relay.preference.resolve.ResolvedCache;
+import io.relay.web.NotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@code DELETE /v1/customers/{id}}: contacts, preferences and consent state go; the consent ledger
+ * stays, pseudonymised; the other services are told (confirmed by the broker before the commit, so an
+ * erasure is never done without them hearing of it).
+ */
+@Service
+public class ErasureService {
+
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+
+    private final CustomerStore customers;
+    private final ConfirmingPublisher publisher;
+    private final ResolvedCache cache;
+    private final LinkKeys keys;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public ErasureService(
+            CustomerStore customers,
+            ConfirmingPublisher publisher,
+            ResolvedCache cache,
+            LinkKeys keys,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.customers = customers;
+        this.publisher = publisher;
+        this.cache = cache;
+        this.keys = keys;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public void erase(String tenantId, String customerId) {
+        Instant now = clock.instant();
+        tx.executeWithoutResult(status -> {
+            if (!customers.erase(tenantId, customerId, pseudonym(tenantId, customerId))) {
+                throw new NotFoundException("customer " + customerId);
+            }
+            publisher.publishAndWait(
+                    Topology.EVENTS_EXCHANGE,
+                    Topology.KEY_CUSTOMER_ERASED,
+                    Envelope.of("erase_" + UUID.randomUUID(), tenantId, new CustomerErased(customerId, now), null, now),
+                    CONFIRM_TIMEOUT);
+        });
+        cache.invalidateCustomer(tenantId, customerId);
+    }
+
+    /** Stable for one customer, not reversible without the server's key. */
+    String pseudonym(String tenantId, String customerId) {
+        return "erased:" + keys.fingerprint(tenantId + "/" + customerId);
+    }
+}

@@ -1,0 +1,115 @@
+package io.relay.preference.resolve;
+
+import io.relay.preference.category.Category;
+import io.relay.preference.category.CategoryStore;
+import io.relay.preference.customer.Customer;
+import io.relay.preference.customer.CustomerStore;
+import io.relay.preference.customer.PushToken;
+import io.relay.preference.preference.Channels;
+import io.relay.preference.preference.ConsentLedger;
+import io.relay.preference.preference.EffectiveChoices;
+import io.relay.preference.preference.PreferenceStore;
+import io.relay.web.NotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One customer's resolved choices for one category: from the cache, or computed and cached. */
+@Service
+public class ResolveService {
+
+    private final ResolvedCache cache;
+    private final CustomerStore customers;
+    private final CategoryStore categories;
+    private final PreferenceStore preferences;
+    private final ConsentLedger ledger;
+    private final JsonMapper json;
+
+    public ResolveService(
+            ResolvedCache cache,
+            CustomerStore customers,
+            CategoryStore categories,
+            PreferenceStore preferences,
+            ConsentLedger ledger,
+            JsonMapper json) {
+        this.cache = cache;
+        this.customers = customers;
+        this.categories = categories;
+        this.preferences = preferences;
+        this.ledger = ledger;
+        this.json = json;
+    }
+
+    public ResolvedChoices resolve(String tenantId, String customerId, String categoryName) {
+        // the key is taken before reading the database: a change after this point bumps the generation
+        String key = cache.keyFor(tenantId, customerId, categoryName);
+        Optional<String> cached = cache.get(key);
+        if (cached.isPresent()) {
+            return json.readValue(cached.get(), ResolvedChoices.class);
+        }
+        ResolvedChoices resolved = compute(tenantId, customerId, categoryName);
+        cache.put(key, json.writeValueAsString(resolved));
+        return resolved;
+    }
+
+    private ResolvedChoices compute(String tenantId, String customerId, String categoryName) {
+        Customer customer =
+                customers.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));
+        Category category = categories
+                .find(tenantId, categoryName)
+                .orElseThrow(() -> new NotFoundException("category " + categoryName));
+        Map<String, ConsentLedger.ConsentState> consent = ledger.state(tenantId, customerId);
+        List<String> ranking = preferences.rankings(tenantId, customerId).get(categoryName);
+        List<String> accepted = EffectiveChoices.channels(category, ranking, consent);
+        List<ResolvedChoices.ChannelAddresses> usable = new ArrayList<>();
+        List<ResolvedChoices.Exclusion> excluded = new ArrayList<>();
+        for (String channel : accepted) {
+            List<String> addresses = addresses(customer, channel);
+            if (addresses.isEmpty()) {
+                excluded.add(new ResolvedChoices.Exclusion(channel, "no " + contactName(channel) + " on file"));
+            } else {
+                usable.add(new ResolvedChoices.ChannelAddresses(channel, addresses));
+            }
+        }
+        for (String channel : Channels.ALL) {
+            String why = EffectiveChoices.whyNot(category, channel, consent);
+            if (!accepted.contains(channel) && why != null) {
+                excluded.add(new ResolvedChoices.Exclusion(channel, why));
+            }
+        }
+        PreferenceStore.Timing timing = preferences.timing(tenantId, customerId).orElseThrow();
+        return new ResolvedChoices(
+                customerId,
+                categoryName,
+                category.kind(),
+                usable,
+                excluded,
+                timing.quietHours(),
+                timing.deliveryWindow(),
+                customer.timeZone(),
+                customer.locale(),
+                category.frequencyCap(),
+                category.urgentAllowed());
+    }
+
+    private static List<String> addresses(Customer customer, String channel) {
+        return switch (channel) {
+            case Channels.EMAIL -> customer.email() == null ? List.of() : List.of(customer.email());
+            case Channels.SMS -> customer.phone() == null ? List.of() : List.of(customer.phone());
+            case Channels.PUSH ->
+                customer.pushTokens().stream().map(PushToken::token).toList();
+            default -> List.of();
+        };
+    }
+
+    private static String contactName(String channel) {
+        return switch (channel) {
+            case Channels.EMAIL -> "email address";
+            case Channels.SMS -> "phone number";
+            default -> "push token";
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package io.relay.preference.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.payload.CustomerErased;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.Queues;
+import io.relay.preference.PreferenceServiceTestBase;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class ErasureTest extends PreferenceServiceTestBase {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    @Test
+    void erasureDeletesContactsAndPreferencesKeepsAPseudonymisedLedgerAndTellsRouting() throws Exception {
+        category("offers", "marketing", "email");
+        customer("c-9", "{\"email\":\"gone@example.org\",\"phone\":\"+31612345678\"}");
+        api.put(
+                "/v1/customers/c-9/preferences",
+                "{\"categories\":{\"offers\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
+
+        assertThat(api.delete("/v1/customers/c-9").statusCode()).isEqualTo(204);
+
+        assertThat(api.get("/v1/customers/c-9").statusCode()).isEqualTo(404);
+        assertThat(api.get("/v1/customers/c-9/consents").statusCode()).isEqualTo(404);
+        List<String> refs = jdbc.sql("SELECT customer_ref FROM " + SCHEMA + ".consent_ledger WHERE tenant_id = :t")
+                .param("t", tenant)
+                .query(String.class)
+                .list();
+        assertThat(refs)
+                .hasSize(1)
+                .allSatisfy(ref -> assertThat(ref).startsWith("erased:").doesNotContain("c-9"));
+        assertThat(jdbc.sql("SELECT count(*) FROM " + SCHEMA + ".consent_state WHERE tenant_id = :t")
+                        .param("t", tenant)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+        try (Channel channel = connection.createChannel()) {
+            CustomerErased[] seen = new CustomerErased[1];
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                GetResponse got = channel.basicGet(Queues.ROUTING_CUSTOMER.name(), true);
+                if (got != null) {
+                    var envelope = codec.decode(got.getProps(), got.getBody());
+                    if (envelope.tenantId().equals(tenant)) {
+                        seen[0] = (CustomerErased) envelope.payload();
+                    }
+                }
+                return seen[0] != null;
+            });
+            assertThat(seen[0].customerId()).isEqualTo("c-9");
+        }
+    }
+
+    @Test
+    void erasingSomeoneWhoIsNotThereIs404() {
+        assertThat(api.delete("/v1/customers/nobody").statusCode()).isEqualTo(404);
+    }
+}
