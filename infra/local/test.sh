@@ -48,6 +48,13 @@ if ! port_open 127.0.0.1 5672; then
 fi
 say "PostgreSQL, Redis and RabbitMQ are up"
 
+# the preference centre is tested in a real headless Chromium (Debian's, with its driver)
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing chromium and chromium-driver (Debian packages) for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
 say "offline checks of docker-compose.yml and infra/docker/Dockerfile"
 bash infra/check-compose.sh
 

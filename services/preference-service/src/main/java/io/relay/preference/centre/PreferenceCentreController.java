@@ -160,6 +160,9 @@ public class PreferenceCentreController {
             List<String> on = view.categories().get(category.category()).channels();
             List<ChannelOption> options = new ArrayList<>();
             for (String channel : Channels.ALL) {
+                if (!category.defaultChannels().contains(channel) && !on.contains(channel)) {
+                    continue; // this kind of message never goes out that way
+                }
                 options.add(new ChannelOption(
                         channel, Words.channel(channel), on.contains(channel), reachability(customer, channel)));
             }

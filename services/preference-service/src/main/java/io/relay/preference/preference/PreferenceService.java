@@ -82,7 +82,12 @@ public class PreferenceService {
             request.categories().forEach((name, choice) -> {
                 Category category = known.get(name);
                 preferences.rank(tenantId, customerId, name, choice.channels());
+                // channels the category does not use are not the customer's to refuse: no ledger noise
                 for (String channel : Channels.ALL) {
+                    if (!category.defaultChannels().contains(channel)
+                            && !choice.channels().contains(channel)) {
+                        continue;
+                    }
                     boolean wanted = choice.channels().contains(channel);
                     if (wanted != EffectiveChoices.consented(category, channel, consent)) {
                         ledger.record(tenantId, customerId, entry(now, name, channel, wanted, origin, null));
