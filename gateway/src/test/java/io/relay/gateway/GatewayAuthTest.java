@@ -95,6 +95,31 @@ class GatewayAuthTest {
     }
 
     @Test
+    void customerLinkRoutesNeedNoKeyAndCannotCarryATenant() {
+        BACKEND.stubFor(
+                get(urlEqualTo("/preferences?token=abc")).willReturn(aResponse().withStatus(200)));
+
+        HttpResponse<String> response = client.header("X-Tenant-Id", "forged")
+                .header("Authorization", "Bearer whatever")
+                .get("/preferences?token=abc");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        LoggedRequest seen = BACKEND.findAll(getRequestedFor(urlEqualTo("/preferences?token=abc")))
+                .getFirst();
+        assertThat(seen.containsHeader("X-Tenant-Id")).isFalse();
+        assertThat(seen.containsHeader("Authorization")).isFalse();
+    }
+
+    @Test
+    void internalPathsAreNotReachableThroughTheGateway() {
+        HttpResponse<String> response = client.header("Authorization", "Bearer test-key-123456")
+                .get("/internal/v1/customers/c-1/resolved?category=x");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(BACKEND.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void anOversizedBodyIsRefusedAtTheGateway() {
         String huge = "{\"customerId\":\"" + "x".repeat(300 * 1024) + "\"}";
         HttpResponse<String> response =

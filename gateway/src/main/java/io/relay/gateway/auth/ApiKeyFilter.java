@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -45,6 +47,27 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
             requestId = UUID.randomUUID().toString();
         }
+        if (request.getHeaders().getContentLength() > maxBodyBytes) {
+            return problem(
+                    exchange.getResponse(),
+                    requestId,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "too-large",
+                    "Request body too large",
+                    "request body is larger than " + maxBodyBytes + " bytes");
+        }
+        if (isLinkTokenRoute(exchange)) {
+            // the signed link names the tenant; nothing the client sends may
+            String linkRequestId = requestId;
+            ServerHttpRequest forwarded = request.mutate()
+                    .headers(h -> {
+                        h.remove(TENANT);
+                        h.remove(HttpHeaders.AUTHORIZATION);
+                        h.set(REQUEST_ID, linkRequestId);
+                    })
+                    .build();
+            return chain.filter(exchange.mutate().request(forwarded).build());
+        }
         Optional<String> tenant = keys.tenantOf(bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)));
         if (tenant.isEmpty()) {
             return problem(
@@ -55,15 +78,6 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                     "Unauthenticated",
                     "a valid API key is required: Authorization: Bearer <key>");
         }
-        if (request.getHeaders().getContentLength() > maxBodyBytes) {
-            return problem(
-                    exchange.getResponse(),
-                    requestId,
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    "too-large",
-                    "Request body too large",
-                    "request body is larger than " + maxBodyBytes + " bytes");
-        }
         String id = requestId;
         ServerHttpRequest forwarded = request.mutate()
                 .headers(h -> {
@@ -73,6 +87,11 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                 })
                 .build();
         return chain.filter(exchange.mutate().request(forwarded).build());
+    }
+
+    private static boolean isLinkTokenRoute(ServerWebExchange exchange) {
+        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        return route != null && "link-token".equals(route.getMetadata().get("auth"));
     }
 
     private static String bearer(String authorization) {

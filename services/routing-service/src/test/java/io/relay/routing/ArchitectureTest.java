@@ -31,4 +31,15 @@ class ArchitectureTest {
                         "io.relay.routing.timeline..")
                 .check(classes);
     }
+
+    @Test
+    void theDecisionCoreSeesPreferenceServicesAnswerNotItsClient() {
+        noClasses()
+                .that()
+                .resideInAPackage("..routing.decide..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Client")
+                .check(classes);
+    }
 }

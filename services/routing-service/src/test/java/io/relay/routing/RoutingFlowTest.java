@@ -16,6 +16,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
+import io.relay.contracts.payload.CustomerErased;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.messaging.ConfirmingPublisher;
@@ -82,6 +83,9 @@ class RoutingFlowTest {
     @Autowired
     ConfirmingPublisher publisher;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private final JsonMapper json = JsonMapper.builder().build();
     private Http business;
 
@@ -91,8 +95,17 @@ class RoutingFlowTest {
         business = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-a");
     }
 
+    /** preference-service's resolved choices: email accepted at this address. */
     private static String customerJson(String id, String email) {
-        return "{\"customerId\":\"" + id + "\",\"email\":\"" + email + "\",\"timeZone\":\"Europe/Amsterdam\"}";
+        return """
+                {"customerId":"%s","category":"appointments","kind":"transactional",
+                 "channels":[{"channel":"email","addresses":["%s"]}],"excluded":[],
+                 "timeZone":"Europe/Amsterdam","locale":"nl-NL","urgentAllowed":true}
+                """.formatted(id, email);
+    }
+
+    private static com.github.tomakehurst.wiremock.matching.UrlPattern resolvedUrl(String customerId) {
+        return urlEqualTo("/internal/v1/customers/" + customerId + "/resolved?category=appointments");
     }
 
     private String send(String customerId) {
@@ -128,7 +141,7 @@ class RoutingFlowTest {
 
     @Test
     void anAcceptedMessageIsDispatchedToTheCustomersAddressAndTheTimelineSaysWhy() throws Exception {
-        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-1"))
+        PREFERENCES.stubFor(get(resolvedUrl("c-1"))
                 .withHeader("X-Tenant-Id", equalTo("tenant-a"))
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
@@ -142,17 +155,18 @@ class RoutingFlowTest {
         JsonNode message = view(id);
         assertThat(message.get("status").asString()).isEqualTo("dispatched");
         assertThat(message.get("timeline").get(1).get("event").asString()).isEqualTo("routed");
-        assertThat(message.get("timeline").get(1).get("reason").asString()).contains("address on file");
+        assertThat(message.get("timeline").get(1).get("reason").asString())
+                .isEqualTo("email: customer's choice 1 for appointments");
     }
 
     @Test
     void whilePreferenceServiceCannotAnswerTheMessageWaitsAndIsRoutedOnceItCan() throws Exception {
-        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-2"))
+        PREFERENCES.stubFor(get(resolvedUrl("c-2"))
                 .inScenario("outage")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(503))
                 .willSetStateTo("recovered"));
-        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-2"))
+        PREFERENCES.stubFor(get(resolvedUrl("c-2"))
                 .inScenario("outage")
                 .whenScenarioStateIs("recovered")
                 .willReturn(aResponse()
@@ -163,8 +177,8 @@ class RoutingFlowTest {
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> PREFERENCES
-                                .countRequestsMatching(getRequestedFor(urlEqualTo("/v1/customers/c-2"))
-                                        .build())
+                                .countRequestsMatching(
+                                        getRequestedFor(resolvedUrl("c-2")).build())
                                 .getCount()
                         >= 1);
         assertThat(view(id).get("status").asString())
@@ -176,19 +190,23 @@ class RoutingFlowTest {
 
     @Test
     void aCustomerPreferenceServiceDoesNotKnowIsSuppressedWithTheReason() {
-        PREFERENCES.stubFor(
-                get(urlEqualTo("/v1/customers/c-3")).willReturn(aResponse().withStatus(404)));
+        PREFERENCES.stubFor(get(resolvedUrl("c-3"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":404,\"detail\":\"customer c-3 not found\"}")));
 
         String id = send("c-3");
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> view(id).get("status").asString().equals("suppressed"));
-        assertThat(view(id).get("timeline").get(1).get("reason").asString()).contains("not known");
+        assertThat(view(id).get("timeline").get(1).get("reason").asString())
+                .isEqualTo("preference-service: customer c-3 not found");
     }
 
     @Test
     void deliveryEventsMoveTheStatusForwardOnlyAndARepeatChangesNothing() throws Exception {
-        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/c-4"))
+        PREFERENCES.stubFor(get(resolvedUrl("c-4"))
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
                         .withBody(customerJson("c-4", "cy@example.org"))));
@@ -216,9 +234,37 @@ class RoutingFlowTest {
     }
 
     @Test
+    void anErasedCustomersPendingMessagesAreCancelledAndTheirContentDropped() throws Exception {
+        // preference-service is down: the message waits, accepted
+        PREFERENCES.stubFor(get(resolvedUrl("c-6")).willReturn(aResponse().withStatus(503)));
+        String id = send("c-6");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> PREFERENCES
+                                .countRequestsMatching(
+                                        getRequestedFor(resolvedUrl("c-6")).build())
+                                .getCount()
+                        >= 1);
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_CUSTOMER_ERASED,
+                Envelope.of("erase-1", "tenant-a", new CustomerErased("c-6", Instant.now()), null, Instant.now()),
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view(id).get("status").asString().equals("cancelled"));
+        assertThat(view(id).get("timeline").get(1).get("reason").asString()).isEqualTo("customer erased");
+        assertThat(jdbc.sql("SELECT request::text FROM " + SCHEMA + ".messages WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .doesNotContain("See you")
+                .doesNotContain("content");
+    }
+
+    @Test
     void anotherTenantCannotReadTheMessage() {
-        PREFERENCES.stubFor(
-                get(urlEqualTo("/v1/customers/c-5")).willReturn(aResponse().withStatus(404)));
+        PREFERENCES.stubFor(get(resolvedUrl("c-5")).willReturn(aResponse().withStatus(404)));
         String id = send("c-5");
 
         HttpResponse<String> response = new Http("http://localhost:" + port)

@@ -6,6 +6,7 @@ import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
 import io.relay.routing.delivery.DeliveryEventHandler;
+import io.relay.routing.erase.CustomerErasedHandler;
 import io.relay.routing.route.AcceptedMessageHandler;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +29,11 @@ class RoutingConfiguration {
     @Bean
     QueueConsumer deliveryEvents(DeliveryEventHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
         return new QueueConsumer(Queues.ROUTING_DELIVERY, handler, codec, publisher);
+    }
+
+    @Bean
+    QueueConsumer customerEvents(CustomerErasedHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+        return new QueueConsumer(Queues.ROUTING_CUSTOMER, handler, codec, publisher);
     }
 
     /** Dispatch queues exist before any channel service first starts, so no dispatch is unroutable. */

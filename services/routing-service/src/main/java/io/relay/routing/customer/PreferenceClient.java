@@ -3,7 +3,6 @@ package io.relay.routing.customer;
 import io.relay.web.RequestContextFilter;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -13,8 +12,9 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Asks preference-service about a customer. "Unknown customer" is an answer; anything else that goes
- * wrong is {@link PreferencesUnavailableException}, and routing waits rather than guessing.
+ * Asks preference-service, in one call, what a customer accepts for a category. "No such customer or
+ * category" is an answer; anything else that goes wrong is {@link PreferencesUnavailableException},
+ * and routing waits rather than guessing.
  */
 @Component
 public class PreferenceClient {
@@ -28,16 +28,19 @@ public class PreferenceClient {
         this.http = builder.baseUrl(baseUrl).requestFactory(factory).build();
     }
 
-    public Optional<CustomerContact> customer(String tenantId, String customerId) {
+    public PreferenceAnswer resolve(String tenantId, String customerId, String category) {
         try {
-            return Optional.ofNullable(http.get()
-                    .uri("/v1/customers/{id}", customerId)
+            ResolvedChoices choices = http.get()
+                    .uri("/internal/v1/customers/{id}/resolved?category={category}", customerId, category)
                     .header(RequestContextFilter.TENANT, tenantId)
                     .retrieve()
-                    .body(CustomerContact.class));
+                    .body(ResolvedChoices.class);
+            return new PreferenceAnswer.Known(choices);
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
-                return Optional.empty();
+                var problem = e.getResponseBodyAs(org.springframework.http.ProblemDetail.class);
+                return new PreferenceAnswer.Unknown(
+                        problem == null || problem.getDetail() == null ? "not found" : problem.getDetail());
             }
             throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
         } catch (RestClientException e) {

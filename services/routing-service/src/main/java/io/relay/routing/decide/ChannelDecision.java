@@ -1,33 +1,62 @@
 package io.relay.routing.decide;
 
 import io.relay.routing.accept.MessageRequest;
-import io.relay.routing.customer.CustomerContact;
-import java.util.Optional;
+import io.relay.routing.customer.PreferenceAnswer;
+import io.relay.routing.customer.ResolvedChoices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Which channel, or none. This first version delivers email only; preferences, consent, quiet hours
- * and fallback arrive with the routing issue. Plain Java: no Spring, no I/O.
+ * Which channel, or none, from what the customer accepts (in their order), what the business allowed
+ * and the content it gave. This version delivers email only: a channel earlier in the customer's order
+ * is named in the reason and passed over. Plain Java: no Spring, no I/O.
  */
 public final class ChannelDecision {
 
+    /** The channels this version can deliver. */
+    static final Set<String> DELIVERABLE = Set.of("email");
+
     private ChannelDecision() {}
 
-    public static Decision decide(MessageRequest message, Optional<CustomerContact> customer) {
-        if (customer.isEmpty()) {
-            return new Decision.Suppress("customer " + message.customerId() + " is not known to preference-service");
+    public static Decision decide(MessageRequest message, PreferenceAnswer answer) {
+        if (answer instanceof PreferenceAnswer.Unknown unknown) {
+            return new Decision.Suppress("preference-service: " + unknown.detail());
         }
-        if (message.channels() != null && !message.channels().contains("email")) {
-            return new Decision.Suppress("the business allowed only " + String.join(", ", message.channels())
-                    + "; this version delivers email only");
+        ResolvedChoices choices = ((PreferenceAnswer.Known) answer).choices();
+        List<String> passedOver = new ArrayList<>();
+        int rank = 0;
+        for (ResolvedChoices.ChannelAddresses option : choices.channels()) {
+            rank++;
+            String channel = option.channel();
+            if (message.channels() != null && !message.channels().contains(channel)) {
+                passedOver.add(channel + ": the business did not allow it");
+            } else if (!hasContent(message, channel)) {
+                passedOver.add(channel + ": no " + channel + " content given");
+            } else if (!DELIVERABLE.contains(channel)) {
+                passedOver.add(channel + ": not delivered by this version");
+            } else {
+                String reason = channel + ": customer's choice " + rank + " for " + choices.category()
+                        + (passedOver.isEmpty() ? "" : " (passed over " + String.join("; ", passedOver) + ")");
+                return new Decision.Send(channel, option.addresses().getFirst(), reason);
+            }
         }
-        if (message.content() == null || message.content().email() == null) {
-            return new Decision.Suppress("no email content given; this version delivers email only");
+        List<String> why = new ArrayList<>(passedOver);
+        choices.excluded().forEach(e -> why.add(e.channel() + ": " + e.reason()));
+        return new Decision.Suppress(
+                "no usable channel for " + choices.category() + (why.isEmpty() ? "" : " — " + String.join("; ", why)));
+    }
+
+    private static boolean hasContent(MessageRequest message, String channel) {
+        MessageRequest.Content content = message.content();
+        if (content == null) {
+            return false;
         }
-        String email = customer.get().email();
-        if (email == null || email.isBlank()) {
-            return new Decision.Suppress("customer has no email address on file");
-        }
-        return new Decision.Send(
-                "email", email, "email: the channel this version delivers, to the customer's address on file");
+        return switch (channel) {
+            case "email" -> content.email() != null;
+            case "sms" -> content.sms() != null;
+            case "push" -> content.push() != null;
+            default -> false;
+        };
     }
 }

@@ -57,9 +57,16 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
             log.info("message already {}, nothing to route", message.status().wireName());
             return;
         }
+        if (message.request().content() == null) {
+            log.info("message content was erased, nothing to route");
+            return;
+        }
         Decision decision = ChannelDecision.decide(
                 message.request(),
-                preferences.customer(tenantId, message.request().customerId()));
+                preferences.resolve(
+                        tenantId,
+                        message.request().customerId(),
+                        message.request().category()));
         Instant now = clock.instant();
         switch (decision) {
             case Decision.Suppress suppress -> {

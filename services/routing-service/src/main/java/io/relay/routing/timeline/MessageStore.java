@@ -118,6 +118,40 @@ public class MessageStore {
         return true;
     }
 
+    public record Erasure(int cancelled, int scrubbed) {}
+
+    /** Cancels what was not dispatched yet and drops the content of every message of the customer. */
+    @Transactional
+    public Erasure eraseCustomer(String tenantId, String customerId, Instant at) {
+        List<String> pending = jdbc.sql("""
+                        SELECT id FROM messages WHERE tenant_id = :tenant AND customer_id = :customer
+                          AND status IN ('accepted', 'scheduled')
+                        """)
+                .param("tenant", tenantId)
+                .param("customer", customerId)
+                .query(String.class)
+                .list();
+        int cancelled = 0;
+        for (String id : pending) {
+            if (advance(
+                    tenantId,
+                    id,
+                    Status.CANCELLED,
+                    null,
+                    List.of(new TimelineEntry(at, "cancelled", null, "customer erased")))) {
+                cancelled++;
+            }
+        }
+        int scrubbed = jdbc.sql("""
+                        UPDATE messages SET request = request - 'content' - 'template' - 'appointment'
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND request -> 'content' IS NOT NULL
+                        """)
+                .param("tenant", tenantId)
+                .param("customer", customerId)
+                .update();
+        return new Erasure(cancelled, scrubbed);
+    }
+
     private void append(String tenantId, String id, TimelineEntry entry) {
         jdbc.sql("""
                         INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
