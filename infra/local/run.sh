@@ -337,7 +337,8 @@ expect_2xx() { # expect_2xx STATUS WHAT
 
 say "Demo 1/4: PUT /v1/categories/appointments"
 status="$(call PUT /v1/categories/appointments '{"description":"Appointment reminders","kind":"transactional","defaultChannels":["email","sms","push"],"urgentAllowed":true}')"
-if [[ "$status" == 2?? ]]; then info "HTTP $status"; else info "HTTP $status (continuing: the category may already exist or be built in)"; fi
+expect_2xx "$status" "PUT /v1/categories/appointments"
+info "HTTP $status"
 
 say "Demo 2/4: PUT /v1/customers/c-42"
 status="$(call PUT /v1/customers/c-42 '{"email":"ana@example.org","timeZone":"Europe/Amsterdam","locale":"nl-NL","attributes":{"firstName":"Ana"}}')"

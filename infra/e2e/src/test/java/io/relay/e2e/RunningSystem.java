@@ -35,7 +35,33 @@ final class RunningSystem implements AutoCloseable {
     final ServiceProcess sms;
     final ServiceProcess push;
 
-    RunningSystem() throws SQLException {
+    private static RunningSystem shared;
+
+    /**
+     * The one system all end-to-end test classes drive: started on first use, stopped when the test
+     * JVM exits (starting six services costs more than every test together).
+     */
+    static synchronized RunningSystem shared() {
+        if (shared == null) {
+            try {
+                RunningSystem system = new RunningSystem();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        system.close();
+                    } catch (SQLException e) {
+                        System.err.println("e2e clean-up: " + e.getMessage());
+                    }
+                }));
+                system.start();
+                shared = system;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return shared;
+    }
+
+    private RunningSystem() throws SQLException {
         createDatabase(preferenceDb);
         createDatabase(routingDb);
         int preferencePort = LocalInfrastructure.freePort();
