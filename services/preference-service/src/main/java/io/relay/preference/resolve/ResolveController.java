@@ -1,6 +1,7 @@
 package io.relay.preference.resolve;
 
 import io.relay.web.RequestContextFilter;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -20,11 +21,11 @@ public class ResolveController {
         this.resolver = resolver;
     }
 
-    @GetMapping("/internal/v1/customers/{customerId}/resolved")
-    public ResolvedChoices resolved(
+    @GetMapping(value = "/internal/v1/customers/{customerId}/resolved", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String resolved(
             @RequestHeader(RequestContextFilter.TENANT) String tenantId,
             @PathVariable String customerId,
             @RequestParam String category) {
-        return resolver.resolve(tenantId, customerId, category);
+        return resolver.resolveJson(tenantId, customerId, category);
     }
 }

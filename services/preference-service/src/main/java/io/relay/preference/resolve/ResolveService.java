@@ -13,7 +13,6 @@ import io.relay.web.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,16 +42,16 @@ public class ResolveService {
         this.json = json;
     }
 
-    public ResolvedChoices resolve(String tenantId, String customerId, String categoryName) {
-        // the key is taken before reading the database: a change after this point bumps the generation
-        String key = cache.keyFor(tenantId, customerId, categoryName);
-        Optional<String> cached = cache.get(key);
-        if (cached.isPresent()) {
-            return json.readValue(cached.get(), ResolvedChoices.class);
+    /** The answer as JSON, straight from the cache when it is there: no parsing on the hot path. */
+    public String resolveJson(String tenantId, String customerId, String categoryName) {
+        // the key is fixed before the database is read: a change after this point bumps the generation
+        ResolvedCache.Lookup cached = cache.lookup(tenantId, customerId, categoryName);
+        if (cached.value().isPresent()) {
+            return cached.value().get();
         }
-        ResolvedChoices resolved = compute(tenantId, customerId, categoryName);
-        cache.put(key, json.writeValueAsString(resolved));
-        return resolved;
+        String fresh = json.writeValueAsString(compute(tenantId, customerId, categoryName));
+        cache.put(cached.key(), fresh);
+        return fresh;
     }
 
     private ResolvedChoices compute(String tenantId, String customerId, String categoryName) {

@@ -25,15 +25,32 @@ public class ResolvedCache {
         this.redis = redis;
     }
 
-    /** Where the current entry for this customer and category lives, given the counters now. */
-    public String keyFor(String tenantId, String customerId, String category) {
-        List<String> counters = redis.mget(epochKey(tenantId), generationKey(tenantId, customerId));
-        return "preference:" + tenantId + ":resolved:" + customerId + ":" + category + ":e" + orZero(counters.get(0))
-                + ":g" + orZero(counters.get(1));
+    // one round trip: read both counters, build the entry's key, read the entry (standalone Redis;
+    // the entry key is derived inside the script, which a Redis Cluster would not allow)
+    private static final String LOOKUP = """
+            local e = redis.call('GET', KEYS[1]) or '0'
+            local g = redis.call('GET', KEYS[2]) or '0'
+            local k = ARGV[1] .. ':e' .. e .. ':g' .. g
+            return {k, redis.call('GET', k)}
+            """;
+
+    /** The current entry's key (to put a fresh value under) and its value, if cached. */
+    public record Lookup(String key, Optional<String> value) {}
+
+    public Lookup lookup(String tenantId, String customerId, String category) {
+        Object reply = redis.eval(
+                LOOKUP,
+                List.of(epochKey(tenantId), generationKey(tenantId, customerId)),
+                List.of("preference:" + tenantId + ":resolved:" + customerId + ":" + category));
+        List<?> parts = (List<?>) reply;
+        Object value = parts.size() > 1 ? parts.get(1) : null;
+        return new Lookup(text(parts.get(0)), Optional.ofNullable(value).map(ResolvedCache::text));
     }
 
-    public Optional<String> get(String key) {
-        return Optional.ofNullable(redis.get(key));
+    private static String text(Object value) {
+        return value instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : value.toString();
     }
 
     public void put(String key, String json) {
@@ -61,9 +78,5 @@ public class ResolvedCache {
 
     private static String generationKey(String tenantId, String customerId) {
         return "preference:" + tenantId + ":gen:" + customerId;
-    }
-
-    private static String orZero(String counter) {
-        return counter == null ? "0" : counter;
     }
 }
