@@ -129,8 +129,8 @@ class WalkingSkeletonTest {
 
     @Test
     @Order(2)
-    void aMessageForACustomerWithoutEmailIsSuppressedWithTheReason() {
-        HttpResponse<String> put = business.put("/v1/customers/c-no-mail", "{\"phone\":\"+31612345678\"}");
+    void aMessageForACustomerWithNoContactsIsSuppressedWithTheReasons() {
+        HttpResponse<String> put = business.put("/v1/customers/c-no-mail", "{\"timeZone\":\"Europe/Paris\"}");
         assertThat(put.statusCode()).isIn(200, 201);
 
         String id = send("c-no-mail", "Hello");
@@ -138,7 +138,9 @@ class WalkingSkeletonTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(id).equals("suppressed"));
         JsonNode last = message(id).get("timeline").get(1);
         assertThat(last.get("event").asString()).isEqualTo("suppressed");
-        assertThat(last.get("reason").asString()).contains("email: no email address on file");
+        assertThat(last.get("reason").asString())
+                .contains("email: no email address on file")
+                .contains("sms: no phone number on file");
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.relay.contracts.payload.CustomerErased;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.contracts.payload.MessageAccepted;
+import io.relay.contracts.payload.PushDispatch;
+import io.relay.contracts.payload.SmsDispatch;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +17,20 @@ public final class MessageTypes {
 
     public static final Type MESSAGE_ACCEPTED = new Type("message.accepted", 1, MessageAccepted.class);
     public static final Type EMAIL_DISPATCH = new Type("dispatch.email", 1, EmailDispatch.class);
+    public static final Type SMS_DISPATCH = new Type("dispatch.sms", 1, SmsDispatch.class);
+    public static final Type PUSH_DISPATCH = new Type("dispatch.push", 1, PushDispatch.class);
     public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
     public static final Type CUSTOMER_ERASED = new Type("customer.erased", 1, CustomerErased.class);
     public static final Type CONTACT_EVENT = new Type("contact.event", 1, ContactEvent.class);
 
-    private static final List<Type> ALL =
-            List.of(MESSAGE_ACCEPTED, EMAIL_DISPATCH, DELIVERY_EVENT, CUSTOMER_ERASED, CONTACT_EVENT);
+    private static final List<Type> ALL = List.of(
+            MESSAGE_ACCEPTED,
+            EMAIL_DISPATCH,
+            SMS_DISPATCH,
+            PUSH_DISPATCH,
+            DELIVERY_EVENT,
+            CUSTOMER_ERASED,
+            CONTACT_EVENT);
 
     private MessageTypes() {}
 

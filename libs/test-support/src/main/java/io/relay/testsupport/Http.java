@@ -27,6 +27,10 @@ public final class Http {
         return this;
     }
 
+    public String headerValue(String name) {
+        return headers.get(name);
+    }
+
     public Http without(String name) {
         headers.remove(name);
         return this;

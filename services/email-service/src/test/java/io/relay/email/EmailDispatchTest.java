@@ -67,7 +67,9 @@ class EmailDispatchTest {
                 "Tandarts Zoë <no-reply@acme.example>",
                 "Uw afspraak — morgen 09:30",
                 "See you at 09:30",
-                "<p>See you at <b>09:30</b></p>");
+                "<p>See you at <b>09:30</b></p>",
+                null,
+                null);
     }
 
     private void publish(String tenant, EmailDispatch email) {

@@ -18,7 +18,9 @@ public record DeliveryEvent(
     public enum Status {
         SENT,
         DELIVERED,
-        FAILED;
+        FAILED,
+        /** The channel service held it past {@code expiresAt} (e.g. retrying) and did not send it. */
+        EXPIRED;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,8 +1,11 @@
 package io.relay.contracts.payload;
 
+import java.time.Instant;
+
 /**
- * Send this email now. email-service sends exactly what it is given; {@code from} may be null, in
- * which case the platform's default sender is used.
+ * Send this email now. email-service sends exactly what it is given; {@code from} may be null (the
+ * platform's default sender), {@code appointment} and {@code expiresAt} too. Nothing is sent at or
+ * after {@code expiresAt}.
  */
 public record EmailDispatch(
         String messageId,
@@ -12,4 +15,6 @@ public record EmailDispatch(
         String from,
         String subject,
         String text,
-        String html) {}
+        String html,
+        Appointment appointment,
+        Instant expiresAt) {}

@@ -55,6 +55,20 @@ public class EmailDispatchHandler implements EnvelopeHandler {
             publish(envelope, sent(email, record[1], Instant.parse(record[0])));
             return;
         }
+        if (email.expiresAt() != null && !clock.instant().isBefore(email.expiresAt())) {
+            log.info("expired before it could be sent");
+            publish(
+                    envelope,
+                    new DeliveryEvent(
+                            email.messageId(),
+                            "email",
+                            DeliveryEvent.Status.EXPIRED,
+                            null,
+                            "expired",
+                            "expiresAt " + email.expiresAt() + " passed before the email could be sent",
+                            clock.instant()));
+            return;
+        }
         DeliveryEvent outcome;
         try {
             String providerId = mailer.send(email);

@@ -91,7 +91,8 @@ public class ResolveService {
                 customer.timeZone(),
                 customer.locale(),
                 category.frequencyCap(),
-                category.urgentAllowed());
+                category.urgentAllowed(),
+                customer.attributes());
     }
 
     private static List<String> addresses(Customer customer, String channel) {

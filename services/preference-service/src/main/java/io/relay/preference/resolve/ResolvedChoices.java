@@ -4,6 +4,7 @@ import io.relay.preference.category.Category;
 import io.relay.preference.preference.DeliveryWindow;
 import io.relay.preference.preference.QuietHours;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything routing needs to decide for one customer and category, in one answer: the channels the
@@ -20,7 +21,8 @@ public record ResolvedChoices(
         String timeZone,
         String locale,
         Category.FrequencyCap frequencyCap,
-        boolean urgentAllowed) {
+        boolean urgentAllowed,
+        Map<String, String> attributes) {
 
     /** A usable channel and where to reach the customer on it (several push tokens are possible). */
     public record ChannelAddresses(String channel, List<String> addresses) {}

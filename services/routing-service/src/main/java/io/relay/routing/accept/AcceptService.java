@@ -5,17 +5,24 @@ import io.relay.contracts.Topology;
 import io.relay.contracts.payload.MessageAccepted;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.timeline.MessageStore;
+import io.relay.web.ConflictException;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepting a message: it is stored, then {@code message.accepted} is published and confirmed by the
@@ -27,19 +34,47 @@ public class AcceptService {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptService.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final MessageStore store;
+    private final IdempotencyKeys keys;
     private final ConfirmingPublisher publisher;
+    private final TransactionTemplate tx;
     private final Clock clock;
+    // map keys sorted, so the same body always hashes the same
+    private final JsonMapper canonical = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
 
-    public AcceptService(MessageStore store, ConfirmingPublisher publisher, Clock clock) {
+    public AcceptService(
+            MessageStore store,
+            IdempotencyKeys keys,
+            ConfirmingPublisher publisher,
+            TransactionTemplate tx,
+            Clock clock) {
         this.store = store;
+        this.keys = keys;
         this.publisher = publisher;
+        this.tx = tx;
         this.clock = clock;
     }
 
-    public String accept(String tenantId, MessageRequest request, String traceparent) {
+    /** The answer to a POST: the message id, and whether it is the replay of an earlier answer. */
+    public record Accepted(String id, boolean replayed) {}
+
+    public Accepted accept(String tenantId, MessageRequest request, String traceparent, String idempotencyKey) {
         Instant now = clock.instant();
+        if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
+            throw new InvalidRequestException("header Idempotency-Key", "must be 1-255 visible ASCII characters");
+        }
+        String hash = idempotencyKey == null ? null : hash(request);
+        if (idempotencyKey != null) {
+            Optional<Accepted> earlier = replay(tenantId, idempotencyKey, hash, now);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         List<FieldViolation> violations = MessageValidator.violations(request, now);
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
@@ -47,20 +82,56 @@ public class AcceptService {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         MDC.put("messageId", id);
         try {
-            store.insertAccepted(tenantId, id, request, now);
+            boolean claimed = Boolean.TRUE.equals(tx.execute(status -> {
+                if (idempotencyKey != null && !keys.claim(tenantId, idempotencyKey, hash, id, now)) {
+                    status.setRollbackOnly();
+                    return false;
+                }
+                store.insertAccepted(tenantId, id, request, now);
+                return true;
+            }));
+            if (!claimed) {
+                // a concurrent request with the same key won the race: answer as it did
+                return replay(tenantId, idempotencyKey, hash, now)
+                        .orElseThrow(() -> new ConflictException(
+                                "Idempotency-Key " + idempotencyKey + " is in use by a request that did not complete"));
+            }
             Envelope<MessageAccepted> envelope = Envelope.of(
                     id, tenantId, new MessageAccepted(id, request.customerId(), request.category()), traceparent, now);
             try {
                 publisher.publishAndWait(
                         Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED, envelope, CONFIRM_TIMEOUT);
             } catch (ConfirmingPublisher.PublishException e) {
-                store.forget(tenantId, id);
+                tx.executeWithoutResult(status -> {
+                    store.forget(tenantId, id);
+                    if (idempotencyKey != null) {
+                        keys.release(tenantId, idempotencyKey, id);
+                    }
+                });
                 throw new BrokerUnavailableException(e);
             }
             log.info("accepted message for customer {} in category {}", request.customerId(), request.category());
-            return id;
+            return new Accepted(id, false);
         } finally {
             MDC.remove("messageId");
+        }
+    }
+
+    private Optional<Accepted> replay(String tenantId, String key, String hash, Instant now) {
+        return keys.find(tenantId, key, now.minus(IDEMPOTENCY_WINDOW)).map(entry -> {
+            if (!entry.requestHash().equals(hash)) {
+                throw new ConflictException("Idempotency-Key " + key + " was used with a different body");
+            }
+            return new Accepted(entry.messageId(), true);
+        });
+    }
+
+    private String hash(MessageRequest request) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.writeValueAsBytes(request)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

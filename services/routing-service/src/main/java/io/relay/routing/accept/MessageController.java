@@ -2,6 +2,10 @@ package io.relay.routing.accept;
 
 import io.relay.routing.timeline.MessageStore;
 import io.relay.routing.timeline.MessageView;
+import io.relay.routing.timeline.Status;
+import io.relay.routing.timeline.StoredMessage;
+import io.relay.routing.timeline.TimelineEntry;
+import io.relay.web.ConflictException;
 import io.relay.web.NotFoundException;
 import io.relay.web.Problems;
 import io.relay.web.RequestContextFilter;
@@ -11,6 +15,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,21 +31,48 @@ public class MessageController {
 
     private final AcceptService accept;
     private final MessageStore store;
+    private final java.time.Clock clock;
 
-    public MessageController(AcceptService accept, MessageStore store) {
+    public MessageController(AcceptService accept, MessageStore store, java.time.Clock clock) {
         this.accept = accept;
         this.store = store;
+        this.clock = clock;
     }
 
     @PostMapping("/v1/messages")
     public ResponseEntity<Map<String, String>> post(
             @RequestHeader(RequestContextFilter.TENANT) String tenantId,
             @RequestHeader(value = "traceparent", required = false) String traceparent,
+            @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody MessageRequest request) {
-        String id = accept.accept(tenantId, request, traceparent);
-        return ResponseEntity.accepted()
-                .location(URI.create("/v1/messages/" + id))
-                .body(Map.of("id", id, "status", "accepted"));
+        AcceptService.Accepted accepted = accept.accept(tenantId, request, traceparent, idempotencyKey);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
+        if (accepted.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.body(Map.of("id", accepted.id(), "status", "accepted"));
+    }
+
+    /** Cancels a message not yet dispatched; 409 once it is. */
+    @DeleteMapping("/v1/messages/{id}")
+    public MessageView cancel(@RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String id) {
+        StoredMessage message = store.find(tenantId, id).orElseThrow(() -> new NotFoundException("message " + id));
+        boolean cancelled = store.advanceFrom(
+                tenantId,
+                id,
+                List.of(Status.ACCEPTED, Status.SCHEDULED),
+                Status.CANCELLED,
+                null,
+                List.of(new TimelineEntry(clock.instant(), "cancelled", null, "cancelled by the business")));
+        if (!cancelled) {
+            throw new ConflictException("message " + id + " is already "
+                    + store.find(tenantId, id)
+                            .map(m -> m.status().wireName())
+                            .orElse(message.status().wireName())
+                    + "; only messages not yet dispatched can be cancelled");
+        }
+        return get(tenantId, id);
     }
 
     @GetMapping("/v1/messages/{id}")

@@ -26,5 +26,7 @@ public record MessageRequest(
 
     public record Template(String id, Map<String, String> data) {}
 
-    public record Appointment(String title, Instant start, Instant end, String location, String rescheduleUrl) {}
+    /** {@code id} keeps the calendar entry the same across messages about one appointment. */
+    public record Appointment(
+            String id, String title, Instant start, Instant end, String location, String rescheduleUrl) {}
 }

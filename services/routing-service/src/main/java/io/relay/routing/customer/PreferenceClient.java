@@ -38,13 +38,20 @@ public class PreferenceClient {
             return new PreferenceAnswer.Known(choices);
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
-                var problem = e.getResponseBodyAs(org.springframework.http.ProblemDetail.class);
-                return new PreferenceAnswer.Unknown(
-                        problem == null || problem.getDetail() == null ? "not found" : problem.getDetail());
+                return new PreferenceAnswer.Unknown(detailOf(e));
             }
             throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
         } catch (RestClientException e) {
             throw new PreferencesUnavailableException("preference-service did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static String detailOf(HttpClientErrorException e) {
+        try {
+            var problem = e.getResponseBodyAs(org.springframework.http.ProblemDetail.class);
+            return problem == null || problem.getDetail() == null ? "not found" : problem.getDetail();
+        } catch (RestClientException notProblemJson) {
+            return "not found";
         }
     }
 

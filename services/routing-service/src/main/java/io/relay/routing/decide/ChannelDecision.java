@@ -9,17 +9,19 @@ import java.util.Set;
 
 /**
  * Which channel, or none, from what the customer accepts (in their order), what the business allowed
- * and the content it gave. This version delivers email only: a channel earlier in the customer's order
- * is named in the reason and passed over. Plain Java: no Spring, no I/O.
+ * and the content it gave. A channel this deployment does not deliver, earlier in the customer's order,
+ * is named in the reason and passed over; so is one that already failed for this message. Plain Java.
  */
 public final class ChannelDecision {
 
-    /** The channels this version can deliver. */
-    static final Set<String> DELIVERABLE = Set.of("email");
-
     private ChannelDecision() {}
 
-    public static Decision decide(MessageRequest message, PreferenceAnswer answer) {
+    /**
+     * @param tried channels that already failed for good for this message (fallback moves past them)
+     * @param deliverable channels this deployment delivers (ROUTING_CHANNELS)
+     */
+    public static Decision decide(
+            MessageRequest message, PreferenceAnswer answer, List<String> tried, Set<String> deliverable) {
         if (answer instanceof PreferenceAnswer.Unknown unknown) {
             return new Decision.Suppress("preference-service: " + unknown.detail());
         }
@@ -29,16 +31,18 @@ public final class ChannelDecision {
         for (ResolvedChoices.ChannelAddresses option : choices.channels()) {
             rank++;
             String channel = option.channel();
-            if (message.channels() != null && !message.channels().contains(channel)) {
+            if (tried.contains(channel)) {
+                passedOver.add(channel + ": failed already");
+            } else if (message.channels() != null && !message.channels().contains(channel)) {
                 passedOver.add(channel + ": the business did not allow it");
             } else if (!hasContent(message, channel)) {
                 passedOver.add(channel + ": no " + channel + " content given");
-            } else if (!DELIVERABLE.contains(channel)) {
-                passedOver.add(channel + ": not delivered by this version");
+            } else if (!deliverable.contains(channel)) {
+                passedOver.add(channel + ": not delivered by this deployment");
             } else {
                 String reason = channel + ": customer's choice " + rank + " for " + choices.category()
                         + (passedOver.isEmpty() ? "" : " (passed over " + String.join("; ", passedOver) + ")");
-                return new Decision.Send(channel, option.addresses().getFirst(), reason);
+                return new Decision.Send(channel, option.addresses(), reason);
             }
         }
         List<String> why = new ArrayList<>(passedOver);

@@ -5,8 +5,8 @@ public sealed interface Decision {
 
     String reason();
 
-    /** Send now on {@code channel} to {@code address}. */
-    record Send(String channel, String address, String reason) implements Decision {}
+    /** Send on {@code channel} to {@code addresses} (one, or several push tokens). */
+    record Send(String channel, java.util.List<String> addresses, String reason) implements Decision {}
 
     /** Do not send at all. */
     record Suppress(String reason) implements Decision {}

@@ -3,37 +3,82 @@ package io.relay.routing.delivery;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.EnvelopeHandler;
+import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
 import io.relay.routing.timeline.Status;
+import io.relay.routing.timeline.StoredMessage;
 import io.relay.routing.timeline.TimelineEntry;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Puts what a channel service saw onto the message's timeline; repeats and late arrivals are no-ops. */
+/**
+ * Puts what a channel service saw onto the message's timeline; repeats and late arrivals are no-ops.
+ * A permanent failure moves the message on to the customer's next channel (fallback).
+ */
 @Component
 public class DeliveryEventHandler implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryEventHandler.class);
 
     private final MessageStore store;
+    private final Router router;
+    private final Clock clock;
 
-    public DeliveryEventHandler(MessageStore store) {
+    public DeliveryEventHandler(MessageStore store, Router router, Clock clock) {
         this.store = store;
+        this.router = router;
+        this.clock = clock;
     }
 
     @Override
     public void handle(Envelope<Object> envelope) {
         DeliveryEvent event = (DeliveryEvent) envelope.payload();
+        Optional<StoredMessage> found = store.find(envelope.tenantId(), event.messageId());
+        if (found.isEmpty()) {
+            log.warn("delivery event for a message this tenant does not have");
+            return;
+        }
+        StoredMessage message = found.get();
+        if (!event.channel().equals(message.channel())) {
+            log.info(
+                    "{} on {} is about an earlier channel; the message moved on to {}",
+                    event.status().wireName(),
+                    event.channel(),
+                    message.channel());
+            return;
+        }
+        if (event.status() == DeliveryEvent.Status.FAILED) {
+            fallBack(envelope, event, message);
+            return;
+        }
         Status to = switch (event.status()) {
             case SENT -> Status.SENT;
             case DELIVERED -> Status.DELIVERED;
-            case FAILED -> Status.FAILED;
+            case EXPIRED -> Status.EXPIRED;
+            case FAILED -> throw new IllegalStateException("handled above");
         };
         TimelineEntry entry = new TimelineEntry(event.at(), to.wireName(), event.channel(), reason(event));
         boolean moved = store.advance(envelope.tenantId(), event.messageId(), to, event.channel(), List.of(entry));
         log.info("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
+    }
+
+    /** A permanent failure on this channel: record it and route again, past every channel tried. */
+    private void fallBack(Envelope<Object> envelope, DeliveryEvent event, StoredMessage message) {
+        TimelineEntry failure = new TimelineEntry(event.at(), "failed", event.channel(), reason(event));
+        boolean reopened = store.reopenAfterFailure(envelope.tenantId(), message.id(), event.channel(), failure);
+        // reopened now, or reopened by an earlier attempt of this same event that then could not route
+        boolean pending =
+                message.status() == Status.ACCEPTED && message.triedChannels().contains(event.channel());
+        if (reopened || pending) {
+            StoredMessage again = store.find(envelope.tenantId(), message.id()).orElseThrow();
+            router.route(again, envelope.traceparent(), clock.instant());
+        } else {
+            log.info("failure on {} already handled", event.channel());
+        }
     }
 
     private static String reason(DeliveryEvent event) {

@@ -16,6 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class MessageStore {
 
+    private static final tools.jackson.core.type.TypeReference<List<String>> STRINGS =
+            new tools.jackson.core.type.TypeReference<>() {};
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -97,6 +100,16 @@ public class MessageStore {
      */
     @Transactional
     public boolean advance(String tenantId, String id, Status to, String channel, List<TimelineEntry> entries) {
+        return advanceFrom(tenantId, id, to.predecessors(), to, channel, entries);
+    }
+
+    /**
+     * Moves a message to {@code to} only from one of {@code from}, and records the entries, atomically.
+     * Returns false, recording nothing, when the message is in another state.
+     */
+    @Transactional
+    public boolean advanceFrom(
+            String tenantId, String id, List<Status> from, Status to, String channel, List<TimelineEntry> entries) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a status change is always explained by a timeline entry");
         }
@@ -109,12 +122,105 @@ public class MessageStore {
                 .param("now", Timestamp.from(entries.getLast().at()))
                 .param("tenant", tenantId)
                 .param("id", id)
-                .param("from", to.predecessors().stream().map(Status::wireName).toList())
+                .param("from", from.stream().map(Status::wireName).toList())
                 .update();
         if (updated == 0) {
             return false;
         }
         entries.forEach(entry -> append(tenantId, id, entry));
+        return true;
+    }
+
+    /** Marks a message dispatched now (for caps), after the broker confirmed its dispatch. */
+    @Transactional
+    public void markDispatched(String tenantId, String id, Instant at) {
+        jdbc.sql("UPDATE messages SET dispatched_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .param("at", Timestamp.from(at))
+                .param("tenant", tenantId)
+                .param("id", id)
+                .update();
+    }
+
+    /** Records where a dispatch goes (or went): channel, addresses, cap, and when. */
+    @Transactional
+    public void setRoute(
+            String tenantId,
+            String id,
+            String channel,
+            List<String> addresses,
+            Integer capMax,
+            String capPer,
+            Instant scheduledFor,
+            Instant dispatchedAt) {
+        jdbc.sql("""
+                        UPDATE messages SET channel = :channel, address = :address, scheduled_for = :scheduledFor,
+                               cap_max = :capMax, cap_per = :capPer,
+                               dispatched_at = COALESCE(:dispatchedAt, dispatched_at)
+                        WHERE tenant_id = :tenant AND id = :id
+                        """)
+                .param("channel", channel)
+                .param("address", json.writeValueAsString(addresses))
+                .param("capMax", capMax)
+                .param("capPer", capPer)
+                .param("scheduledFor", timestamp(scheduledFor))
+                .param("dispatchedAt", timestamp(dispatchedAt))
+                .param("tenant", tenantId)
+                .param("id", id)
+                .update();
+    }
+
+    /** Messages dispatched to this customer in this category since {@code since}: the frequency cap's count. */
+    public int countDispatchedSince(String tenantId, String customerId, String category, Instant since) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM messages
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND category = :category
+                          AND dispatched_at IS NOT NULL AND dispatched_at > :since
+                        """)
+                .param("tenant", tenantId)
+                .param("customer", customerId)
+                .param("category", category)
+                .param("since", Timestamp.from(since))
+                .query(Integer.class)
+                .single();
+    }
+
+    /**
+     * Locks up to {@code limit} scheduled messages that are due, oldest first, skipping rows another
+     * replica holds. Call inside a transaction: the lock is what keeps two replicas from publishing
+     * the same message.
+     */
+    public List<StoredMessage> claimDue(Instant now, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'scheduled' AND scheduled_for <= :now
+                        ORDER BY scheduled_for LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("now", Timestamp.from(now))
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    /**
+     * Fallback: a channel failed for good, so the message goes back to routing with that channel
+     * remembered as tried. Only from dispatched or sent on that very channel; false otherwise.
+     */
+    @Transactional
+    public boolean reopenAfterFailure(String tenantId, String id, String channel, TimelineEntry failure) {
+        int updated = jdbc.sql("""
+                        UPDATE messages SET status = 'accepted', updated_at = :now,
+                               tried_channels = tried_channels || jsonb_build_array(CAST(:channel AS text))
+                        WHERE tenant_id = :tenant AND id = :id AND channel = :channel
+                          AND status IN ('dispatched', 'sent')
+                        """)
+                .param("now", Timestamp.from(failure.at()))
+                .param("channel", channel)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .update();
+        if (updated == 0) {
+            return false;
+        }
+        append(tenantId, id, failure);
         return true;
     }
 
@@ -173,6 +279,13 @@ public class MessageStore {
                 json.readValue(rs.getString("request"), MessageRequest.class),
                 Status.fromWire(rs.getString("status")),
                 rs.getString("channel"),
+                rs.getString("address") == null ? List.of() : json.readValue(rs.getString("address"), STRINGS),
+                rs.getTimestamp("scheduled_for") == null
+                        ? null
+                        : rs.getTimestamp("scheduled_for").toInstant(),
+                json.readValue(rs.getString("tried_channels"), STRINGS),
+                (Integer) rs.getObject("cap_max"),
+                rs.getString("cap_per"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

@@ -21,7 +21,7 @@ public record MessageView(
                 message.request().category(),
                 message.status().wireName(),
                 message.channel(),
-                null,
+                message.status() == Status.SCHEDULED ? message.scheduledFor() : null,
                 message.createdAt(),
                 timeline);
     }

@@ -10,5 +10,10 @@ public record StoredMessage(
         MessageRequest request,
         Status status,
         String channel,
+        java.util.List<String> addresses,
+        Instant scheduledFor,
+        java.util.List<String> triedChannels,
+        Integer capMax,
+        String capPer,
         Instant createdAt,
         Instant updatedAt) {}

@@ -1,0 +1,92 @@
+package io.relay.routing.route;
+
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.Appointment;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.contracts.payload.PushDispatch;
+import io.relay.contracts.payload.SmsDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.accept.MessageRequest;
+import io.relay.routing.timeline.StoredMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the channel's dispatch from the stored message and publishes it. The channel service sends
+ * exactly this; it renders nothing of its own choosing.
+ */
+@Component
+public class Dispatcher {
+
+    private final ConfirmingPublisher publisher;
+
+    public Dispatcher(ConfirmingPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /** Completes when the broker has the dispatch. */
+    public CompletableFuture<Void> publish(
+            StoredMessage message, String channel, List<String> addresses, String traceparent, Instant now) {
+        MessageRequest request = message.request();
+        MessageRequest.Content content = request.content();
+        Appointment appointment = appointment(message);
+        Object payload = switch (channel) {
+            case "email" ->
+                new EmailDispatch(
+                        message.id(),
+                        request.customerId(),
+                        request.category(),
+                        addresses.getFirst(),
+                        null,
+                        content.email().subject(),
+                        content.email().text(),
+                        content.email().html(),
+                        appointment,
+                        request.expiresAt());
+            case "sms" ->
+                new SmsDispatch(
+                        message.id(),
+                        request.customerId(),
+                        request.category(),
+                        addresses.getFirst(),
+                        null,
+                        content.sms().text(),
+                        appointment,
+                        request.expiresAt());
+            case "push" ->
+                new PushDispatch(
+                        message.id(),
+                        request.customerId(),
+                        request.category(),
+                        addresses,
+                        content.push().title(),
+                        content.push().body(),
+                        content.push().data(),
+                        appointment,
+                        request.expiresAt());
+            default -> throw new IllegalArgumentException("no such channel " + channel);
+        };
+        String key = switch (channel) {
+            case "email" -> Topology.KEY_DISPATCH_EMAIL;
+            case "sms" -> Topology.KEY_DISPATCH_SMS;
+            default -> Topology.KEY_DISPATCH_PUSH;
+        };
+        return publisher.publish(
+                Topology.EVENTS_EXCHANGE,
+                key,
+                Envelope.of(message.id(), message.tenantId(), payload, traceparent, now));
+    }
+
+    private static Appointment appointment(StoredMessage message) {
+        MessageRequest.Appointment a = message.request().appointment();
+        if (a == null) {
+            return null;
+        }
+        // stable across messages about the same appointment when the business names it
+        String id = a.id() != null ? a.id() : message.id();
+        return new Appointment(id, a.title(), a.start(), a.end(), a.location(), a.rescheduleUrl());
+    }
+}

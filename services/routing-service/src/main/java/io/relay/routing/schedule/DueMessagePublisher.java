@@ -1,0 +1,169 @@
+package io.relay.routing.schedule;
+
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.route.Dispatcher;
+import io.relay.routing.route.Router;
+import io.relay.routing.timeline.MessageStore;
+import io.relay.routing.timeline.Status;
+import io.relay.routing.timeline.StoredMessage;
+import io.relay.routing.timeline.TimelineEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The durable scheduler. Scheduled messages are rows in PostgreSQL (status {@code scheduled},
+ * {@code scheduled_for}); every poll locks a batch of due rows with {@code FOR UPDATE SKIP LOCKED},
+ * so replicas share the work and never take the same row, re-checks expiry and the frequency cap,
+ * publishes the dispatches, waits for the broker's confirms and only then marks them dispatched and
+ * commits. A crash before the commit releases the rows to the next poll (the channel services drop a
+ * dispatch they already sent); nothing lives only in memory.
+ */
+@Component
+public class DueMessagePublisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DueMessagePublisher.class);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MessageStore store;
+    private final Dispatcher dispatcher;
+    private final Router router;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final int batchSize;
+    private volatile boolean running;
+    private Thread worker;
+
+    public DueMessagePublisher(
+            MessageStore store,
+            Dispatcher dispatcher,
+            Router router,
+            TransactionTemplate tx,
+            Clock clock,
+            @Value("${relay.scheduler.poll-interval:100ms}") Duration pollInterval,
+            @Value("${relay.scheduler.batch-size:500}") int batchSize) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.router = router;
+        this.tx = tx;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.batchSize = batchSize;
+    }
+
+    /** Publishes one batch of due messages; returns how many rows it handled. */
+    public int publishDue() {
+        Integer handled = tx.execute(status -> {
+            Instant now = clock.instant();
+            List<StoredMessage> due = store.claimDue(now, batchSize);
+            List<StoredMessage> sending = new ArrayList<>();
+            List<CompletableFuture<Void>> confirms = new ArrayList<>();
+            for (StoredMessage message : due) {
+                String refusal = refusal(message, now);
+                if (refusal != null) {
+                    Status end = refusal.startsWith("frequency cap") ? Status.SUPPRESSED : Status.EXPIRED;
+                    store.advanceFrom(
+                            message.tenantId(),
+                            message.id(),
+                            List.of(Status.SCHEDULED),
+                            end,
+                            null,
+                            List.of(new TimelineEntry(now, end.wireName(), null, refusal)));
+                    continue;
+                }
+                // marked before the next message's cap check, so one batch cannot overshoot a cap
+                store.markDispatched(message.tenantId(), message.id(), now);
+                sending.add(message);
+                confirms.add(dispatcher.publish(message, message.channel(), message.addresses(), null, now));
+            }
+            ConfirmingPublisher.await(
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+            for (StoredMessage message : sending) {
+                store.advanceFrom(
+                        message.tenantId(),
+                        message.id(),
+                        List.of(Status.SCHEDULED),
+                        Status.DISPATCHED,
+                        message.channel(),
+                        List.of(new TimelineEntry(
+                                now,
+                                "dispatched",
+                                message.channel(),
+                                "due " + message.scheduledFor() + ", "
+                                        + Duration.between(message.scheduledFor(), now)
+                                                .toMillis() + " ms late")));
+            }
+            return due.size();
+        });
+        return handled == null ? 0 : handled;
+    }
+
+    private String refusal(StoredMessage message, Instant now) {
+        Instant expiresAt = message.request().expiresAt();
+        if (expiresAt != null && !now.isBefore(expiresAt)) {
+            return "expiresAt " + expiresAt + " passed while it waited";
+        }
+        return router.capReached(message, message.capMax(), message.capPer(), now);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                while (running && publishDue() == batchSize) {
+                    // a full batch: more may be due right now
+                }
+                Thread.sleep(pollInterval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("scheduler poll failed, retrying: {}", e.toString());
+                try {
+                    Thread.sleep(Duration.ofSeconds(1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        worker = Thread.ofVirtual().name("scheduler").start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (worker != null) {
+            try {
+                worker.join(Duration.ofSeconds(15)); // finishes the batch in hand
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the broker connection and consumers are up; stopped before them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200;
+    }
+}

@@ -1,0 +1,336 @@
+package io.relay.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.QueueSpec;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.Http;
+import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.MutableClock;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.TestNames;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Time, caps, idempotency, cancellation and fallback, with the clock in the test's hand: the
+ * scheduler runs for real against PostgreSQL and RabbitMQ and sees the moved clock.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(SchedulingAndFallbackTest.TestClock.class)
+class SchedulingAndFallbackTest {
+
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final String SCHEMA = TestNames.schema("routing_sched");
+    private static final WireMockServer PREFERENCES =
+            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    // Thursday 26 November 2026, 23:00 in Amsterdam
+    private static final Instant LATE_EVENING = Instant.parse("2026-11-26T22:00:00Z");
+    private static final MutableClock CLOCK = new MutableClock(LATE_EVENING);
+
+    static {
+        PREFERENCES.start();
+    }
+
+    @TestConfiguration
+    static class TestClock {
+        @Bean
+        @Primary
+        Clock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add("spring.datasource.url", () -> LocalInfrastructure.postgresUrlInSchema(SCHEMA));
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
+        registry.add("relay.scheduler.poll-interval", () -> "50ms");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        PREFERENCES.stop();
+        VHOST.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    @Autowired
+    ConfirmingPublisher publisher;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private Http business;
+
+    @BeforeEach
+    void setUp() {
+        CLOCK.set(LATE_EVENING);
+        PREFERENCES.resetAll();
+        business = new Http("http://localhost:" + port).header("X-Tenant-Id", TestNames.unique("tenant"));
+    }
+
+    /** preference-service's answer for a customer in Amsterdam with quiet hours 22:00-07:30. */
+    private void customer(String id, String category, String channelsJson, String extra) {
+        PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/" + id + "/resolved?category=" + category))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"customerId":"%s","category":"%s","kind":"marketing","channels":%s,"excluded":[],
+                                 "quietHours":{"start":"22:00","end":"07:30"},"timeZone":"Europe/Amsterdam",
+                                 "locale":"nl-NL"%s}
+                                """.formatted(id, category, channelsJson, extra))));
+    }
+
+    private static final String EMAIL_ONLY = "[{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]";
+
+    private HttpResponse<String> post(String body, Map<String, String> headers) {
+        return business.send("POST", "/v1/messages", body, headers);
+    }
+
+    private String send(String body) {
+        HttpResponse<String> response = post(body, Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
+    private static String message(String customer, String category, String extra) {
+        return "{\"customerId\":\"" + customer + "\",\"category\":\"" + category + "\"" + extra
+                + ",\"content\":{\"email\":{\"subject\":\"Hi\",\"text\":\"Hello\"},\"sms\":{\"text\":\"Hello\"}}}";
+    }
+
+    private JsonNode view(String id) {
+        return json.readTree(business.get("/v1/messages/" + id).body());
+    }
+
+    private String status(String id) {
+        return view(id).get("status").asString();
+    }
+
+    private List<String> events(String id) {
+        return view(id).get("timeline").findValuesAsString("event");
+    }
+
+    /** Takes this message's dispatch off a dispatch queue, waiting for it. */
+    private Object takeDispatch(QueueSpec queue, String messageId) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            Object[] found = new Object[1];
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                GetResponse got = channel.basicGet(queue.name(), true);
+                if (got != null && got.getProps().getMessageId().equals(messageId)) {
+                    found[0] = codec.decode(got.getProps(), got.getBody()).payload();
+                }
+                return found[0] != null;
+            });
+            return found[0];
+        }
+    }
+
+    private boolean dispatchWaiting(QueueSpec queue, String messageId) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            GetResponse got;
+            boolean seen = false;
+            while ((got = channel.basicGet(queue.name(), false)) != null) {
+                seen |= got.getProps().getMessageId().equals(messageId);
+            }
+            return seen; // unacked gets go back when the channel closes
+        }
+    }
+
+    @Test
+    void aMarketingMessageAt23LocalIsScheduledForTheEndOfQuietHoursAndDispatchedThen() throws Exception {
+        customer("c-1", "offers", EMAIL_ONLY, "");
+
+        String id = send(message("c-1", "offers", ""));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+        JsonNode scheduled = view(id);
+        assertThat(scheduled.get("scheduledFor").asString()).isEqualTo("2026-11-27T06:30:00Z");
+        assertThat(scheduled.get("timeline").get(2).get("reason").asString())
+                .contains("quiet hours 22:00-07:30 Europe/Amsterdam: held until FRI 2026-11-27 07:30");
+        CLOCK.set(Instant.parse("2026-11-27T06:29:59Z"));
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id))
+                .as("not a second early")
+                .isFalse();
+
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
+        assertThat(events(id)).containsExactly("accepted", "routed", "scheduled", "dispatched");
+    }
+
+    @Test
+    void anUrgentMessageGoesAtOnceWhenTheCategoryAllowsIt() throws Exception {
+        customer("c-2", "appointments", EMAIL_ONLY, ",\"urgentAllowed\":true");
+
+        String id = send(message("c-2", "appointments", ",\"priority\":\"urgent\""));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        assertThat(view(id).get("timeline").get(2).get("reason").asString())
+                .contains("urgent: quiet hours 22:00-07:30 Europe/Amsterdam skipped");
+    }
+
+    @Test
+    void aMessageThatCouldOnlyGoAfterItsExpiryExpiresAtOnce() {
+        customer("c-3", "offers", EMAIL_ONLY, "");
+
+        String id = send(message("c-3", "offers", ",\"expiresAt\":\"2026-11-27T05:00:00Z\""));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("expired"));
+        assertThat(view(id).get("timeline").get(1).get("reason").asString()).contains("expiresAt 2026-11-27T05:00:00Z");
+    }
+
+    @Test
+    void aMessageWhoseExpiryPassesWhileScheduledIsNeverSent() throws Exception {
+        customer("c-4", "offers", EMAIL_ONLY, "");
+        String id = send(message("c-4", "offers", ",\"expiresAt\":\"2026-11-27T06:40:00Z\""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+
+        CLOCK.set(Instant.parse("2026-11-27T06:45:00Z")); // the scheduler was down until after expiry
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("expired"));
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id)).isFalse();
+    }
+
+    @Test
+    void oneIdempotencyKeySendsOneMessageAndADifferentBodyIsAConflict() throws Exception {
+        customer("c-5", "appointments", EMAIL_ONLY, ",\"urgentAllowed\":true");
+        String body = message("c-5", "appointments", ",\"priority\":\"urgent\"");
+
+        HttpResponse<String> first = post(body, Map.of("Idempotency-Key", "order-42"));
+        HttpResponse<String> again = post(body, Map.of("Idempotency-Key", "order-42"));
+        HttpResponse<String> other = post(body.replace("Hello", "Bye"), Map.of("Idempotency-Key", "order-42"));
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(other.statusCode()).isEqualTo(409);
+        String id = json.readTree(first.body()).get("id").asString();
+        takeDispatch(Queues.EMAIL_DISPATCH, id);
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id))
+                .as("one dispatch only")
+                .isFalse();
+
+        CLOCK.advance(Duration.ofHours(25));
+        HttpResponse<String> dayLater = post(body, Map.of("Idempotency-Key", "order-42"));
+        assertThat(json.readTree(dayLater.body()).get("id").asString())
+                .as("after 24 h the key is fresh")
+                .isNotEqualTo(id);
+    }
+
+    @Test
+    void aScheduledMessageCanBeCancelledButADispatchedOneCannot() throws Exception {
+        customer("c-6", "offers", EMAIL_ONLY, "");
+        String scheduled = send(message("c-6", "offers", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(scheduled).equals("scheduled"));
+
+        HttpResponse<String> cancel = business.delete("/v1/messages/" + scheduled);
+
+        assertThat(cancel.statusCode()).isEqualTo(200);
+        assertThat(status(scheduled)).isEqualTo("cancelled");
+        CLOCK.set(Instant.parse("2026-11-27T07:00:00Z"));
+        customer("c-7", "appointments", EMAIL_ONLY, "");
+        String now = send(message("c-7", "appointments", ""));
+        takeDispatch(Queues.EMAIL_DISPATCH, now);
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, scheduled)).isFalse();
+        assertThat(business.delete("/v1/messages/" + now).statusCode()).isEqualTo(409);
+        assertThat(business.delete("/v1/messages/msg_nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aCustomerWhoRanksSmsFirstGetsSmsAndEmailWhenSmsFailsPermanently() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-8",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = send(message("c-8", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey("sms", "failed"),
+                Envelope.of(
+                        id,
+                        business.headerValue("X-Tenant-Id"),
+                        new DeliveryEvent(
+                                id,
+                                "sms",
+                                DeliveryEvent.Status.FAILED,
+                                null,
+                                "21614",
+                                "not a mobile number",
+                                CLOCK.instant()),
+                        null,
+                        CLOCK.instant()),
+                Duration.ofSeconds(5));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(id).size() == 6);
+        JsonNode timeline = view(id).get("timeline");
+        assertThat(events(id)).containsExactly("accepted", "routed", "dispatched", "failed", "routed", "dispatched");
+        assertThat(timeline.get(3).get("reason").asString()).isEqualTo("[21614] not a mobile number");
+        assertThat(timeline.get(4).get("reason").asString()).contains("passed over sms: failed already");
+        assertThat(view(id).get("channel").asString()).isEqualTo("email");
+    }
+
+    @Test
+    void theFrequencyCapCountsAcrossMessages() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-9", "offers", EMAIL_ONLY, ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");
+
+        String first = send(message("c-9", "offers", ""));
+        takeDispatch(Queues.EMAIL_DISPATCH, first);
+        String second = send(message("c-9", "offers", ""));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(second).equals("suppressed"));
+        assertThat(view(second).get("timeline").get(1).get("reason").asString())
+                .isEqualTo("frequency cap reached: 1 of at most 1 per P1D already sent for offers");
+    }
+}
