@@ -22,3 +22,12 @@ CREATE TABLE idempotency_keys (
     created_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tenant_id, key)
 );
+
+-- Message templates per tenant: per channel, per locale, {{placeholders}}.
+CREATE TABLE templates (
+    tenant_id  TEXT        NOT NULL,
+    id         TEXT        NOT NULL,
+    body       JSONB       NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);

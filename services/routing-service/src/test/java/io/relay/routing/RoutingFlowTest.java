@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -92,6 +91,10 @@ class RoutingFlowTest {
     @BeforeEach
     void client() {
         PREFERENCES.resetAll();
+        // every category exists unless a test says otherwise
+        PREFERENCES.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/v1/categories/.*"))
+                .atPriority(10)
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
         business = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-a");
     }
 
@@ -161,29 +164,27 @@ class RoutingFlowTest {
 
     @Test
     void whilePreferenceServiceCannotAnswerTheMessageWaitsAndIsRoutedOnceItCan() throws Exception {
-        PREFERENCES.stubFor(get(resolvedUrl("c-2"))
-                .inScenario("outage")
-                .whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503))
-                .willSetStateTo("recovered"));
-        PREFERENCES.stubFor(get(resolvedUrl("c-2"))
-                .inScenario("outage")
-                .whenScenarioStateIs("recovered")
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(customerJson("c-2", "bo@example.org"))));
+        PREFERENCES.stubFor(
+                get(resolvedUrl("c-2")).atPriority(5).willReturn(aResponse().withStatus(503)));
 
         String id = send("c-2");
 
+        // one delivery of the message: three tries with backoff, then it goes to the retry queue
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> PREFERENCES
                                 .countRequestsMatching(
                                         getRequestedFor(resolvedUrl("c-2")).build())
                                 .getCount()
-                        >= 1);
+                        >= 3);
         assertThat(view(id).get("status").asString())
                 .as("never sent, never suppressed against unknown preferences")
                 .isEqualTo("accepted");
+
+        PREFERENCES.stubFor(get(resolvedUrl("c-2"))
+                .atPriority(1)
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-2", "bo@example.org"))));
         EmailDispatch dispatch = takeDispatch(id); // after the retry queue's delay
         assertThat(dispatch.to()).isEqualTo("bo@example.org");
     }

@@ -108,6 +108,10 @@ class SchedulingAndFallbackTest {
     void setUp() {
         CLOCK.set(LATE_EVENING);
         PREFERENCES.resetAll();
+        // every category exists unless a test says otherwise
+        PREFERENCES.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/v1/categories/.*"))
+                .atPriority(10)
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
         business = new Http("http://localhost:" + port).header("X-Tenant-Id", TestNames.unique("tenant"));
     }
 
@@ -332,5 +336,98 @@ class SchedulingAndFallbackTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> status(second).equals("suppressed"));
         assertThat(view(second).get("timeline").get(1).get("reason").asString())
                 .isEqualTo("frequency cap reached: 1 of at most 1 per P1D already sent for offers");
+    }
+
+    @Test
+    void anUnknownCategoryIsRefusedAtOnce() {
+        PREFERENCES.stubFor(
+                get(urlEqualTo("/v1/categories/nothing")).willReturn(aResponse().withStatus(404)));
+
+        HttpResponse<String> response = post(message("c-10", "nothing", ""), Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("category");
+    }
+
+    private static final String REMINDER_TEMPLATE = """
+            { "defaultLocale": "en",
+              "channels": {
+                "email": { "en": { "subject": "Your appointment at {{time}}",
+                                   "text": "Hi {{customer.firstName}}, see you at {{time}}. {{note}}",
+                                   "html": "<p>Hi {{customer.firstName}}, see you at <b>{{time}}</b>. {{note}}</p>" },
+                           "nl": { "subject": "Uw afspraak om {{time}}",
+                                   "text": "Hoi {{customer.firstName}}, tot {{time}}. {{note}}",
+                                   "html": "<p>Hoi {{customer.firstName}}, tot <b>{{time}}</b>. {{note}}</p>" } },
+                "sms": { "en": { "text": "See you at {{time}}" } } } }
+            """;
+
+    private void profile(String customer, String locale, String attributes) {
+        PREFERENCES.stubFor(get(urlEqualTo("/v1/customers/" + customer))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"customerId\":\"" + customer + "\",\"locale\":\"" + locale + "\",\"attributes\":"
+                                + attributes + "}")));
+    }
+
+    private String templated(String customer, String data) {
+        return "{\"customerId\":\"" + customer + "\",\"category\":\"appointments\",\"priority\":\"urgent\","
+                + "\"template\":{\"id\":\"reminder\",\"data\":" + data + "}}";
+    }
+
+    @Test
+    void aTemplateIsFilledInTheCustomersLocaleWithHtmlEscapedAndTextLeftAlone() throws Exception {
+        assertThat(business.put("/v1/templates/reminder", REMINDER_TEMPLATE).statusCode())
+                .isEqualTo(201);
+        customer("c-11", "appointments", EMAIL_ONLY, ",\"urgentAllowed\":true");
+        profile("c-11", "nl-BE", "{\"firstName\":\"Zoë\"}");
+
+        String id = send(templated("c-11", "{\"time\":\"09:30\",\"note\":\"Bring <your> card & ID\"}"));
+
+        var email = (io.relay.contracts.payload.EmailDispatch) takeDispatch(Queues.EMAIL_DISPATCH, id);
+        assertThat(email.subject()).isEqualTo("Uw afspraak om 09:30");
+        assertThat(email.text()).isEqualTo("Hoi Zoë, tot 09:30. Bring <your> card & ID");
+        assertThat(email.html()).isEqualTo("<p>Hoi Zoë, tot <b>09:30</b>. Bring &lt;your&gt; card &amp; ID</p>");
+    }
+
+    @Test
+    void aMissingValueIsA400NamingItNotABlankInAMessage() {
+        business.put("/v1/templates/reminder", REMINDER_TEMPLATE);
+        customer("c-12", "appointments", EMAIL_ONLY, "");
+        profile("c-12", "en", "{}");
+
+        HttpResponse<String> noTime = post(templated("c-12", "{\"note\":\"x\"}"), Map.of());
+        HttpResponse<String> noName = post(templated("c-12", "{\"time\":\"09:30\",\"note\":\"x\"}"), Map.of());
+
+        assertThat(noTime.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(noTime.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("template.data.time");
+        assertThat(noName.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(noName.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("customer attribute firstName");
+    }
+
+    @Test
+    void aBrokenTemplateIsRefusedWithTheFieldNamed() {
+        HttpResponse<String> response = business.put(
+                "/v1/templates/broken",
+                "{\"defaultLocale\":\"en\",\"channels\":{\"sms\":{\"de\":{\"text\":\"Hallo {{#name}}\"}}}}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("errors").findValuesAsString("field"))
+                .containsExactlyInAnyOrder("channels.sms", "channels.sms.de.text");
+        assertThat(business.get("/v1/templates/broken").statusCode()).isEqualTo(404);
     }
 }

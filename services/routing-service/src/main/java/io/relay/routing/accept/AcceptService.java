@@ -4,6 +4,10 @@ import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.MessageAccepted;
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.customer.PreferenceClient;
+import io.relay.routing.template.Template;
+import io.relay.routing.template.TemplateRenderer;
+import io.relay.routing.template.TemplateStore;
 import io.relay.routing.timeline.MessageStore;
 import io.relay.web.ConflictException;
 import io.relay.web.FieldViolation;
@@ -14,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,6 +44,8 @@ public class AcceptService {
 
     private final MessageStore store;
     private final IdempotencyKeys keys;
+    private final TemplateStore templates;
+    private final PreferenceClient preferences;
     private final ConfirmingPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -50,11 +57,15 @@ public class AcceptService {
     public AcceptService(
             MessageStore store,
             IdempotencyKeys keys,
+            TemplateStore templates,
+            PreferenceClient preferences,
             ConfirmingPublisher publisher,
             TransactionTemplate tx,
             Clock clock) {
         this.store = store;
         this.keys = keys;
+        this.templates = templates;
+        this.preferences = preferences;
         this.publisher = publisher;
         this.tx = tx;
         this.clock = clock;
@@ -79,6 +90,11 @@ public class AcceptService {
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
+        if (preferences.categoryExists(tenantId, request.category()).equals(Optional.of(false))) {
+            // when preference-service cannot say, routing will (and suppress with its reason)
+            throw new InvalidRequestException("category", "is not a category of this tenant");
+        }
+        MessageRequest accepted = request.template() == null ? request : rendered(tenantId, request);
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         MDC.put("messageId", id);
         try {
@@ -87,7 +103,7 @@ public class AcceptService {
                     status.setRollbackOnly();
                     return false;
                 }
-                store.insertAccepted(tenantId, id, request, now);
+                store.insertAccepted(tenantId, id, accepted, now);
                 return true;
             }));
             if (!claimed) {
@@ -115,6 +131,46 @@ public class AcceptService {
         } finally {
             MDC.remove("messageId");
         }
+    }
+
+    /**
+     * The template rendered for this customer (their locale, their attributes as customer.*): stored
+     * as the message's content, so what is sent is fixed at acceptance. A placeholder without a value
+     * is a 400 naming it.
+     */
+    private MessageRequest rendered(String tenantId, MessageRequest request) {
+        Template template = templates
+                .find(tenantId, request.template().id())
+                .orElseThrow(() -> new InvalidRequestException(
+                        "template.id", "no template " + request.template().id()));
+        PreferenceClient.Profile profile = preferences
+                .profile(tenantId, request.customerId())
+                .orElse(new PreferenceClient.Profile(null, Map.of()));
+        MessageRequest.Content content;
+        try {
+            content = TemplateRenderer.render(
+                    template, profile.locale(), request.template().data(), profile.attributes());
+        } catch (TemplateRenderer.MissingValue e) {
+            String field = e.name().startsWith("customer.")
+                    ? "customer attribute " + e.name().substring("customer.".length())
+                    : "template.data." + e.name();
+            throw new InvalidRequestException(field, "has no value, and {{" + e.name() + "}} needs one");
+        }
+        MessageRequest filled = new MessageRequest(
+                request.customerId(),
+                request.category(),
+                request.priority(),
+                request.channels(),
+                request.sendAt(),
+                request.expiresAt(),
+                content,
+                request.template(),
+                request.appointment());
+        List<FieldViolation> violations = MessageValidator.contentViolations(filled);
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return filled;
     }
 
     private Optional<Accepted> replay(String tenantId, String key, String hash, Instant now) {

@@ -90,6 +90,15 @@ public class MessageController {
                 .toList();
     }
 
+    @ExceptionHandler(io.relay.routing.customer.PreferenceClient.PreferencesUnavailableException.class)
+    ResponseEntity<ProblemDetail> preferencesUnavailable(RuntimeException e) {
+        return Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Not accepted",
+                "the customer's profile is needed to fill the template and cannot be read right now; try again");
+    }
+
     @ExceptionHandler(AcceptService.BrokerUnavailableException.class)
     ResponseEntity<ProblemDetail> brokerUnavailable(AcceptService.BrokerUnavailableException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Not accepted", e.getMessage());

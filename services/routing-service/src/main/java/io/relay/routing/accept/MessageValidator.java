@@ -49,15 +49,25 @@ public final class MessageValidator {
             }
         }
         if (request.template() != null) {
-            v.add(new FieldViolation("template", "templates are not available yet; send content"));
-        }
-        if (request.content() == null) {
-            if (request.template() == null) {
-                v.add(new FieldViolation("content", "is required: content for at least one allowed channel"));
+            if (request.content() != null) {
+                v.add(new FieldViolation("template", "give content or a template, not both"));
             }
+            if (request.template().id() == null || request.template().id().isBlank()) {
+                v.add(new FieldViolation("template.id", "is required"));
+            }
+        } else if (request.content() == null) {
+            v.add(new FieldViolation(
+                    "content", "is required: content for at least one allowed channel, or a template"));
         } else {
             contentViolations(request, v);
         }
+        return v;
+    }
+
+    /** Content rules alone: for content a template produced. */
+    public static List<FieldViolation> contentViolations(MessageRequest request) {
+        List<FieldViolation> v = new ArrayList<>();
+        contentViolations(request, v);
         return v;
     }
 

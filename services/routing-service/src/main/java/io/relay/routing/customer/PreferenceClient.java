@@ -1,5 +1,15 @@
 package io.relay.routing.customer;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.relay.web.RequestContextFilter;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,15 +30,105 @@ import org.springframework.web.client.RestClientException;
 public class PreferenceClient {
 
     private final RestClient http;
+    private final CircuitBreaker breaker;
+    private final Retry retry;
 
-    public PreferenceClient(RestClient.Builder builder, @Value("${relay.preference-service-url}") String baseUrl) {
+    public PreferenceClient(
+            RestClient.Builder builder,
+            @Value("${relay.preference-service-url}") String baseUrl,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-        factory.setReadTimeout(Duration.ofSeconds(3));
+        factory.setReadTimeout(Duration.ofSeconds(3)); // the timeout: a slow answer counts as no answer
         this.http = builder.baseUrl(baseUrl).requestFactory(factory).build();
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(10))
+                .recordExceptions(PreferencesUnavailableException.class)
+                .build());
+        RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
+                .maxAttempts(3)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(100), 2.0, 0.5))
+                .retryExceptions(PreferencesUnavailableException.class)
+                .build());
+        this.breaker = breakers.circuitBreaker("preference-service");
+        this.retry = retries.retry("preference-service");
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+    }
+
+    /**
+     * Every call goes through retry (short, jittered backoff) around a circuit breaker: while
+     * preference-service is down, callers fail fast and the message waits in its retry queue.
+     */
+    private <T> T call(java.util.function.Supplier<T> request) {
+        try {
+            return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, request))
+                    .get();
+        } catch (CallNotPermittedException e) {
+            throw new PreferencesUnavailableException("preference-service circuit is open", e);
+        }
+    }
+
+    /** What templates need of a customer: locale and attributes. Empty when the customer is unknown. */
+    public record Profile(String locale, java.util.Map<String, String> attributes) {}
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ProfileBody(String locale, java.util.Map<String, String> attributes) {}
+
+    public java.util.Optional<Profile> profile(String tenantId, String customerId) {
+        return call(() -> {
+            try {
+                ProfileBody body = http.get()
+                        .uri("/v1/customers/{id}", customerId)
+                        .header(RequestContextFilter.TENANT, tenantId)
+                        .retrieve()
+                        .body(ProfileBody.class);
+                return java.util.Optional.ofNullable(body).map(b -> new Profile(b.locale(), b.attributes()));
+            } catch (HttpClientErrorException e) {
+                if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
+                    return java.util.Optional.<Profile>empty();
+                }
+                throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
+            } catch (RestClientException e) {
+                throw new PreferencesUnavailableException("preference-service did not answer: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Whether the tenant has this category; empty when preference-service cannot say right now. */
+    public java.util.Optional<Boolean> categoryExists(String tenantId, String category) {
+        try {
+            return java.util.Optional.of(call(() -> {
+                try {
+                    http.get()
+                            .uri("/v1/categories/{category}", category)
+                            .header(RequestContextFilter.TENANT, tenantId)
+                            .retrieve()
+                            .toBodilessEntity();
+                    return true;
+                } catch (HttpClientErrorException e) {
+                    if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
+                        return false;
+                    }
+                    throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
+                } catch (RestClientException e) {
+                    throw new PreferencesUnavailableException(
+                            "preference-service did not answer: " + e.getMessage(), e);
+                }
+            }));
+        } catch (PreferencesUnavailableException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     public PreferenceAnswer resolve(String tenantId, String customerId, String category) {
+        return call(() -> resolveOnce(tenantId, customerId, category));
+    }
+
+    private PreferenceAnswer resolveOnce(String tenantId, String customerId, String category) {
         try {
             ResolvedChoices choices = http.get()
                     .uri("/internal/v1/customers/{id}/resolved?category={category}", customerId, category)
