@@ -81,28 +81,16 @@ public class DueMessagePublisher implements SmartLifecycle {
                             List.of(new TimelineEntry(now, end.wireName(), null, refusal)));
                     continue;
                 }
-                // marked before the next message's cap check, so one batch cannot overshoot a cap
-                store.markDispatched(message.tenantId(), message.id(), now);
+                if (message.capMax() != null) {
+                    // counted before the next capped message is checked, so one batch cannot overshoot a cap
+                    store.markDispatched(message.tenantId(), message.id(), now);
+                }
                 sending.add(message);
                 confirms.add(dispatcher.publish(message, message.channel(), message.addresses(), null, now));
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
-            for (StoredMessage message : sending) {
-                store.advanceFrom(
-                        message.tenantId(),
-                        message.id(),
-                        List.of(Status.SCHEDULED),
-                        Status.DISPATCHED,
-                        message.channel(),
-                        List.of(new TimelineEntry(
-                                now,
-                                "dispatched",
-                                message.channel(),
-                                "due " + message.scheduledFor() + ", "
-                                        + Duration.between(message.scheduledFor(), now)
-                                                .toMillis() + " ms late")));
-            }
+            store.dispatchScheduled(sending, now);
             return due.size();
         });
         return handled == null ? 0 : handled;

@@ -21,10 +21,12 @@ public class MessageStore {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final javax.sql.DataSource dataSource;
 
-    public MessageStore(JdbcClient jdbc, JsonMapper json) {
+    public MessageStore(JdbcClient jdbc, JsonMapper json, javax.sql.DataSource dataSource) {
         this.jdbc = jdbc;
         this.json = json;
+        this.dataSource = dataSource;
     }
 
     @Transactional
@@ -129,6 +131,53 @@ public class MessageStore {
         }
         entries.forEach(entry -> append(tenantId, id, entry));
         return true;
+    }
+
+    /**
+     * The scheduler's batch: every message still {@code scheduled} becomes {@code dispatched} with its
+     * timeline entry, in two statements however many there are. Returns how many moved.
+     */
+    @Transactional
+    public int dispatchScheduled(List<StoredMessage> messages, Instant at) {
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        // ids are globally unique, so the two lists pick exactly these rows, through the primary key
+        List<String> moved = jdbc.sql("""
+                        UPDATE messages SET status = 'dispatched', dispatched_at = :at, updated_at = :at
+                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'scheduled'
+                        RETURNING tenant_id || '/' || id
+                        """)
+                .param("at", Timestamp.from(at))
+                .param(
+                        "tenants",
+                        messages.stream()
+                                .map(StoredMessage::tenantId)
+                                .distinct()
+                                .toList())
+                .param("ids", messages.stream().map(StoredMessage::id).toList())
+                .query(String.class)
+                .list();
+        java.util.Set<String> done = java.util.Set.copyOf(moved);
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (StoredMessage m : messages) {
+            if (done.contains(m.tenantId() + "/" + m.id())) {
+                rows.add(new Object[] {
+                    m.tenantId(),
+                    m.id(),
+                    Timestamp.from(at),
+                    "dispatched",
+                    m.channel(),
+                    "due " + m.scheduledFor() + ", "
+                            + java.time.Duration.between(m.scheduledFor(), at).toMillis() + " ms late"
+                });
+            }
+        }
+        new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                .batchUpdate(
+                        "INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                        rows);
+        return moved.size();
     }
 
     /** Marks a message dispatched now (for caps), after the broker confirmed its dispatch. */

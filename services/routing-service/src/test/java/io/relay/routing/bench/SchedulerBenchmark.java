@@ -1,0 +1,146 @@
+package io.relay.routing.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.TestNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The scheduler against the real PostgreSQL and RabbitMQ, on the real clock: how late due messages
+ * reach the dispatch queue. Prints figures; asserts nothing about time.
+ *
+ * <p>Run: {@code ./mvnw -Pbench -pl services/routing-service -am test}
+ */
+@Tag("bench")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class SchedulerBenchmark {
+
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final String SCHEMA = TestNames.schema("routing_bench");
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add(
+                "spring.datasource.url",
+                () -> LocalInfrastructure.postgresUrlInSchema(SCHEMA) + "&reWriteBatchedInserts=true");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        VHOST.close();
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Connection connection;
+
+    private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+
+    @Test
+    void lateness() throws Exception {
+        Channel channel = connection.createChannel();
+        channel.basicQos(2000);
+        channel.basicConsume(Queues.EMAIL_DISPATCH.name(), true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(
+                    String tag, com.rabbitmq.client.Envelope e, AMQP.BasicProperties p, byte[] body) {
+                arrivals.put(p.getMessageId(), System.currentTimeMillis());
+            }
+        });
+        StringBuilder report =
+                new StringBuilder("scheduler: due time to arrival on the dispatch queue, real PostgreSQL and RabbitMQ, "
+                        + Runtime.getRuntime().availableProcessors() + " cores\n");
+
+        // a steady stream: 2,000 messages due over 10 seconds
+        Instant start = Instant.now().plusSeconds(3);
+        List<Instant> steady = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            steady.add(start.plusMillis(i * 5L));
+        }
+        report.append(run("steady 200/s for 10 s", steady)).append('\n');
+
+        // a burst: 10,000 messages due in the same second
+        Instant burstAt = Instant.now().plusSeconds(4);
+        List<Instant> burst = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            burst.add(burstAt.plusMillis(i % 1000));
+        }
+        report.append(run("burst 10,000 due within one second", burst)).append('\n');
+
+        channel.close();
+        System.out.println(report);
+        Path out = Path.of("target", "bench", "scheduler.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+    }
+
+    private String run(String name, List<Instant> dueTimes) throws Exception {
+        arrivals.clear();
+        String tenant = TestNames.unique("bench");
+        List<Object[]> rows = new ArrayList<>();
+        Map<String, Instant> due = new ConcurrentHashMap<>();
+        for (int i = 0; i < dueTimes.size(); i++) {
+            String id = "msg_" + tenant + "_" + i;
+            due.put(id, dueTimes.get(i));
+            rows.add(new Object[] {tenant, id, Timestamp.from(dueTimes.get(i))});
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, request, status,
+                                      channel, address, scheduled_for, created_at, updated_at)
+                VALUES (?, ?, 'c-1', 'offers', 'normal', '[]',
+                        '{"customerId":"c-1","category":"offers","content":{"email":{"subject":"Hi","text":"Hello"}}}',
+                        'scheduled', 'email', '["c1@example.org"]', ?, now(), now())
+                """, rows);
+        Instant last = dueTimes.stream().max(Instant::compareTo).orElseThrow();
+        long deadline = last.toEpochMilli() + 30_000;
+        while (arrivals.size() < dueTimes.size() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50); // a benchmark on the real clock
+        }
+        long[] late = due.entrySet().stream()
+                .filter(e -> arrivals.containsKey(e.getKey()))
+                .mapToLong(e -> arrivals.get(e.getKey()) - e.getValue().toEpochMilli())
+                .sorted()
+                .toArray();
+        long firstDue = dueTimes.stream().min(Instant::compareTo).orElseThrow().toEpochMilli();
+        long lastArrival =
+                arrivals.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return String.format(
+                "%-36s %6d/%d published  lateness p50 %4d ms  p99 %4d ms  max %4d ms  first due -> last published %5d ms",
+                name,
+                late.length,
+                dueTimes.size(),
+                pct(late, 0.50),
+                pct(late, 0.99),
+                late.length == 0 ? -1 : late[late.length - 1],
+                lastArrival - firstDue);
+    }
+
+    private static long pct(long[] sorted, double q) {
+        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+}
