@@ -81,6 +81,8 @@ final class RunningSystem implements AutoCloseable {
         emailEnv.put("SMTP_PORT", Integer.toString(smtp.port()));
         // one SMTP transaction at a time, so the crash test knows which one it interrupts
         emailEnv.put("EMAIL_CONSUMERS", "1");
+        // a crash mid-send blocks that message for the lease: short here, so the crash test is quick
+        emailEnv.put("EMAIL_SENDING_LEASE", "3s");
         email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
         Map<String, String> gatewayEnv = new HashMap<>();
         gatewayEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);

@@ -209,9 +209,18 @@ class SchedulingAndFallbackTest {
     void anUrgentMessageGoesAtOnceWhenTheCategoryAllowsIt() throws Exception {
         customer("c-2", "appointments", EMAIL_ONLY, ",\"urgentAllowed\":true");
 
-        String id = send(message("c-2", "appointments", ",\"priority\":\"urgent\""));
+        String id = send(message(
+                "c-2",
+                "appointments",
+                ",\"priority\":\"urgent\",\"appointment\":{\"id\":\"apt-7\",\"title\":\"Check-up\","
+                        + "\"start\":\"2026-11-27T08:30:00Z\",\"end\":\"2026-11-27T09:00:00Z\","
+                        + "\"location\":\"Main St 1\",\"rescheduleUrl\":\"https://acme.example/r/7\"}"));
 
-        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        var dispatch = (io.relay.contracts.payload.EmailDispatch) takeDispatch(Queues.EMAIL_DISPATCH, id);
+        assertThat(dispatch.appointment().id())
+                .as("passed on for the calendar invite")
+                .isEqualTo("apt-7");
+        assertThat(dispatch.appointment().rescheduleUrl()).isEqualTo("https://acme.example/r/7");
         assertThat(view(id).get("timeline").get(2).get("reason").asString())
                 .contains("urgent: quiet hours 22:00-07:30 Europe/Amsterdam skipped");
     }
@@ -429,5 +438,39 @@ class SchedulingAndFallbackTest {
         assertThat(json.readTree(response.body()).get("errors").findValuesAsString("field"))
                 .containsExactlyInAnyOrder("channels.sms", "channels.sms.de.text");
         assertThat(business.get("/v1/templates/broken").statusCode()).isEqualTo(404);
+    }
+
+    @Autowired
+    io.relay.routing.schedule.DueMessagePublisher scheduler;
+
+    @Test
+    void twoSchedulersPollingAtOnceDispatchEachMessageOnce() throws Exception {
+        customer("c-13", "offers", EMAIL_ONLY, "");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(send(message("c-13", "offers", "")));
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ids.stream().allMatch(id -> status(id).equals("scheduled")));
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        // a second replica's poll, racing the running scheduler
+        var other = java.util.concurrent.CompletableFuture.supplyAsync(scheduler::publishDue);
+        scheduler.publishDue();
+        other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ids.stream().allMatch(id -> status(id).equals("dispatched")));
+        java.util.Map<String, Integer> dispatches = new java.util.HashMap<>();
+        try (Channel channel = connection.createChannel()) {
+            GetResponse got;
+            while ((got = channel.basicGet(Queues.EMAIL_DISPATCH.name(), true)) != null) {
+                dispatches.merge(got.getProps().getMessageId(), 1, Integer::sum);
+            }
+        }
+        for (String id : ids) {
+            assertThat(dispatches.get(id)).as("dispatches of %s", id).isEqualTo(1);
+            assertThat(events(id).stream().filter("dispatched"::equals).count()).isEqualTo(1);
+        }
     }
 }

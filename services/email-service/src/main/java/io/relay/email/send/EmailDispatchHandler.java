@@ -32,12 +32,25 @@ public class EmailDispatchHandler implements EnvelopeHandler {
     private final JedisPooled redis;
     private final ConfirmingPublisher publisher;
     private final Clock clock;
+    private final Duration sendingLease;
 
-    public EmailDispatchHandler(SmtpMailer mailer, JedisPooled redis, ConfirmingPublisher publisher, Clock clock) {
+    /**
+     * @param sendingLease EMAIL_SENDING_LEASE: longer than one SMTP attempt can take (timeouts
+     *     5+10+10 s), shorter than the retries last; after a crash mid-send the message waits this long
+     */
+    public EmailDispatchHandler(
+            SmtpMailer mailer,
+            JedisPooled redis,
+            ConfirmingPublisher publisher,
+            Clock clock,
+            @org.springframework.beans.factory.annotation.Value(
+                            "${relay.email.sending-lease:${EMAIL_SENDING_LEASE:45s}}")
+                    Duration sendingLease) {
         this.mailer = mailer;
         this.redis = redis;
         this.publisher = publisher;
         this.clock = clock;
+        this.sendingLease = sendingLease;
     }
 
     static String sentKey(String tenantId, String messageId) {
@@ -69,6 +82,22 @@ public class EmailDispatchHandler implements EnvelopeHandler {
                             clock.instant()));
             return;
         }
+        // one sender at a time per message: a twin dispatch arriving meanwhile waits in the retry queue,
+        // then finds the sent record; a crashed holder's lease runs out
+        String lease = "email:" + envelope.tenantId() + ":sending:" + email.messageId();
+        if (!"OK".equals(redis.set(lease, "1", SetParams.setParams().nx().ex(sendingLease.toSeconds())))) {
+            throw new IllegalStateException("another delivery of this message is being sent right now");
+        }
+        DeliveryEvent outcome;
+        try {
+            outcome = sendOnce(email, key);
+        } finally {
+            redis.del(lease);
+        }
+        publish(envelope, outcome);
+    }
+
+    private DeliveryEvent sendOnce(EmailDispatch email, String key) throws MessagingException {
         DeliveryEvent outcome;
         try {
             String providerId = mailer.send(email);
@@ -87,7 +116,7 @@ public class EmailDispatchHandler implements EnvelopeHandler {
                     clock.instant());
             log.warn("refused by SMTP server: {}", e.code());
         }
-        publish(envelope, outcome);
+        return outcome;
     }
 
     private static DeliveryEvent sent(EmailDispatch email, String providerId, Instant at) {
