@@ -40,6 +40,7 @@ class GatewayAuthTest {
     static void backends(DynamicPropertyRegistry registry) {
         registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
         registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
+        registry.add("SMS_SERVICE_URL", BACKEND::baseUrl);
     }
 
     @AfterAll
@@ -108,6 +109,27 @@ class GatewayAuthTest {
                 .getFirst();
         assertThat(seen.containsHeader("X-Tenant-Id")).isFalse();
         assertThat(seen.containsHeader("Authorization")).isFalse();
+    }
+
+    @Test
+    void twilioWebhooksPassWithoutAKeyForSmsServiceToCheckTheirSignature() {
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/webhooks/twilio/inbound"))
+                .willReturn(aResponse().withStatus(200)));
+
+        HttpResponse<String> response = client.header("X-Twilio-Signature", "abc")
+                .header("X-Tenant-Id", "forged")
+                .send(
+                        "POST",
+                        "/webhooks/twilio/inbound",
+                        null,
+                        java.util.Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        LoggedRequest seen = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        urlEqualTo("/webhooks/twilio/inbound")))
+                .getFirst();
+        assertThat(seen.getHeader("X-Twilio-Signature")).isEqualTo("abc");
+        assertThat(seen.containsHeader("X-Tenant-Id")).isFalse();
     }
 
     @Test

@@ -56,8 +56,8 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                     "Request body too large",
                     "request body is larger than " + maxBodyBytes + " bytes");
         }
-        if (isLinkTokenRoute(exchange)) {
-            // the signed link names the tenant; nothing the client sends may
+        if (authenticatedByService(exchange)) {
+            // a signed link or Twilio's signature names the tenant; nothing the client sends may
             String linkRequestId = requestId;
             ServerHttpRequest forwarded = request.mutate()
                     .headers(h -> {
@@ -89,9 +89,11 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange.mutate().request(forwarded).build());
     }
 
-    private static boolean isLinkTokenRoute(ServerWebExchange exchange) {
+    /** Routes whose service checks its own credential (metadata auth: link-token, twilio-signature). */
+    private static boolean authenticatedByService(ServerWebExchange exchange) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        return route != null && "link-token".equals(route.getMetadata().get("auth"));
+        Object auth = route == null ? null : route.getMetadata().get("auth");
+        return "link-token".equals(auth) || "twilio-signature".equals(auth);
     }
 
     private static String bearer(String authorization) {

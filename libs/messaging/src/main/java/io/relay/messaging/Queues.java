@@ -33,11 +33,14 @@ public final class Queues {
             .withRetryDelay(Duration.ofSeconds(10))
             .withMaxAttempts(10);
 
-    public static final QueueSpec SMS_DISPATCH =
-            QueueSpec.of(Topology.QUEUE_SMS_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_SMS);
+    /** A provider outage of minutes loses nothing: 24 attempts, 5 s apart, before parking. */
+    public static final QueueSpec SMS_DISPATCH = QueueSpec.of(
+                    Topology.QUEUE_SMS_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_SMS)
+            .withMaxAttempts(24);
 
-    public static final QueueSpec PUSH_DISPATCH =
-            QueueSpec.of(Topology.QUEUE_PUSH_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_PUSH);
+    public static final QueueSpec PUSH_DISPATCH = QueueSpec.of(
+                    Topology.QUEUE_PUSH_DISPATCH, EVENTS_EXCHANGE, Topology.KEY_DISPATCH_PUSH)
+            .withMaxAttempts(24);
 
     public static final List<QueueSpec> DISPATCH = List.of(EMAIL_DISPATCH, SMS_DISPATCH, PUSH_DISPATCH);
 

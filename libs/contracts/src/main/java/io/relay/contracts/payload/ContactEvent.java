@@ -12,6 +12,8 @@ public record ContactEvent(Kind kind, String address, String keyword, String det
     public enum Kind {
         PUSH_TOKEN_INVALID,
         SMS_OPT_OUT,
-        SMS_OPT_IN
+        SMS_OPT_IN,
+        /** The provider says the number cannot take SMS (invalid, not a mobile, unreachable for good). */
+        PHONE_INVALID
     }
 }

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * What channel services learn about contacts: a dead push token is removed; STOP and START from a
- * phone change SMS consent. Both are recorded in the ledger. Safe to repeat: a second STOP finds SMS
+ * What channel services learn about contacts: a dead push token or a number that cannot take SMS is
+ * removed; STOP and START from a phone change SMS consent. Both are recorded in the ledger. Safe to repeat: a second STOP finds SMS
  * already off and writes nothing.
  */
 @Component
@@ -33,6 +33,7 @@ public class ContactEventHandler implements EnvelopeHandler {
             case PUSH_TOKEN_INVALID -> preferences.removePushToken(tenantId, event.address(), event.detail());
             case SMS_OPT_OUT -> preferences.smsKeyword(tenantId, event.address(), false, keyword(event, "STOP"));
             case SMS_OPT_IN -> preferences.smsKeyword(tenantId, event.address(), true, keyword(event, "START"));
+            case PHONE_INVALID -> preferences.removePhone(tenantId, event.address(), event.detail());
         };
         log.info("{} applied to {} customers", event.kind(), affected.size());
     }

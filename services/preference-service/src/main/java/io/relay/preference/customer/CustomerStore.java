@@ -80,6 +80,18 @@ public class CustomerStore {
                 .list();
     }
 
+    /** Removes a phone number wherever the tenant's customers have it; returns those customers. */
+    public List<String> removePhone(String tenantId, String phone) {
+        return jdbc.sql("""
+                        UPDATE customers SET phone = NULL WHERE tenant_id = :tenant AND phone = :phone
+                        RETURNING customer_id
+                        """)
+                .param("tenant", tenantId)
+                .param("phone", phone)
+                .query(String.class)
+                .list();
+    }
+
     /** Removes a push token wherever the tenant's customers have it; returns those customers. */
     public List<String> removePushToken(String tenantId, String token) {
         return jdbc.sql("""

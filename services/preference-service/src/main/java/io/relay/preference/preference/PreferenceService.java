@@ -174,6 +174,31 @@ public class PreferenceService {
         return affected;
     }
 
+    /** The provider says this number cannot take SMS: it is removed from the tenant's customers, and noted. */
+    public List<String> removePhone(String tenantId, String phone, String detail) {
+        List<String> affected = tx.execute(status -> {
+            List<String> changed = customers.removePhone(tenantId, phone);
+            Instant now = clock.instant();
+            for (String customerId : changed) {
+                ledger.append(
+                        tenantId,
+                        customerId,
+                        new LedgerEntry(
+                                now,
+                                null,
+                                Channels.SMS,
+                                null,
+                                Origin.PROVIDER,
+                                null,
+                                "number ending " + phone.substring(Math.max(0, phone.length() - 4)),
+                                "phone number removed: " + (detail == null ? "reported invalid" : detail)));
+            }
+            return changed;
+        });
+        affected.forEach(customerId -> cache.invalidateCustomer(tenantId, customerId));
+        return affected;
+    }
+
     public List<LedgerEntry> ledger(String tenantId, String customerId) {
         customers.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));
         return ledger.entries(tenantId, customerId);

@@ -1,0 +1,409 @@
+package io.relay.sms;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.Appointment;
+import io.relay.contracts.payload.ContactEvent;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.SmsDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.QueueSpec;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.TestNames;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * sms-service against the real broker (own vhost) and Redis, with Twilio simulated at the wire by
+ * WireMock using the same stubs as the local simulator (infra/wiremock, shaped after Twilio's
+ * OpenAPI description), including Twilio's real error bodies.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SmsServiceTest {
+
+    private static final String SID = "AC00000000000000000000000000000001";
+    private static final String TOKEN = "test-auth-token-123";
+    private static final String FROM = "+3197010000001";
+    private static final String PUBLIC = "https://relay.test";
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final WireMockServer TWILIO = new WireMockServer(
+            WireMockConfiguration.options().dynamicPort().usingFilesUnderDirectory("../../infra/wiremock"));
+
+    static {
+        TWILIO.start();
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add("twilio.account-sid", () -> SID);
+        registry.add("twilio.auth-token", () -> TOKEN);
+        registry.add("twilio.api-base-url", TWILIO::baseUrl);
+        registry.add("twilio.from", () -> FROM);
+        registry.add("relay.public-base-url", () -> PUBLIC);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        TWILIO.stop();
+        VHOST.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConfirmingPublisher publisher;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    @Autowired
+    JedisPooled redis;
+
+    @Autowired
+    CircuitBreaker twilioBreaker;
+
+    private String tenant;
+
+    @BeforeEach
+    void setUp() {
+        TWILIO.resetRequests();
+        TWILIO.resetToDefaultMappings(); // the shared stubs from infra/wiremock
+        twilioBreaker.reset();
+        tenant = TestNames.unique("tenant");
+    }
+
+    private SmsDispatch sms(String id, String to) {
+        return new SmsDispatch(id, "c-1", "appointments", to, null, "See you at 09:30", null, null);
+    }
+
+    private void dispatch(SmsDispatch sms) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_DISPATCH_SMS,
+                Envelope.of(sms.messageId(), tenant, sms, null, Instant.now()),
+                Duration.ofSeconds(5));
+    }
+
+    /** Waits for this message's events on a queue (others are dropped, as a consumer would skip them). */
+    private <T> List<T> events(
+            QueueSpec queue, Class<T> type, java.util.function.Predicate<T> mine, int count, Duration within)
+            throws Exception {
+        List<T> found = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            await().atMost(within).until(() -> {
+                GetResponse got;
+                while ((got = channel.basicGet(queue.name(), true)) != null) {
+                    Object payload = codec.decode(got.getProps(), got.getBody()).payload();
+                    if (type.isInstance(payload) && mine.test(type.cast(payload))) {
+                        found.add(type.cast(payload));
+                    }
+                }
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+
+    private List<DeliveryEvent> deliveryEvents(String id, int count) throws Exception {
+        return events(
+                Queues.ROUTING_DELIVERY,
+                DeliveryEvent.class,
+                e -> e.messageId().equals(id),
+                count,
+                Duration.ofSeconds(15));
+    }
+
+    private int creates(String to) {
+        return TWILIO.findAll(postRequestedFor(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                        .withRequestBody(containing("To=" + URLEncoder.encode(to, StandardCharsets.UTF_8))))
+                .size();
+    }
+
+    @Test
+    void anSmsReachesTwilioInTheShapeItsApiAcceptsAndASentEventGoesBack() throws Exception {
+        String id = TestNames.unique("msg");
+        dispatch(new SmsDispatch(
+                id,
+                "c-1",
+                "appointments",
+                "+31612345678",
+                null,
+                "See you at 09:30",
+                new Appointment("apt-1", "Check-up", null, null, null, "https://acme.example/r/1"),
+                null));
+
+        DeliveryEvent sent = deliveryEvents(id, 1).getFirst();
+
+        assertThat(sent.status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(sent.providerMessageId()).matches("SM[0-9a-fA-F]{32}");
+        TWILIO.verify(
+                1,
+                postRequestedFor(urlPathMatching("/2010-04-01/Accounts/" + SID + "/Messages.json"))
+                        .withHeader("Authorization", matching("Basic .+"))
+                        .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                        .withFormParam("To", equalTo("+31612345678"))
+                        .withFormParam("From", equalTo(FROM))
+                        .withFormParam("Body", equalTo("See you at 09:30\nReschedule: https://acme.example/r/1"))
+                        .withFormParam(
+                                "StatusCallback",
+                                equalTo(PUBLIC + "/webhooks/twilio/status?m=" + id + "&t=" + tenant)));
+        assertThat(redis.smembers("sms:senders:" + FROM)).contains(tenant);
+    }
+
+    @Test
+    void anInvalidNumberFailsForGoodAndTheContactIsReportedBad() throws Exception {
+        String id = TestNames.unique("msg");
+        dispatch(sms(id, "+15005550001")); // Twilio's magic invalid number: 400, error 21211
+
+        DeliveryEvent failed = deliveryEvents(id, 1).getFirst();
+
+        assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(failed.code()).isEqualTo("21211");
+        ContactEvent contact = events(
+                        Queues.PREFERENCE_CONTACT,
+                        ContactEvent.class,
+                        e -> e.address().equals("+15005550001"),
+                        1,
+                        Duration.ofSeconds(10))
+                .getFirst();
+        assertThat(contact.kind()).isEqualTo(ContactEvent.Kind.PHONE_INVALID);
+        assertThat(creates("+15005550001"))
+                .as("a permanent error is not retried")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aNumberThatOptedOutAtTwilioIsReportedOptedOut() throws Exception {
+        TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .atPriority(1)
+                .withFormParam("To", equalTo("+31611111111"))
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":21610,\"message\":\"Attempt to send to unsubscribed recipient\","
+                                + "\"more_info\":\"https://www.twilio.com/docs/errors/21610\",\"status\":400}")));
+        String id = TestNames.unique("msg");
+
+        dispatch(sms(id, "+31611111111"));
+
+        assertThat(deliveryEvents(id, 1).getFirst().code()).isEqualTo("21610");
+        assertThat(events(
+                                Queues.PREFERENCE_CONTACT,
+                                ContactEvent.class,
+                                e -> e.address().equals("+31611111111"),
+                                1,
+                                Duration.ofSeconds(10))
+                        .getFirst()
+                        .kind())
+                .isEqualTo(ContactEvent.Kind.SMS_OPT_OUT);
+    }
+
+    @Test
+    void aTransientTwilioErrorIsRetriedAndTheSmsGoesOnce() throws Exception {
+        TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .atPriority(1)
+                .inScenario("blip")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(
+                        aResponse()
+                                .withStatus(500)
+                                .withHeader("Content-Type", "application/json")
+                                .withBody(
+                                        "{\"code\":20500,\"message\":\"An internal server error has occurred\",\"status\":500}"))
+                .willSetStateTo("up"));
+        String id = TestNames.unique("msg");
+
+        dispatch(sms(id, "+31622222222"));
+
+        assertThat(deliveryEvents(id, 1).getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(creates("+31622222222")).as("one failed try, one success").isEqualTo(2);
+    }
+
+    @Test
+    void aRedeliveredDispatchReachesTwilioOnce() throws Exception {
+        String id = TestNames.unique("msg");
+        dispatch(sms(id, "+31633333333"));
+        deliveryEvents(id, 1);
+
+        dispatch(sms(id, "+31633333333"));
+
+        assertThat(deliveryEvents(id, 1).getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(creates("+31633333333")).isEqualTo(1);
+    }
+
+    @Test
+    void anAttemptCutShortByACrashIsReconciledWithTwilioInsteadOfSentAgain() throws Exception {
+        String id = TestNames.unique("msg");
+        redis.set(
+                "sms:" + tenant + ":attempt:" + id,
+                Instant.now().minusSeconds(30).toString());
+        TWILIO.stubFor(get(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .withQueryParam("To", equalTo("+31644444444"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"messages":[{"sid":"SM11111111111111111111111111111111","to":"+31644444444",
+                                  "from":"%s","body":"See you at 09:30","status":"sent",
+                                  "date_created":"%s"}],
+                                 "end":0,"first_page_uri":null,"next_page_uri":null,"page":0,"page_size":50,
+                                 "previous_page_uri":null,"start":0,"uri":"/x"}
+                                """.formatted(
+                                        FROM,
+                                        java.time.format.DateTimeFormatter.ofPattern(
+                                                        "EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.US)
+                                                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                                                        .minusSeconds(20))))));
+
+        dispatch(sms(id, "+31644444444"));
+
+        DeliveryEvent sent = deliveryEvents(id, 1).getFirst();
+        assertThat(sent.providerMessageId()).isEqualTo("SM11111111111111111111111111111111");
+        assertThat(creates("+31644444444")).isZero();
+    }
+
+    @Test
+    void aProviderOutageOpensTheBreakerAndEveryMessageIsSentAfterItRecovers() throws Exception {
+        TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .atPriority(1)
+                .willReturn(aResponse()
+                        .withStatus(503)
+                        .withBody("{\"code\":20503,\"message\":\"unavailable\",\"status\":503}")));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = TestNames.unique("msg");
+            ids.add(id);
+            dispatch(sms(id, "+316555555" + String.format("%02d", i)));
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> twilioBreaker.getState() == CircuitBreaker.State.OPEN);
+        TWILIO.resetToDefaultMappings(); // Twilio is back
+
+        List<DeliveryEvent> sent = events(
+                Queues.ROUTING_DELIVERY,
+                DeliveryEvent.class,
+                e -> ids.contains(e.messageId()) && e.status() == DeliveryEvent.Status.SENT,
+                12,
+                Duration.ofSeconds(60));
+        assertThat(sent.stream().map(DeliveryEvent::messageId).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    // Twilio's signature: base64(HMAC-SHA1(auth token, URL + each posted name and value, names sorted))
+    private static String sign(String url, Map<String, String> params) throws Exception {
+        StringBuilder data = new StringBuilder(url);
+        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private HttpResponse<String> webhook(String pathAndQuery, Map<String, String> params, String signature)
+            throws Exception {
+        String form = params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSignedStatusCallbackMovesTheMessageToDeliveredAndAForgedOneChangesNothing() throws Exception {
+        String id = TestNames.unique("msg");
+        String path = "/webhooks/twilio/status?m=" + id + "&t=" + tenant;
+        Map<String, String> params = Map.of("MessageSid", "SM123", "MessageStatus", "delivered", "AccountSid", SID);
+
+        assertThat(webhook(path, params, "forged").statusCode()).isEqualTo(403);
+        assertThat(webhook(path, params, sign(PUBLIC + path, params)).statusCode())
+                .isEqualTo(204);
+        assertThat(webhook(path, params, sign(PUBLIC + path, params)).statusCode())
+                .as("duplicates are fine")
+                .isEqualTo(204);
+
+        List<DeliveryEvent> events = deliveryEvents(id, 2);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.status()).isEqualTo(DeliveryEvent.Status.DELIVERED);
+            assertThat(e.providerMessageId()).isEqualTo("SM123");
+        });
+    }
+
+    @Test
+    void stopFromACustomerOptsThemOutForEveryTenantSendingFromThatNumberAndHelpIsAnswered() throws Exception {
+        String ourNumber = "+3197010009" + (int) (Math.random() * 900 + 100);
+        redis.sadd("sms:senders:" + ourNumber, tenant, tenant + "-b");
+        String path = "/webhooks/twilio/inbound";
+
+        Map<String, String> stop = Map.of("From", "+31677777777", "To", ourNumber, "Body", "  stop ");
+        assertThat(webhook(path, stop, "forged").statusCode()).isEqualTo(403);
+        HttpResponse<String> answered = webhook(path, stop, sign(PUBLIC + path, stop));
+        assertThat(answered.statusCode()).isEqualTo(200);
+
+        List<ContactEvent> events = events(
+                Queues.PREFERENCE_CONTACT,
+                ContactEvent.class,
+                e -> e.address().equals("+31677777777"),
+                2,
+                Duration.ofSeconds(10));
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(ContactEvent.Kind.SMS_OPT_OUT);
+            assertThat(e.keyword()).isEqualTo("STOP");
+        });
+
+        Map<String, String> help = Map.of("From", "+31677777777", "To", ourNumber, "Body", "Help");
+        HttpResponse<String> helpReply = webhook(path, help, sign(PUBLIC + path, help));
+        assertThat(helpReply.headers().firstValue("Content-Type").orElse("")).startsWith("application/xml");
+        assertThat(helpReply.body()).startsWith("<Response><Message>").contains("Reply STOP");
+    }
+}
