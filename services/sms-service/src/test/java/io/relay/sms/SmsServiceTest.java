@@ -108,7 +108,7 @@ class SmsServiceTest {
     JedisPooled redis;
 
     @Autowired
-    CircuitBreaker twilioBreaker;
+    io.relay.resilience.ProviderResilience twilioResilience;
 
     private String tenant;
 
@@ -116,7 +116,7 @@ class SmsServiceTest {
     void setUp() {
         TWILIO.resetRequests();
         TWILIO.resetToDefaultMappings(); // the shared stubs from infra/wiremock
-        twilioBreaker.reset();
+        twilioResilience.breaker().reset();
         tenant = TestNames.unique("tenant");
     }
 
@@ -323,7 +323,8 @@ class SmsServiceTest {
             dispatch(sms(id, "+316555555" + String.format("%02d", i)));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> twilioBreaker.getState() == CircuitBreaker.State.OPEN);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> twilioResilience.breaker().getState() == CircuitBreaker.State.OPEN);
         TWILIO.resetToDefaultMappings(); // Twilio is back
 
         List<DeliveryEvent> sent = events(

@@ -1,10 +1,5 @@
 package io.relay.push.send;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.retry.Retry;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.ContactEvent;
@@ -12,6 +7,7 @@ import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.PushDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
+import io.relay.resilience.ProviderResilience;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,28 +38,19 @@ public class PushDispatchHandler implements EnvelopeHandler {
     private final JedisPooled redis;
     private final ConfirmingPublisher publisher;
     private final Clock clock;
-    private final Retry retry;
-    private final CircuitBreaker breaker;
-    private final RateLimiter rateLimiter;
-    private final Bulkhead bulkhead;
+    private final ProviderResilience resilience;
 
     public PushDispatchHandler(
             FcmSender fcm,
             JedisPooled redis,
             ConfirmingPublisher publisher,
             Clock clock,
-            Retry fcmRetry,
-            CircuitBreaker fcmBreaker,
-            RateLimiter fcmRateLimiter,
-            Bulkhead fcmBulkhead) {
+            ProviderResilience fcmResilience) {
         this.fcm = fcm;
         this.redis = redis;
         this.publisher = publisher;
         this.clock = clock;
-        this.retry = fcmRetry;
-        this.breaker = fcmBreaker;
-        this.rateLimiter = fcmRateLimiter;
-        this.bulkhead = fcmBulkhead;
+        this.resilience = fcmResilience;
     }
 
     static String sentKey(String tenantId, String messageId, String token) {
@@ -148,17 +135,7 @@ public class PushDispatchHandler implements EnvelopeHandler {
     }
 
     private <T> T guarded(java.util.function.Supplier<T> call) {
-        try {
-            return Retry.decorateSupplier(
-                            retry,
-                            CircuitBreaker.decorateSupplier(
-                                    breaker,
-                                    RateLimiter.decorateSupplier(
-                                            rateLimiter, Bulkhead.decorateSupplier(bulkhead, call))))
-                    .get();
-        } catch (CallNotPermittedException e) {
-            throw new IllegalStateException("FCM circuit is open; the message waits in the retry queue", e);
-        }
+        return resilience.call(call);
     }
 
     private DeliveryEvent event(

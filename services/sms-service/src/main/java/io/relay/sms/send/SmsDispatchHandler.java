@@ -1,10 +1,5 @@
 package io.relay.sms.send;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.retry.Retry;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.ContactEvent;
@@ -12,6 +7,7 @@ import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.SmsDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
+import io.relay.resilience.ProviderResilience;
 import io.relay.sms.config.TwilioProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,10 +43,7 @@ public class SmsDispatchHandler implements EnvelopeHandler {
     private final ConfirmingPublisher publisher;
     private final Clock clock;
     private final String publicBaseUrl;
-    private final Retry retry;
-    private final CircuitBreaker breaker;
-    private final RateLimiter rateLimiter;
-    private final Bulkhead bulkhead;
+    private final ProviderResilience resilience;
 
     public SmsDispatchHandler(
             TwilioSender twilio,
@@ -59,20 +52,14 @@ public class SmsDispatchHandler implements EnvelopeHandler {
             ConfirmingPublisher publisher,
             Clock clock,
             @Value("${relay.public-base-url}") String publicBaseUrl,
-            Retry twilioRetry,
-            CircuitBreaker twilioBreaker,
-            RateLimiter twilioRateLimiter,
-            Bulkhead twilioBulkhead) {
+            ProviderResilience twilioResilience) {
         this.twilio = twilio;
         this.properties = properties;
         this.redis = redis;
         this.publisher = publisher;
         this.clock = clock;
         this.publicBaseUrl = publicBaseUrl;
-        this.retry = twilioRetry;
-        this.breaker = twilioBreaker;
-        this.rateLimiter = twilioRateLimiter;
-        this.bulkhead = twilioBulkhead;
+        this.resilience = twilioResilience;
     }
 
     static String sentKey(String tenantId, String messageId) {
@@ -172,17 +159,7 @@ public class SmsDispatchHandler implements EnvelopeHandler {
 
     /** Retry (transient only) around the breaker, the rate limiter and the bulkhead. */
     private <T> T guarded(java.util.function.Supplier<T> call) {
-        try {
-            return Retry.decorateSupplier(
-                            retry,
-                            CircuitBreaker.decorateSupplier(
-                                    breaker,
-                                    RateLimiter.decorateSupplier(
-                                            rateLimiter, Bulkhead.decorateSupplier(bulkhead, call))))
-                    .get();
-        } catch (CallNotPermittedException e) {
-            throw new IllegalStateException("Twilio circuit is open; the message waits in the retry queue", e);
-        }
+        return resilience.call(call);
     }
 
     /** The text, plus the reschedule link when the message is about an appointment. */
