@@ -1,12 +1,12 @@
 package io.relay.preference.centre;
 
+import io.relay.links.LinkClaims;
+import io.relay.links.LinkTokens;
 import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
 import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.customer.CustomerValidator;
-import io.relay.preference.link.LinkClaims;
-import io.relay.preference.link.LinkTokens;
 import io.relay.preference.preference.CategoryChoice;
 import io.relay.preference.preference.Channels;
 import io.relay.preference.preference.Origin;

@@ -1,7 +1,7 @@
 package io.relay.preference.centre;
 
-import io.relay.preference.link.LinkClaims;
-import io.relay.preference.link.LinkTokens;
+import io.relay.links.LinkClaims;
+import io.relay.links.LinkTokens;
 import io.relay.preference.preference.Origin;
 import io.relay.preference.preference.PreferenceService;
 import io.relay.web.UnauthenticatedException;

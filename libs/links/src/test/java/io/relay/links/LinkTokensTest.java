@@ -1,4 +1,4 @@
-package io.relay.preference.link;
+package io.relay.links;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.relay.preference.link;
+package io.relay.links;
 
 import io.relay.web.UnauthenticatedException;
 import java.security.SecureRandom;
@@ -6,14 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Signed, expiring tokens for the links customers follow: {@code base64url(claims).base64url(HMAC)}.
  * Nothing in a token can be guessed or changed: the id is random and the signature covers it all.
  */
-@Component
 public class LinkTokens {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

@@ -1,4 +1,4 @@
-package io.relay.preference.link;
+package io.relay.links;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;

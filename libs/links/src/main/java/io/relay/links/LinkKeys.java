@@ -1,4 +1,4 @@
-package io.relay.preference.link;
+package io.relay.links;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -13,8 +13,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
  * HMAC keys for customer links. LINK_SIGNING_KEY signs new links; keys listed in
@@ -22,18 +20,15 @@ import org.springframework.stereotype.Component;
  * breaking links already sent. Each key is known by a short id derived from it; the keys themselves
  * never leave this class.
  */
-@Component
 public class LinkKeys {
 
     private static final Logger log = LoggerFactory.getLogger(LinkKeys.class);
-    static final String LOCAL_DEFAULT = "local-link-signing-key-not-a-secret";
+    public static final String LOCAL_DEFAULT = "local-link-signing-key-not-a-secret";
 
     private final String currentId;
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
 
-    public LinkKeys(
-            @Value("${relay.links.signing-key:${LINK_SIGNING_KEY:" + LOCAL_DEFAULT + "}}") String current,
-            @Value("${relay.links.previous-keys:${LINK_SIGNING_KEYS_PREVIOUS:}}") String previous) {
+    public LinkKeys(String current, String previous) {
         if (current == null || current.length() < 16) {
             throw new IllegalArgumentException("LINK_SIGNING_KEY must be at least 16 characters");
         }
