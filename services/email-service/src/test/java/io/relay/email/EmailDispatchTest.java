@@ -41,6 +41,7 @@ class EmailDispatchTest {
         registry.add("rabbitmq.vhost", VHOST::name);
         registry.add("smtp.port", SMTP::port);
         registry.add("smtp.host", () -> "127.0.0.1");
+        registry.add("relay.public-base-url", () -> "https://relay.test");
     }
 
     @AfterAll
@@ -69,7 +70,8 @@ class EmailDispatchTest {
                 "See you at 09:30",
                 "<p>See you at <b>09:30</b></p>",
                 null,
-                null);
+                null,
+                "transactional");
     }
 
     private void publish(String tenant, EmailDispatch email) {
@@ -143,5 +145,122 @@ class EmailDispatchTest {
 
         assertThat(repeated.getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
         assertThat(receivedFor(id)).hasSize(1);
+    }
+
+    private static String partOfType(MimeMultipart body, String type) throws Exception {
+        for (int i = 0; i < body.getCount(); i++) {
+            if (body.getBodyPart(i)
+                    .getContentType()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .startsWith(type)) {
+                Object content = body.getBodyPart(i).getContent();
+                return content instanceof String text
+                        ? text
+                        : new String(
+                                ((java.io.InputStream) content).readAllBytes(),
+                                java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void marketingEmailCarriesOneClickListUnsubscribeAndEveryEmailAPreferencesFooter() throws Exception {
+        String offer = TestNames.unique("msg");
+        String receipt = TestNames.unique("msg");
+        publish(
+                "tenant-a",
+                new EmailDispatch(
+                        offer,
+                        "c-42",
+                        "offers",
+                        "ana@example.org",
+                        null,
+                        "Sale",
+                        "20% off",
+                        "<html><body><p>20% off</p></body></html>",
+                        null,
+                        null,
+                        "marketing"));
+        deliveryEvents(offer, 1);
+        publish(
+                "tenant-a",
+                new EmailDispatch(
+                        receipt,
+                        "c-42",
+                        "receipts",
+                        "ana@example.org",
+                        null,
+                        "Receipt",
+                        "Thanks",
+                        null,
+                        null,
+                        null,
+                        "transactional"));
+        deliveryEvents(receipt, 1);
+
+        MimeMessage marketing = receivedFor(offer).getFirst();
+        String listUnsubscribe = marketing.getHeader("List-Unsubscribe", null);
+        assertThat(listUnsubscribe)
+                .startsWith("<https://relay.test/unsubscribe?token=")
+                .endsWith(">");
+        assertThat(marketing.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+        MimeMultipart body = (MimeMultipart) marketing.getContent();
+        assertThat(partOfType(body, "text/html"))
+                .contains("https://relay.test/preferences?token=")
+                .contains(">unsubscribe</a>")
+                .endsWith("</p></body></html>");
+        MimeMessage transactional = receivedFor(receipt).getFirst();
+        assertThat(transactional.getHeader("List-Unsubscribe")).isNull();
+        assertThat(partOfType((MimeMultipart) transactional.getContent(), "text/plain"))
+                .startsWith("Thanks")
+                .contains("How we contact you: https://relay.test/preferences?token=");
+    }
+
+    @Test
+    void anAppointmentEmailCarriesACalendarInvite() throws Exception {
+        String id = TestNames.unique("msg");
+        publish(
+                "tenant-a",
+                new EmailDispatch(
+                        id,
+                        "c-42",
+                        "appointments",
+                        "ana@example.org",
+                        "Tandarts <agenda@acme.example>",
+                        "Your check-up",
+                        "See you",
+                        null,
+                        new io.relay.contracts.payload.Appointment(
+                                "apt-7",
+                                "Check-up, Dr. Zoë",
+                                Instant.parse("2026-11-28T08:30:00Z"),
+                                Instant.parse("2026-11-28T09:00:00Z"),
+                                "Main St 1; Amsterdam",
+                                "https://acme.example/r/7"),
+                        null,
+                        "transactional"));
+        deliveryEvents(id, 1);
+
+        String ics = partOfType((MimeMultipart) receivedFor(id).getFirst().getContent(), "text/calendar");
+
+        assertThat(ics).isNotNull();
+        String unfolded = ics.replace("\r\n ", "");
+        assertThat(unfolded)
+                .contains("METHOD:REQUEST\r\n")
+                .contains("UID:apt-7@relay\r\n")
+                .contains("DTSTART:20261128T083000Z\r\n")
+                .contains("DTEND:20261128T090000Z\r\n")
+                .contains("SUMMARY:Check-up\\, Dr. Zoë\r\n")
+                .contains("LOCATION:Main St 1\\; Amsterdam\r\n")
+                .contains("URL:https://acme.example/r/7\r\n")
+                .contains("ORGANIZER:mailto:agenda@acme.example\r\n")
+                .contains("ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:ana@example.org\r\n");
+        assertThat(ics.lines()
+                        .mapToInt(line -> line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                        .max()
+                        .orElse(0))
+                .as("folded at 75 octets")
+                .isLessThanOrEqualTo(75);
     }
 }

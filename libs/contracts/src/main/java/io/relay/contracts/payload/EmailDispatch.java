@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * Send this email now. email-service sends exactly what it is given; {@code from} may be null (the
  * platform's default sender), {@code appointment} and {@code expiresAt} too. Nothing is sent at or
- * after {@code expiresAt}.
+ * after {@code expiresAt}. {@code categoryKind} is transactional or marketing.
  */
 public record EmailDispatch(
         String messageId,
@@ -17,4 +17,11 @@ public record EmailDispatch(
         String text,
         String html,
         Appointment appointment,
-        Instant expiresAt) {}
+        Instant expiresAt,
+        String categoryKind) {
+
+    /** Marketing email carries List-Unsubscribe (RFC 8058); every email carries a preferences link. */
+    public boolean marketing() {
+        return "marketing".equals(categoryKind);
+    }
+}

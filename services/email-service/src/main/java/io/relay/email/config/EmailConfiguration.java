@@ -1,6 +1,9 @@
 package io.relay.email.config;
 
 import io.relay.email.send.EmailDispatchHandler;
+import io.relay.links.LinkKeys;
+import io.relay.links.LinkTokens;
+import io.relay.links.LinkUrls;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
@@ -10,6 +13,7 @@ import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Spring wiring only. */
 @Configuration
@@ -18,6 +22,17 @@ class EmailConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Links in emails are signed here with LINK_SIGNING_KEY, the key preference-service checks them with. */
+    @Bean
+    LinkUrls linkUrls(
+            @Value("${relay.links.signing-key:${LINK_SIGNING_KEY:" + LinkKeys.LOCAL_DEFAULT + "}}") String key,
+            @Value("${relay.public-base-url:${PUBLIC_BASE_URL:http://localhost:8080}}") String publicBaseUrl,
+            JsonMapper json,
+            Clock clock) {
+        LinkTokens tokens = new LinkTokens(new LinkKeys(key, ""), json, clock);
+        return new LinkUrls(tokens, publicBaseUrl, java.time.Duration.ofDays(30), java.time.Duration.ofDays(90));
     }
 
     /** EMAIL_CONSUMERS: SMTP transactions in parallel (one per consumer channel). */

@@ -90,17 +90,17 @@ public class EmailDispatchHandler implements EnvelopeHandler {
         }
         DeliveryEvent outcome;
         try {
-            outcome = sendOnce(email, key);
+            outcome = sendOnce(envelope.tenantId(), email, key);
         } finally {
             redis.del(lease);
         }
         publish(envelope, outcome);
     }
 
-    private DeliveryEvent sendOnce(EmailDispatch email, String key) throws MessagingException {
+    private DeliveryEvent sendOnce(String tenantId, EmailDispatch email, String key) throws MessagingException {
         DeliveryEvent outcome;
         try {
-            String providerId = mailer.send(email);
+            String providerId = mailer.send(tenantId, email);
             Instant at = clock.instant();
             redis.set(key, at + "|" + providerId, SetParams.setParams().ex(SENT_RECORD_TTL_SECONDS));
             outcome = sent(email, providerId, at);

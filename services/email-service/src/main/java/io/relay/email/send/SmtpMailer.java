@@ -1,6 +1,7 @@
 package io.relay.email.send;
 
 import io.relay.contracts.payload.EmailDispatch;
+import io.relay.links.LinkUrls;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -17,6 +18,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.HtmlUtils;
 
 /** Builds the MIME message and hands it to the SMTP server with Jakarta Mail. */
 @Component
@@ -29,10 +31,20 @@ public class SmtpMailer {
     private final String defaultFrom;
     private final Clock clock;
 
-    public SmtpMailer(SmtpProperties smtp, @Value("${mail.from}") String defaultFrom, Clock clock) {
+    private final LinkUrls links;
+    private final String unsubscribeMailto;
+
+    public SmtpMailer(
+            SmtpProperties smtp,
+            @Value("${mail.from}") String defaultFrom,
+            Clock clock,
+            LinkUrls links,
+            @Value("${relay.email.unsubscribe-mailto:${UNSUBSCRIBE_MAILTO:}}") String unsubscribeMailto) {
         this.smtp = smtp;
         this.defaultFrom = defaultFrom;
         this.clock = clock;
+        this.links = links;
+        this.unsubscribeMailto = unsubscribeMailto;
         Properties props = new Properties();
         props.put("mail.smtp.host", smtp.host());
         props.put("mail.smtp.port", Integer.toString(smtp.port()));
@@ -53,8 +65,8 @@ public class SmtpMailer {
      * @throws RejectedException when the server refused for good (5xx)
      * @throws MessagingException for anything worth retrying (4xx, connection trouble)
      */
-    public String send(EmailDispatch email) throws MessagingException {
-        MimeMessage mime = build(email);
+    public String send(String tenantId, EmailDispatch email) throws MessagingException {
+        MimeMessage mime = build(tenantId, email);
         try {
             if (smtp.authenticates()) {
                 Transport.send(mime, smtp.username(), smtp.password());
@@ -74,26 +86,65 @@ public class SmtpMailer {
         return mime.getMessageID();
     }
 
-    MimeMessage build(EmailDispatch email) throws MessagingException {
+    MimeMessage build(String tenantId, EmailDispatch email) throws MessagingException {
         MimeMessage mime = new StableIdMimeMessage(session, "<" + email.messageId() + "@relay>");
-        mime.setFrom(address(email.from() == null ? defaultFrom : email.from()));
+        InternetAddress from = address(email.from() == null ? defaultFrom : email.from());
+        mime.setFrom(from);
         mime.setRecipient(Message.RecipientType.TO, address(email.to()));
         mime.setSubject(email.subject(), "UTF-8");
         mime.setSentDate(Date.from(clock.instant()));
+        String preferences = links.preferences(tenantId, email.customerId()).url();
+        String unsubscribe = null;
+        if (email.marketing()) {
+            // RFC 8058: one click in the mail client, no page to visit
+            unsubscribe = links.unsubscribe(tenantId, email.customerId(), email.category(), "email")
+                    .url();
+            String header = "<" + unsubscribe + ">";
+            if (unsubscribeMailto != null && !unsubscribeMailto.isBlank()) {
+                header += ", <mailto:" + unsubscribeMailto + "?subject=unsubscribe%20" + email.category() + ">";
+            }
+            mime.setHeader("List-Unsubscribe", header);
+            mime.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         MimeMultipart alternative = new MimeMultipart("alternative");
         if (email.text() != null) {
             MimeBodyPart text = new MimeBodyPart();
-            text.setText(email.text(), "UTF-8", "plain");
+            text.setText(email.text() + textFooter(preferences, unsubscribe), "UTF-8", "plain");
             alternative.addBodyPart(text);
         }
         if (email.html() != null) {
             MimeBodyPart html = new MimeBodyPart();
-            html.setText(email.html(), "UTF-8", "html");
+            html.setText(withHtmlFooter(email.html(), preferences, unsubscribe), "UTF-8", "html");
             alternative.addBodyPart(html);
+        }
+        if (email.appointment() != null) {
+            MimeBodyPart invite = new MimeBodyPart();
+            invite.setContent(
+                    CalendarInvite.request(email.appointment(), from.getAddress(), email.to(), clock.instant()),
+                    "text/calendar; method=REQUEST; charset=UTF-8");
+            invite.setHeader("Content-Transfer-Encoding", "quoted-printable");
+            alternative.addBodyPart(invite);
         }
         mime.setContent(alternative);
         mime.saveChanges();
         return mime;
+    }
+
+    private static String textFooter(String preferences, String unsubscribe) {
+        return "\n\n--\nHow we contact you: " + preferences
+                + (unsubscribe == null ? "" : "\nUnsubscribe from these emails: " + unsubscribe);
+    }
+
+    /** A footer with the preference centre (and unsubscribe for marketing), inside the body if there is one. */
+    private static String withHtmlFooter(String html, String preferences, String unsubscribe) {
+        String footer = "<hr><p style=\"font-size:13px;color:#444\">How we contact you: <a href=\""
+                + HtmlUtils.htmlEscape(preferences) + "\">your preferences</a>"
+                + (unsubscribe == null
+                        ? ""
+                        : " · <a href=\"" + HtmlUtils.htmlEscape(unsubscribe) + "\">unsubscribe</a>")
+                + "</p>";
+        int body = html.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
+        return body < 0 ? html + footer : html.substring(0, body) + footer + html.substring(body);
     }
 
     private static InternetAddress address(String address) throws MessagingException {

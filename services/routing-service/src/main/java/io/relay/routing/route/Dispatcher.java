@@ -45,7 +45,8 @@ public class Dispatcher {
                         content.email().text(),
                         content.email().html(),
                         appointment,
-                        request.expiresAt());
+                        request.expiresAt(),
+                        message.categoryKind());
             case "sms" ->
                 new SmsDispatch(
                         message.id(),

@@ -109,7 +109,15 @@ public class Router {
                     return false;
                 }
                 store.setRoute(
-                        message.tenantId(), message.id(), send.channel(), send.addresses(), capMax, capPer, at, null);
+                        message.tenantId(),
+                        message.id(),
+                        send.channel(),
+                        send.addresses(),
+                        capMax,
+                        capPer,
+                        choices.kind(),
+                        at,
+                        null);
                 return true;
             }));
             log.info("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
@@ -124,7 +132,15 @@ public class Router {
                 return false;
             }
             store.setRoute(
-                    message.tenantId(), message.id(), send.channel(), send.addresses(), capMax, capPer, null, now);
+                    message.tenantId(),
+                    message.id(),
+                    send.channel(),
+                    send.addresses(),
+                    capMax,
+                    capPer,
+                    choices.kind(),
+                    null,
+                    now);
             return true;
         }));
         if (!moved) {

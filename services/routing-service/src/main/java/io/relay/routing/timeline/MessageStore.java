@@ -199,11 +199,12 @@ public class MessageStore {
             List<String> addresses,
             Integer capMax,
             String capPer,
+            String categoryKind,
             Instant scheduledFor,
             Instant dispatchedAt) {
         jdbc.sql("""
                         UPDATE messages SET channel = :channel, address = :address, scheduled_for = :scheduledFor,
-                               cap_max = :capMax, cap_per = :capPer,
+                               cap_max = :capMax, cap_per = :capPer, category_kind = :kind,
                                dispatched_at = COALESCE(:dispatchedAt, dispatched_at)
                         WHERE tenant_id = :tenant AND id = :id
                         """)
@@ -211,6 +212,7 @@ public class MessageStore {
                 .param("address", json.writeValueAsString(addresses))
                 .param("capMax", capMax)
                 .param("capPer", capPer)
+                .param("kind", categoryKind)
                 .param("scheduledFor", timestamp(scheduledFor))
                 .param("dispatchedAt", timestamp(dispatchedAt))
                 .param("tenant", tenantId)
@@ -335,6 +337,7 @@ public class MessageStore {
                 json.readValue(rs.getString("tried_channels"), STRINGS),
                 (Integer) rs.getObject("cap_max"),
                 rs.getString("cap_per"),
+                rs.getString("category_kind"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

@@ -15,5 +15,6 @@ public record StoredMessage(
         java.util.List<String> triedChannels,
         Integer capMax,
         String capPer,
+        String categoryKind,
         Instant createdAt,
         Instant updatedAt) {}
