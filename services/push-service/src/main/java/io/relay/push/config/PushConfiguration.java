@@ -30,7 +30,7 @@ class PushConfiguration {
             PushDispatchHandler handler,
             EnvelopeCodec codec,
             ConfirmingPublisher publisher,
-            @Value("${relay.push.consumers:${PUSH_CONSUMERS:8}}") int consumers) {
+            @Value("${relay.push.consumers:${PUSH_CONSUMERS:64}}") int consumers) {
         return new QueueConsumer(Queues.PUSH_DISPATCH.withConcurrency(consumers), handler, codec, publisher);
     }
 

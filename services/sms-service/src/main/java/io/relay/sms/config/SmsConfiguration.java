@@ -30,7 +30,7 @@ class SmsConfiguration {
             SmsDispatchHandler handler,
             EnvelopeCodec codec,
             ConfirmingPublisher publisher,
-            @Value("${relay.sms.consumers:${SMS_CONSUMERS:8}}") int consumers) {
+            @Value("${relay.sms.consumers:${SMS_CONSUMERS:64}}") int consumers) {
         return new QueueConsumer(Queues.SMS_DISPATCH.withConcurrency(consumers), handler, codec, publisher);
     }
 
