@@ -24,7 +24,14 @@ final class RunningSystem implements AutoCloseable {
     static final String API_KEY = "e2e-key-" + TestNames.unique("k");
     static final String TENANT = "e2e-tenant";
 
+    static final String TWILIO_SID = "AC00000000000000000000000000000e2e";
+    static final String TWILIO_TOKEN = "e2e-twilio-auth-token";
+    static final String TWILIO_FROM = "+3197010000777";
+
     final SmtpServer smtp = SmtpServer.start();
+    /** Twilio and FCM at the wire: the same stubs the local simulator uses. */
+    final com.github.tomakehurst.wiremock.WireMockServer providers = startProviders();
+
     final RabbitVhost vhost = RabbitVhost.create();
     final String preferenceDb = TestNames.schema("e2e_pref");
     final String routingDb = TestNames.schema("e2e_routing");
@@ -87,11 +94,28 @@ final class RunningSystem implements AutoCloseable {
         Map<String, String> gatewayEnv = new HashMap<>();
         gatewayEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
         gatewayEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
+        int smsPort = LocalInfrastructure.freePort();
+        gatewayEnv.put("SMS_SERVICE_URL", "http://127.0.0.1:" + smsPort);
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
         gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
         gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);
-        sms = new ServiceProcess("sms-service", "services/sms-service", LocalInfrastructure.freePort(), common);
+        Map<String, String> smsEnv = new HashMap<>(common);
+        smsEnv.put("TWILIO_ACCOUNT_SID", TWILIO_SID);
+        smsEnv.put("TWILIO_AUTH_TOKEN", TWILIO_TOKEN);
+        smsEnv.put("TWILIO_FROM", TWILIO_FROM);
+        smsEnv.put("TWILIO_API_BASE_URL", providers.baseUrl());
+        smsEnv.put("PUBLIC_BASE_URL", gateway.baseUrl()); // Twilio signs the URL it calls: the gateway's
+        sms = new ServiceProcess("sms-service", "services/sms-service", smsPort, smsEnv);
         push = new ServiceProcess("push-service", "services/push-service", LocalInfrastructure.freePort(), common);
+    }
+
+    private static com.github.tomakehurst.wiremock.WireMockServer startProviders() {
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                        .dynamicPort()
+                        .usingFilesUnderDirectory("../wiremock"));
+        server.start();
+        return server;
     }
 
     List<ServiceProcess> all() {
@@ -116,6 +140,7 @@ final class RunningSystem implements AutoCloseable {
             service.stop();
         }
         smtp.close();
+        providers.stop();
         vhost.close();
         dropDatabase(preferenceDb);
         dropDatabase(routingDb);
