@@ -67,23 +67,67 @@ public class SmtpMailer {
      */
     public String send(String tenantId, EmailDispatch email) throws MessagingException {
         MimeMessage mime = build(tenantId, email);
+        Transport transport = connection();
         try {
-            if (smtp.authenticates()) {
-                Transport.send(mime, smtp.username(), smtp.password());
-            } else {
-                Transport.send(mime);
-            }
-        } catch (SMTPAddressFailedException e) {
-            throw permanentOrRetry(e.getReturnCode(), e);
-        } catch (SMTPSendFailedException e) {
-            throw permanentOrRetry(e.getReturnCode(), e);
-        } catch (jakarta.mail.SendFailedException e) {
-            if (e.getNextException() instanceof SMTPAddressFailedException address) {
-                throw permanentOrRetry(address.getReturnCode(), e);
-            }
-            throw e;
+            transport.sendMessage(mime, mime.getAllRecipients());
+            idle.offerFirst(transport); // kept open for the next message
+        } catch (MessagingException e) {
+            closeQuietly(transport); // after an error the connection's state is unknown: never reuse it
+            throw classify(e);
         }
         return mime.getMessageID();
+    }
+
+    // open SMTP connections waiting for the next message: reused instead of a handshake per email
+    private final java.util.concurrent.BlockingDeque<Transport> idle = new java.util.concurrent.LinkedBlockingDeque<>();
+
+    /** An open connection: a pooled one that still answers NOOP, or a new one. */
+    private Transport connection() throws MessagingException {
+        Transport pooled;
+        while ((pooled = idle.pollFirst()) != null) {
+            if (pooled.isConnected()) { // sends NOOP: a connection the server dropped is noticed here
+                return pooled;
+            }
+            closeQuietly(pooled);
+        }
+        Transport transport = session.getTransport("smtp");
+        if (smtp.authenticates()) {
+            transport.connect(smtp.host(), smtp.port(), smtp.username(), smtp.password());
+        } else {
+            transport.connect();
+        }
+        return transport;
+    }
+
+    private static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException ignored) {
+            // closing a broken connection: nothing more to do
+        }
+    }
+
+    /** 5xx from the server is permanent for that address; 4xx and connection trouble are worth retrying. */
+    private static MessagingException classify(MessagingException e) {
+        if (e instanceof SMTPAddressFailedException address) {
+            return permanentOrRetry(address.getReturnCode(), e);
+        }
+        if (e instanceof SMTPSendFailedException failed) {
+            return permanentOrRetry(failed.getReturnCode(), e);
+        }
+        if (e instanceof jakarta.mail.SendFailedException
+                && e.getNextException() instanceof SMTPAddressFailedException address) {
+            return permanentOrRetry(address.getReturnCode(), e);
+        }
+        return e;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void closeConnections() {
+        Transport transport;
+        while ((transport = idle.pollFirst()) != null) {
+            closeQuietly(transport);
+        }
     }
 
     MimeMessage build(String tenantId, EmailDispatch email) throws MessagingException {

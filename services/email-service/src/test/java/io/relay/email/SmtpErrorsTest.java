@@ -1,0 +1,234 @@
+package io.relay.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.contracts.payload.EmailDispatch;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.Queues;
+import io.relay.testsupport.RabbitVhost;
+import io.relay.testsupport.TestNames;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * SMTP's answers at the wire: a scripted SMTP peer that refuses recipients with the codes real
+ * servers use, so each class of failure is seen as email-service sees it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class SmtpErrorsTest {
+
+    private static final RabbitVhost VHOST = RabbitVhost.create();
+    private static final ScriptedSmtp SMTP = new ScriptedSmtp();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("rabbitmq.vhost", VHOST::name);
+        registry.add("smtp.host", () -> "127.0.0.1");
+        registry.add("smtp.port", SMTP::port);
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        SMTP.close();
+        VHOST.close();
+    }
+
+    @Autowired
+    ConfirmingPublisher publisher;
+
+    @Autowired
+    Connection connection;
+
+    @Autowired
+    EnvelopeCodec codec;
+
+    private void dispatch(String id, String to) {
+        EmailDispatch email =
+                new EmailDispatch(id, "c-1", "receipts", to, null, "Hi", "Hello", null, null, null, "transactional");
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_DISPATCH_EMAIL,
+                Envelope.of(id, "tenant-a", email, null, Instant.now()),
+                Duration.ofSeconds(5));
+    }
+
+    private DeliveryEvent event(String id, Duration within) throws Exception {
+        DeliveryEvent[] found = new DeliveryEvent[1];
+        try (Channel channel = connection.createChannel()) {
+            await().atMost(within).until(() -> {
+                GetResponse got;
+                while ((got = channel.basicGet(Queues.ROUTING_DELIVERY.name(), true)) != null) {
+                    DeliveryEvent e = (DeliveryEvent)
+                            codec.decode(got.getProps(), got.getBody()).payload();
+                    if (e.messageId().equals(id)) {
+                        found[0] = e;
+                    }
+                }
+                return found[0] != null;
+            });
+        }
+        return found[0];
+    }
+
+    @Test
+    void a5xxForTheAddressFailsTheMessageForGoodWithTheCode() throws Exception {
+        String id = TestNames.unique("msg");
+        int before = SMTP.rcptAttempts("nobody@example.org");
+
+        dispatch(id, "nobody@example.org"); // the peer answers 550 5.1.1
+
+        DeliveryEvent failed = event(id, Duration.ofSeconds(10));
+        assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(failed.code()).isEqualTo("smtp-550");
+        assertThat(SMTP.rcptAttempts("nobody@example.org") - before)
+                .as("not retried")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a4xxIsRetriedAndTheMessageGoesOnceTheServerAccepts() throws Exception {
+        String id = TestNames.unique("msg");
+        int acceptedBefore = SMTP.messagesAccepted();
+
+        dispatch(id, "busy@example.org"); // 451 4.3.0 the first time, accepted after
+
+        DeliveryEvent sent = event(id, Duration.ofSeconds(30));
+        assertThat(sent.status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(SMTP.rcptAttempts("busy@example.org")).isEqualTo(2);
+        assertThat(SMTP.messagesAccepted() - acceptedBefore).as("sent once").isEqualTo(1);
+    }
+
+    @Test
+    void oneConnectionCarriesSeveralMessages() throws Exception {
+        int connections = SMTP.connections();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = TestNames.unique("msg");
+            ids.add(id);
+            dispatch(id, "ok" + i + "@example.org");
+            event(id, Duration.ofSeconds(10)); // one after the other, on the same connection
+        }
+        assertThat(SMTP.connections() - connections)
+                .as("connections opened for 5 messages")
+                .isLessThanOrEqualTo(2);
+    }
+
+    /** Just enough SMTP: 550 for nobody@, 451 once for busy@, 250 otherwise. */
+    static final class ScriptedSmtp implements AutoCloseable {
+        private final ServerSocket server;
+        private final AtomicInteger connections = new AtomicInteger();
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final java.util.Map<String, AtomicInteger> rcpts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        ScriptedSmtp() {
+            try {
+                server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket socket = server.accept();
+                        connections.incrementAndGet();
+                        Thread.ofVirtual().start(() -> converse(socket));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        int messagesAccepted() {
+            return accepted.get();
+        }
+
+        int rcptAttempts(String address) {
+            return rcpts.computeIfAbsent(address, a -> new AtomicInteger()).get();
+        }
+
+        private void converse(Socket socket) {
+            try (socket;
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                    OutputStream out = socket.getOutputStream()) {
+                say(out, "220 scripted ESMTP");
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String command = line.toUpperCase(java.util.Locale.ROOT);
+                    if (command.startsWith("EHLO") || command.startsWith("HELO")) {
+                        say(out, "250-scripted\r\n250 8BITMIME");
+                    } else if (command.startsWith("RCPT TO:")) {
+                        String address = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                        int attempt = rcpts.computeIfAbsent(address, a -> new AtomicInteger())
+                                .incrementAndGet();
+                        if (address.startsWith("nobody@")) {
+                            say(out, "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown");
+                        } else if (address.startsWith("busy@") && attempt == 1) {
+                            say(out, "451 4.3.0 <" + address + ">: Temporary lookup failure, try again later");
+                        } else {
+                            say(out, "250 2.1.5 Ok");
+                        }
+                    } else if (command.startsWith("DATA")) {
+                        say(out, "354 End data with <CR><LF>.<CR><LF>");
+                        while ((line = in.readLine()) != null && !line.equals(".")) {
+                            // the message itself is not needed here
+                        }
+                        accepted.incrementAndGet();
+                        say(out, "250 2.0.0 Ok: queued");
+                    } else if (command.startsWith("QUIT")) {
+                        say(out, "221 2.0.0 Bye");
+                        return;
+                    } else {
+                        say(out, "250 2.0.0 Ok"); // MAIL, RSET, NOOP
+                    }
+                }
+            } catch (IOException e) {
+                // the client went away
+            }
+        }
+
+        private static void say(OutputStream out, String reply) throws IOException {
+            out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
