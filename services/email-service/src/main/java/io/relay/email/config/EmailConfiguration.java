@@ -9,6 +9,7 @@ import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
+import io.relay.resilience.ProviderResilience;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +23,19 @@ class EmailConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Retry (4xx and connection trouble only), breaker, rate limiter (SMTP_RATE_PER_SECOND), bulkhead. */
+    @Bean
+    ProviderResilience smtpResilience(
+            io.micrometer.core.instrument.MeterRegistry meters, @Value("${SMTP_RATE_PER_SECOND:500}") int perSecond) {
+        return new ProviderResilience(
+                "smtp",
+                io.relay.email.send.EmailDispatchHandler.SmtpTransient.class,
+                failure -> null,
+                perSecond,
+                64,
+                meters);
     }
 
     /** Links in emails are signed here with LINK_SIGNING_KEY, the key preference-service checks them with. */

@@ -6,6 +6,7 @@ import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
+import io.relay.resilience.ProviderResilience;
 import jakarta.mail.MessagingException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public class EmailDispatchHandler implements EnvelopeHandler {
     private final ConfirmingPublisher publisher;
     private final Clock clock;
     private final Duration sendingLease;
+    private final ProviderResilience resilience;
 
     /**
      * @param sendingLease EMAIL_SENDING_LEASE: longer than one SMTP attempt can take (timeouts
@@ -43,6 +45,7 @@ public class EmailDispatchHandler implements EnvelopeHandler {
             JedisPooled redis,
             ConfirmingPublisher publisher,
             Clock clock,
+            ProviderResilience smtpResilience,
             @org.springframework.beans.factory.annotation.Value(
                             "${relay.email.sending-lease:${EMAIL_SENDING_LEASE:45s}}")
                     Duration sendingLease) {
@@ -51,6 +54,40 @@ public class EmailDispatchHandler implements EnvelopeHandler {
         this.publisher = publisher;
         this.clock = clock;
         this.sendingLease = sendingLease;
+        this.resilience = smtpResilience;
+    }
+
+    /** A 4xx answer or connection trouble, carried through Resilience4j (which takes unchecked exceptions). */
+    public static final class SmtpTransient extends RuntimeException {
+        SmtpTransient(MessagingException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class SmtpRejected extends RuntimeException {
+        private final SmtpMailer.RejectedException rejection;
+
+        SmtpRejected(SmtpMailer.RejectedException rejection) {
+            super(rejection);
+            this.rejection = rejection;
+        }
+    }
+
+    /** The send through retry (4xx only), circuit breaker, rate limiter and bulkhead. */
+    private String guardedSend(String tenantId, EmailDispatch email) throws SmtpMailer.RejectedException {
+        try {
+            return resilience.call(() -> {
+                try {
+                    return mailer.send(tenantId, email);
+                } catch (SmtpMailer.RejectedException e) {
+                    throw new SmtpRejected(e);
+                } catch (MessagingException e) {
+                    throw new SmtpTransient(e);
+                }
+            });
+        } catch (SmtpRejected e) {
+            throw e.rejection;
+        }
     }
 
     static String sentKey(String tenantId, String messageId) {
@@ -100,7 +137,7 @@ public class EmailDispatchHandler implements EnvelopeHandler {
     private DeliveryEvent sendOnce(String tenantId, EmailDispatch email, String key) throws MessagingException {
         DeliveryEvent outcome;
         try {
-            String providerId = mailer.send(tenantId, email);
+            String providerId = guardedSend(tenantId, email);
             Instant at = clock.instant();
             redis.set(key, at + "|" + providerId, SetParams.setParams().ex(SENT_RECORD_TTL_SECONDS));
             outcome = sent(email, providerId, at);
