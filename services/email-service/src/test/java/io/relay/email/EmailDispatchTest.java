@@ -1,11 +1,8 @@
 package io.relay.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.DeliveryEvent;
@@ -13,6 +10,7 @@ import io.relay.contracts.payload.EmailDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.Queues;
+import io.relay.testsupport.QueueProbe;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.SmtpServer;
 import io.relay.testsupport.TestNames;
@@ -82,22 +80,15 @@ class EmailDispatchTest {
                 Duration.ofSeconds(5));
     }
 
-    private List<DeliveryEvent> deliveryEvents(String messageId, int expected) throws Exception {
-        List<DeliveryEvent> events = new ArrayList<>();
-        try (Channel channel = connection.createChannel()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                GetResponse got = channel.basicGet(Queues.ROUTING_DELIVERY.name(), true);
-                if (got != null) {
-                    DeliveryEvent event = (DeliveryEvent)
-                            codec.decode(got.getProps(), got.getBody()).payload();
-                    if (event.messageId().equals(messageId)) {
-                        events.add(event);
-                    }
-                }
-                return events.size() >= expected;
-            });
-        }
-        return events;
+    private List<DeliveryEvent> deliveryEvents(String messageId, int expected) {
+        return QueueProbe.take(
+                connection,
+                Queues.ROUTING_DELIVERY.name(),
+                got -> codec.decode(got.getProps(), got.getBody()).payload(),
+                DeliveryEvent.class,
+                e -> e.messageId().equals(messageId),
+                expected,
+                Duration.ofSeconds(10));
     }
 
     private List<MimeMessage> receivedFor(String messageId) throws Exception {

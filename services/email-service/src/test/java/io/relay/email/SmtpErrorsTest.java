@@ -1,11 +1,8 @@
 package io.relay.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.DeliveryEvent;
@@ -13,6 +10,7 @@ import io.relay.contracts.payload.EmailDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.Queues;
+import io.relay.testsupport.QueueProbe;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.io.BufferedReader;
@@ -77,22 +75,16 @@ class SmtpErrorsTest {
                 Duration.ofSeconds(5));
     }
 
-    private DeliveryEvent event(String id, Duration within) throws Exception {
-        DeliveryEvent[] found = new DeliveryEvent[1];
-        try (Channel channel = connection.createChannel()) {
-            await().atMost(within).until(() -> {
-                GetResponse got;
-                while ((got = channel.basicGet(Queues.ROUTING_DELIVERY.name(), true)) != null) {
-                    DeliveryEvent e = (DeliveryEvent)
-                            codec.decode(got.getProps(), got.getBody()).payload();
-                    if (e.messageId().equals(id)) {
-                        found[0] = e;
-                    }
-                }
-                return found[0] != null;
-            });
-        }
-        return found[0];
+    private DeliveryEvent event(String id, Duration within) {
+        return QueueProbe.take(
+                        connection,
+                        Queues.ROUTING_DELIVERY.name(),
+                        got -> codec.decode(got.getProps(), got.getBody()).payload(),
+                        DeliveryEvent.class,
+                        e -> e.messageId().equals(id),
+                        1,
+                        within)
+                .getFirst();
     }
 
     @Test

@@ -8,14 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.Appointment;
@@ -27,12 +24,12 @@ import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueSpec;
 import io.relay.messaging.Queues;
 import io.relay.testsupport.FakeServiceAccount;
+import io.relay.testsupport.QueueProbe;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -96,22 +93,15 @@ class PushServiceTest {
                 Duration.ofSeconds(5));
     }
 
-    private <T> List<T> events(QueueSpec queue, Class<T> type, java.util.function.Predicate<T> mine, int count)
-            throws Exception {
-        List<T> found = new ArrayList<>();
-        try (Channel channel = connection.createChannel()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                GetResponse got;
-                while ((got = channel.basicGet(queue.name(), true)) != null) {
-                    Object payload = codec.decode(got.getProps(), got.getBody()).payload();
-                    if (type.isInstance(payload) && mine.test(type.cast(payload))) {
-                        found.add(type.cast(payload));
-                    }
-                }
-                return found.size() >= count;
-            });
-        }
-        return found;
+    private <T> List<T> events(QueueSpec queue, Class<T> type, java.util.function.Predicate<T> mine, int count) {
+        return QueueProbe.take(
+                connection,
+                queue.name(),
+                got -> codec.decode(got.getProps(), got.getBody()).payload(),
+                type,
+                mine,
+                count,
+                Duration.ofSeconds(20));
     }
 
     private int sendsTo(String token) {

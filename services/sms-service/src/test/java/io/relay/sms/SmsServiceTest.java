@@ -14,9 +14,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
@@ -28,6 +26,7 @@ import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueSpec;
 import io.relay.messaging.Queues;
+import io.relay.testsupport.QueueProbe;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.net.URI;
@@ -132,24 +131,17 @@ class SmsServiceTest {
                 Duration.ofSeconds(5));
     }
 
-    /** Waits for this message's events on a queue (others are dropped, as a consumer would skip them). */
+    /** This message's events on a queue (others are dropped, as a consumer would skip them). */
     private <T> List<T> events(
-            QueueSpec queue, Class<T> type, java.util.function.Predicate<T> mine, int count, Duration within)
-            throws Exception {
-        List<T> found = new ArrayList<>();
-        try (Channel channel = connection.createChannel()) {
-            await().atMost(within).until(() -> {
-                GetResponse got;
-                while ((got = channel.basicGet(queue.name(), true)) != null) {
-                    Object payload = codec.decode(got.getProps(), got.getBody()).payload();
-                    if (type.isInstance(payload) && mine.test(type.cast(payload))) {
-                        found.add(type.cast(payload));
-                    }
-                }
-                return found.size() >= count;
-            });
-        }
-        return found;
+            QueueSpec queue, Class<T> type, java.util.function.Predicate<T> mine, int count, Duration within) {
+        return QueueProbe.take(
+                connection,
+                queue.name(),
+                got -> codec.decode(got.getProps(), got.getBody()).payload(),
+                type,
+                mine,
+                count,
+                within);
     }
 
     private List<DeliveryEvent> deliveryEvents(String id, int count) throws Exception {
