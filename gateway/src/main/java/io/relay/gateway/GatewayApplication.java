@@ -11,4 +11,9 @@ public class GatewayApplication {
     public static void main(String[] args) {
         SpringApplication.run(GatewayApplication.class, args);
     }
+
+    @org.springframework.context.annotation.Bean
+    java.time.Clock clock() {
+        return java.time.Clock.systemUTC();
+    }
 }

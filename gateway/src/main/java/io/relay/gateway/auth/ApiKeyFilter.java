@@ -1,5 +1,7 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.tenant.TenantRateLimiter;
+import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every routed request: a valid API key or 401; the tenant header the services trust is set from the
@@ -33,10 +36,18 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ApiKeys keys;
+    private final TenantStore tenants;
+    private final TenantRateLimiter limiter;
     private final long maxBodyBytes;
 
-    public ApiKeyFilter(ApiKeys keys, @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody) {
+    public ApiKeyFilter(
+            ApiKeys keys,
+            TenantStore tenants,
+            TenantRateLimiter limiter,
+            @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody) {
         this.keys = keys;
+        this.tenants = tenants;
+        this.limiter = limiter;
         this.maxBodyBytes = maxBody.toBytes();
     }
 
@@ -68,25 +79,59 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                     .build();
             return chain.filter(exchange.mutate().request(forwarded).build());
         }
-        Optional<String> tenant = keys.tenantOf(bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)));
-        if (tenant.isEmpty()) {
-            return problem(
-                    exchange.getResponse(),
-                    requestId,
-                    HttpStatus.UNAUTHORIZED,
-                    "unauthenticated",
-                    "Unauthenticated",
-                    "a valid API key is required: Authorization: Bearer <key>");
-        }
+        String presented = bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
         String id = requestId;
-        ServerHttpRequest forwarded = request.mutate()
-                .headers(h -> {
-                    h.remove(TENANT);
-                    h.set(TENANT, tenant.get());
-                    h.set(REQUEST_ID, id);
-                })
-                .build();
-        return chain.filter(exchange.mutate().request(forwarded).build());
+        // key lookup and rate count are Redis calls: off the event loop
+        return Mono.fromCallable(() -> admit(presented))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(admission -> switch (admission) {
+                    case Admission.Unknown unknown ->
+                        problem(
+                                exchange.getResponse(),
+                                id,
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthenticated",
+                                "Unauthenticated",
+                                "a valid API key is required: Authorization: Bearer <key>");
+                    case Admission.Limited limited -> {
+                        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+                        yield problem(
+                                exchange.getResponse(),
+                                id,
+                                HttpStatus.TOO_MANY_REQUESTS,
+                                "rate-limited",
+                                "Too many requests",
+                                "over this tenant's limit of requests per second; retry after a second");
+                    }
+                    case Admission.Admitted admitted -> {
+                        ServerHttpRequest forwarded = request.mutate()
+                                .headers(h -> {
+                                    h.remove(TENANT);
+                                    h.set(TENANT, admitted.tenantId());
+                                    h.set(REQUEST_ID, id);
+                                })
+                                .build();
+                        yield chain.filter(exchange.mutate().request(forwarded).build());
+                    }
+                });
+    }
+
+    sealed interface Admission {
+        record Unknown() implements Admission {}
+
+        record Limited(String tenantId) implements Admission {}
+
+        record Admitted(String tenantId) implements Admission {}
+    }
+
+    private Admission admit(String presentedKey) {
+        Optional<String> tenant = keys.tenantOf(presentedKey).or(() -> tenants.tenantOf(presentedKey));
+        if (tenant.isEmpty()) {
+            return new Admission.Unknown();
+        }
+        return limiter.allow(tenant.get(), tenants.rateLimit(tenant.get()))
+                ? new Admission.Admitted(tenant.get())
+                : new Admission.Limited(tenant.get());
     }
 
     /** Routes whose service checks its own credential (metadata auth: link-token, twilio-signature). */

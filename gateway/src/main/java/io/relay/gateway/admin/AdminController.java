@@ -1,0 +1,176 @@
+package io.relay.gateway.admin;
+
+import io.relay.gateway.tenant.TenantStore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The operator's API ({@code /admin/**}, operator token checked by {@link AdminTokenFilter}). */
+@RestController
+public class AdminController {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern MESSAGING_SERVICE = Pattern.compile("MG[0-9a-fA-F]{32}");
+    private static final Pattern EMAIL_FROM =
+            Pattern.compile("([^<>\\r\\n]{0,100} <)?[^@\\s<>\"]{1,64}@[^@\\s<>\"]+\\.[^@\\s<>\"]{2,}>?");
+
+    private final TenantStore tenants;
+
+    public AdminController(TenantStore tenants) {
+        this.tenants = tenants;
+    }
+
+    public record NewTenant(String name) {}
+
+    public record TenantSettings(String smsFrom, String emailFrom, String webhookUrl, Integer rateLimit) {}
+
+    public record FieldError(String field, String message) {}
+
+    @PostMapping("/admin/tenants")
+    public Mono<ResponseEntity<Object>> create(@RequestBody NewTenant body) {
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
+            return Mono.just(invalid(List.of(new FieldError("name", "is required, at most 100 characters"))));
+        }
+        return blocking(() -> {
+            TenantStore.Tenant tenant = tenants.create(body.name().strip());
+            TenantStore.IssuedKey key = tenants.issueKey(tenant.tenantId());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("tenantId", tenant.tenantId());
+            answer.put("name", tenant.name());
+            answer.put("apiKey", key.apiKey());
+            answer.put("keyId", key.keyId());
+            return ResponseEntity.created(URI.create("/admin/tenants/" + tenant.tenantId()))
+                    .body(answer);
+        });
+    }
+
+    @GetMapping("/admin/tenants/{tenantId}")
+    public Mono<ResponseEntity<Object>> get(@PathVariable String tenantId) {
+        return blocking(() -> tenants.find(tenantId)
+                .<ResponseEntity<Object>>map(t -> ResponseEntity.ok(Map.of(
+                        "tenantId",
+                        t.tenantId(),
+                        "name",
+                        t.name(),
+                        "settings",
+                        t.settings(),
+                        "keyIds",
+                        tenants.keyIds(tenantId))))
+                .orElseGet(() -> notFound("tenant " + tenantId)));
+    }
+
+    @PostMapping("/admin/tenants/{tenantId}/api-keys")
+    public Mono<ResponseEntity<Object>> issueKey(@PathVariable String tenantId) {
+        return blocking(() -> {
+            if (tenants.find(tenantId).isEmpty()) {
+                return notFound("tenant " + tenantId);
+            }
+            TenantStore.IssuedKey key = tenants.issueKey(tenantId);
+            return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("keyId", key.keyId(), "apiKey", key.apiKey()));
+        });
+    }
+
+    @DeleteMapping("/admin/tenants/{tenantId}/api-keys/{keyId}")
+    public Mono<ResponseEntity<Object>> revoke(@PathVariable String tenantId, @PathVariable String keyId) {
+        return blocking(() -> tenants.revoke(tenantId, keyId)
+                ? ResponseEntity.noContent().build()
+                : notFound("key " + keyId + " of tenant " + tenantId));
+    }
+
+    @PatchMapping("/admin/tenants/{tenantId}")
+    public Mono<ResponseEntity<Object>> settings(@PathVariable String tenantId, @RequestBody TenantSettings body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body.smsFrom() != null
+                && !E164.matcher(body.smsFrom()).matches()
+                && !MESSAGING_SERVICE.matcher(body.smsFrom()).matches()) {
+            errors.add(new FieldError("smsFrom", "must be an E.164 number or a Messaging Service SID (MG…)"));
+        }
+        if (body.emailFrom() != null && !EMAIL_FROM.matcher(body.emailFrom()).matches()) {
+            errors.add(new FieldError("emailFrom", "must be an address, e.g. Acme <no-reply@acme.example>"));
+        }
+        if (body.webhookUrl() != null && !isHttpUrl(body.webhookUrl())) {
+            errors.add(new FieldError("webhookUrl", "must be an absolute http(s) URL"));
+        }
+        if (body.rateLimit() != null && (body.rateLimit() < 1 || body.rateLimit() > 100_000)) {
+            errors.add(new FieldError("rateLimit", "must be 1-100000 requests per second"));
+        }
+        if (!errors.isEmpty()) {
+            return Mono.just(invalid(errors));
+        }
+        return blocking(() -> {
+            if (tenants.find(tenantId).isEmpty()) {
+                return notFound("tenant " + tenantId);
+            }
+            Map<String, String> changes = new LinkedHashMap<>();
+            if (body.smsFrom() != null) {
+                changes.put("smsFrom", body.smsFrom());
+            }
+            if (body.emailFrom() != null) {
+                changes.put("emailFrom", body.emailFrom());
+            }
+            if (body.webhookUrl() != null) {
+                changes.put("webhookUrl", body.webhookUrl());
+            }
+            if (body.rateLimit() != null) {
+                changes.put("rateLimit", body.rateLimit().toString());
+            }
+            tenants.updateSettings(tenantId, changes);
+            return ResponseEntity.ok(tenants.find(tenantId).orElseThrow().settings());
+        });
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            return uri.isAbsolute()
+                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Mono<ResponseEntity<Object>> blocking(Callable<ResponseEntity<Object>> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    static ResponseEntity<Object> invalid(List<FieldError> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST,
+                errors.size() == 1
+                        ? errors.getFirst().field() + ": " + errors.getFirst().message()
+                        : errors.size() + " fields are not valid");
+        problem.setType(URI.create("https://relay.example/problems/validation"));
+        problem.setTitle("The request is not valid");
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    private static ResponseEntity<Object> notFound(String what) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, what + " not found");
+        problem.setType(URI.create("https://relay.example/problems/not-found"));
+        problem.setTitle("Not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+}

@@ -1,0 +1,57 @@
+package io.relay.gateway.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /admin/**} only with {@code Authorization: Bearer <ADMIN_TOKEN>}, compared in constant time.
+ * Without an ADMIN_TOKEN configured, the operator API is closed.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 50)
+public class AdminTokenFilter implements WebFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminTokenFilter.class);
+    private final byte[] token;
+
+    public AdminTokenFilter(@Value("${relay.gateway.admin-token:${ADMIN_TOKEN:}}") String token) {
+        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        if (this.token == null) {
+            log.warn("ADMIN_TOKEN is not set: the operator API (/admin/**) refuses every request");
+        }
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!exchange.getRequest().getPath().value().startsWith("/admin/")) {
+            return chain.filter(exchange);
+        }
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (token != null && MessageDigest.isEqual(token, presented)) {
+            return chain.filter(exchange);
+        }
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
+                        + "\"status\":401,\"detail\":\"the operator token is required: Authorization: Bearer <ADMIN_TOKEN>\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

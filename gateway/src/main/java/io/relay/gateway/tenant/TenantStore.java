@@ -1,0 +1,140 @@
+package io.relay.gateway.tenant;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * Tenants and their API keys in Redis (the gateway's store). A key is shown once, when it is made;
+ * only its SHA-256 is kept. Keys look like {@code rly_k_xxxxxxxx_<secret>}, so a leaked one is
+ * recognisable (and its key id tells which to revoke). Blocking calls: callers on the reactive path
+ * run them on a bounded elastic scheduler.
+ */
+@Component
+public class TenantStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    private final JedisPooled redis;
+    private final Clock clock;
+
+    public TenantStore(JedisPooled redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    public record Tenant(String tenantId, String name, Map<String, String> settings) {}
+
+    public record IssuedKey(String keyId, String apiKey) {}
+
+    public Tenant create(String name) {
+        String tenantId = "t_" + random(12);
+        redis.hset(
+                tenantKey(tenantId),
+                Map.of("name", name, "createdAt", clock.instant().toString()));
+        return new Tenant(tenantId, name, Map.of());
+    }
+
+    public Optional<Tenant> find(String tenantId) {
+        Map<String, String> fields = redis.hgetAll(tenantKey(tenantId));
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> settings = new LinkedHashMap<>(fields);
+        settings.remove("name");
+        settings.remove("createdAt");
+        return Optional.of(new Tenant(tenantId, fields.get("name"), settings));
+    }
+
+    /** Sets (or, with a null value, clears) settings such as smsFrom, emailFrom, webhookUrl, rateLimit. */
+    public void updateSettings(String tenantId, Map<String, String> settings) {
+        settings.forEach((name, value) -> {
+            if (value == null) {
+                redis.hdel(tenantKey(tenantId), name);
+            } else {
+                redis.hset(tenantKey(tenantId), name, value);
+            }
+        });
+    }
+
+    /** The tenant's own requests-per-second limit, if the operator set one. */
+    public Integer rateLimit(String tenantId) {
+        String value = redis.hget(tenantKey(tenantId), "rateLimit");
+        return value == null ? null : Integer.valueOf(value);
+    }
+
+    public IssuedKey issueKey(String tenantId) {
+        String keyId = "k_" + random(8);
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String apiKey = "rly_" + keyId + "_" + B64.encodeToString(secret);
+        String hash = sha256(apiKey);
+        redis.hset(apiKeyKey(hash), Map.of("tenant", tenantId, "keyId", keyId));
+        redis.hset(keyIdsKey(tenantId), keyId, hash);
+        return new IssuedKey(keyId, apiKey);
+    }
+
+    /** Revokes at once; false when the key id is not one of this tenant's. */
+    public boolean revoke(String tenantId, String keyId) {
+        String hash = redis.hget(keyIdsKey(tenantId), keyId);
+        if (hash == null) {
+            return false;
+        }
+        redis.del(apiKeyKey(hash));
+        redis.hdel(keyIdsKey(tenantId), keyId);
+        return true;
+    }
+
+    public List<String> keyIds(String tenantId) {
+        return List.copyOf(redis.hkeys(keyIdsKey(tenantId)));
+    }
+
+    /** The tenant a presented key belongs to; looked up by its hash, never by the key itself. */
+    public Optional<String> tenantOf(String presentedKey) {
+        if (presentedKey == null || !presentedKey.startsWith("rly_") || presentedKey.length() > 128) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(redis.hget(apiKeyKey(sha256(presentedKey)), "tenant"));
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String random(int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return s.toString();
+    }
+
+    private static String tenantKey(String tenantId) {
+        return "gateway:tenant:" + tenantId;
+    }
+
+    private static String keyIdsKey(String tenantId) {
+        return "gateway:tenant:" + tenantId + ":keys";
+    }
+
+    private static String apiKeyKey(String hash) {
+        return "gateway:apikey:" + hash;
+    }
+}

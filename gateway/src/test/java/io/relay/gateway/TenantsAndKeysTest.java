@@ -1,0 +1,191 @@
+package io.relay.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.relay.testsupport.Http;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.JedisPooled;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The operator makes tenants and keys; keys rotate and revoke at once; each tenant has its own rate. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "relay.gateway.bootstrap-api-key=bootstrap-key-123456",
+            "relay.gateway.bootstrap-tenant-id=bootstrap",
+            "relay.gateway.admin-token=operator-secret-token"
+        })
+class TenantsAndKeysTest {
+
+    private static final WireMockServer BACKEND = start();
+
+    private static WireMockServer start() {
+        WireMockServer server =
+                new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
+        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKEND.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JedisPooled redis;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private Http operator;
+
+    @BeforeEach
+    void setUp() {
+        BACKEND.resetAll();
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/v1/customers/.*"))
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
+        operator = new Http("http://localhost:" + port).header("Authorization", "Bearer operator-secret-token");
+    }
+
+    private JsonNode tenant(String name) {
+        HttpResponse<String> created = operator.post("/admin/tenants", "{\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json.readTree(created.body());
+    }
+
+    private int call(String apiKey) {
+        return new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + apiKey)
+                .get("/v1/customers/c-1")
+                .statusCode();
+    }
+
+    @Test
+    void anOperatorCreatesATenantWhoseKeyIsShownOnceStoredHashedAndCarriesTheTenant() {
+        JsonNode acme = tenant("Acme Dental");
+        String key = acme.get("apiKey").asString();
+
+        assertThat(key).startsWith("rly_k_");
+        assertThat(call(key)).isEqualTo(200);
+        BACKEND.verify(getRequestedFor(urlPathMatching("/v1/customers/c-1"))
+                .withHeader("X-Tenant-Id", equalTo(acme.get("tenantId").asString())));
+        assertThat(redis.keys("gateway:*").stream().anyMatch(k -> k.contains(key)))
+                .as("never stored in clear")
+                .isFalse();
+        assertThat(redis.keys("gateway:apikey:*").stream()
+                        .noneMatch(k -> redis.hgetAll(k).containsValue(key)))
+                .isTrue();
+        assertThat(operator.get("/admin/tenants/" + acme.get("tenantId").asString())
+                        .body())
+                .doesNotContain(key);
+    }
+
+    @Test
+    void keysRotateAndARevokedKeyStopsAtOnce() {
+        JsonNode acme = tenant("Acme");
+        String tenantId = acme.get("tenantId").asString();
+        String first = acme.get("apiKey").asString();
+        JsonNode second = json.readTree(
+                operator.post("/admin/tenants/" + tenantId + "/api-keys", null).body());
+
+        assertThat(call(first)).isEqualTo(200);
+        assertThat(call(second.get("apiKey").asString())).isEqualTo(200);
+
+        assertThat(operator.delete("/admin/tenants/" + tenantId + "/api-keys/"
+                                + acme.get("keyId").asString())
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(call(first)).isEqualTo(401);
+        assertThat(call(second.get("apiKey").asString())).isEqualTo(200);
+        assertThat(operator.delete("/admin/tenants/" + tenantId + "/api-keys/k_nope")
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void theOperatorApiNeedsTheOperatorToken() {
+        Http stranger = new Http("http://localhost:" + port).header("Authorization", "Bearer operator-secret-tokeN");
+        HttpResponse<String> refused = stranger.post("/admin/tenants", "{\"name\":\"Mallory\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        String tenantKey = tenant("Acme").get("apiKey").asString();
+        assertThat(new Http("http://localhost:" + port)
+                        .header("Authorization", "Bearer " + tenantKey)
+                        .post("/admin/tenants", "{\"name\":\"Escalation\"}")
+                        .statusCode())
+                .as("a tenant's key is not an operator token")
+                .isEqualTo(401);
+    }
+
+    @Test
+    void tenantSettingsAreValidatedFieldByField() {
+        String tenantId = tenant("Acme").get("tenantId").asString();
+
+        HttpResponse<String> bad = operator.send(
+                "PATCH",
+                "/admin/tenants/" + tenantId,
+                "{\"smsFrom\":\"0612\",\"emailFrom\":\"not an address\",\"webhookUrl\":\"ftp://x\",\"rateLimit\":0}",
+                java.util.Map.of());
+        HttpResponse<String> good = operator.send(
+                "PATCH",
+                "/admin/tenants/" + tenantId,
+                "{\"smsFrom\":\"+3197010000001\",\"emailFrom\":\"Acme <no-reply@acme.example>\","
+                        + "\"webhookUrl\":\"https://acme.example/hooks/messages\"}",
+                java.util.Map.of());
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("errors").findValuesAsString("field"))
+                .containsExactlyInAnyOrder("smsFrom", "emailFrom", "webhookUrl", "rateLimit");
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(json.readTree(good.body()).get("emailFrom").asString()).isEqualTo("Acme <no-reply@acme.example>");
+    }
+
+    @Test
+    void aFloodFromOneTenantGets429WithRetryAfterWhileAnotherIsServed() {
+        JsonNode noisy = tenant("Noisy");
+        JsonNode quiet = tenant("Quiet");
+        operator.send(
+                "PATCH", "/admin/tenants/" + noisy.get("tenantId").asString(), "{\"rateLimit\":5}", java.util.Map.of());
+        Http flood = new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + noisy.get("apiKey").asString());
+
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response = flood.get("/v1/customers/c-1");
+            if (response.statusCode() == 429) {
+                limited++;
+                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+            }
+        }
+
+        assertThat(limited)
+                .as("most of 20 requests in about a second exceed 5/s")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(retryAfter).isEqualTo("1");
+        assertThat(call(quiet.get("apiKey").asString())).isEqualTo(200);
+    }
+}
