@@ -74,6 +74,9 @@ class GatewayAuthTest {
         assertThat(seen.getFirst().getHeaders().getHeader("X-Tenant-Id").values())
                 .containsExactly("acme");
         assertThat(seen.getFirst().getHeader("X-Request-Id")).isEqualTo("req-42");
+        assertThat(seen.getFirst().getHeader("X-Internal-Token"))
+                .as("the services' proof it came from here")
+                .isNotBlank();
     }
 
     @Test

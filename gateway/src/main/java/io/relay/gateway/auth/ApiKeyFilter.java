@@ -33,18 +33,25 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
 
     public static final String TENANT = "X-Tenant-Id";
     public static final String REQUEST_ID = "X-Request-Id";
+    /** Shared with the services (INTERNAL_TOKEN): their proof that X-Tenant-Id came from here. */
+    public static final String INTERNAL = "X-Internal-Token";
+
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ApiKeys keys;
     private final TenantStore tenants;
     private final TenantRateLimiter limiter;
     private final long maxBodyBytes;
+    private final String internalToken;
 
     public ApiKeyFilter(
             ApiKeys keys,
             TenantStore tenants,
             TenantRateLimiter limiter,
-            @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody) {
+            @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody,
+            @Value("${relay.internal-token:${INTERNAL_TOKEN:local-internal-token-not-a-secret}}")
+                    String internalToken) {
+        this.internalToken = internalToken;
         this.keys = keys;
         this.tenants = tenants;
         this.limiter = limiter;
@@ -73,6 +80,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             ServerHttpRequest forwarded = request.mutate()
                     .headers(h -> {
                         h.remove(TENANT);
+                        h.remove(INTERNAL);
                         h.remove(HttpHeaders.AUTHORIZATION);
                         h.set(REQUEST_ID, linkRequestId);
                     })
@@ -108,6 +116,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                                 .headers(h -> {
                                     h.remove(TENANT);
                                     h.set(TENANT, admitted.tenantId());
+                                    h.set(INTERNAL, internalToken);
                                     h.set(REQUEST_ID, id);
                                 })
                                 .build();

@@ -22,6 +22,14 @@ public final class Http {
         this.baseUrl = baseUrl;
     }
 
+    /** The local-run secret services share with the gateway (INTERNAL_TOKEN's default). */
+    public static final String LOCAL_INTERNAL_TOKEN = "local-internal-token-not-a-secret";
+
+    /** A client that calls a service as the gateway does: the tenant, and the proof it came from the gateway. */
+    public static Http asGateway(String baseUrl, String tenantId) {
+        return new Http(baseUrl).header("X-Tenant-Id", tenantId).header("X-Internal-Token", LOCAL_INTERNAL_TOKEN);
+    }
+
     public Http header(String name, String value) {
         headers.put(name, value);
         return this;

@@ -21,12 +21,17 @@ public class RequestContextFilter extends OncePerRequestFilter {
 
     public static final String REQUEST_ID = "X-Request-Id";
     public static final String TENANT = "X-Tenant-Id";
+    /** The gateway's proof that it set X-Tenant-Id: a secret the services share with it (INTERNAL_TOKEN). */
+    public static final String INTERNAL_TOKEN = "X-Internal-Token";
+
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final long maxBodyBytes;
+    private final byte[] internalToken;
 
-    public RequestContextFilter(long maxBodyBytes) {
+    public RequestContextFilter(long maxBodyBytes, String internalToken) {
         this.maxBodyBytes = maxBodyBytes;
+        this.internalToken = internalToken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -40,6 +45,20 @@ public class RequestContextFilter extends OncePerRequestFilter {
         MDC.put("requestId", requestId);
         String tenant = request.getHeader(TENANT);
         if (tenant != null) {
+            // a tenant is believed only from the gateway: calling a service directly with a forged one fails
+            String proof = request.getHeader(INTERNAL_TOKEN);
+            if (proof == null
+                    || !java.security.MessageDigest.isEqual(
+                            internalToken, proof.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                writeProblem(
+                        response,
+                        401,
+                        "unauthenticated",
+                        "Unauthenticated",
+                        "X-Tenant-Id is accepted only from the gateway");
+                MDC.remove("requestId");
+                return;
+            }
             MDC.put("tenantId", tenant);
         }
         try {
@@ -55,11 +74,21 @@ public class RequestContextFilter extends OncePerRequestFilter {
     }
 
     private void writeTooLarge(HttpServletResponse response) throws IOException {
-        response.setStatus(413);
+        writeProblem(
+                response,
+                413,
+                "too-large",
+                "Request body too large",
+                "request body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    private static void writeProblem(HttpServletResponse response, int status, String type, String title, String detail)
+            throws IOException {
+        response.setStatus(status);
         response.setContentType("application/problem+json");
         response.getWriter()
-                .write("{\"type\":\"" + Problems.TYPE_BASE + "too-large\",\"title\":\"Request body too large\","
-                        + "\"status\":413,\"detail\":\"request body is larger than " + maxBodyBytes + " bytes\"}");
+                .write("{\"type\":\"" + Problems.TYPE_BASE + type + "\",\"title\":\"" + title + "\",\"status\":"
+                        + status + ",\"detail\":\"" + detail + "\"}");
     }
 
     /** Counts what is read, for bodies sent without a Content-Length. */

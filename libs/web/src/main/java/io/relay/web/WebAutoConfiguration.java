@@ -11,6 +11,9 @@ import org.springframework.util.unit.DataSize;
 @AutoConfiguration
 public class WebAutoConfiguration {
 
+    /** The default shared by gateway and services for local runs only. */
+    public static final String LOCAL_INTERNAL_TOKEN = "local-internal-token-not-a-secret";
+
     @Bean
     ProblemAdvice problemAdvice() {
         return new ProblemAdvice();
@@ -18,9 +21,15 @@ public class WebAutoConfiguration {
 
     @Bean
     FilterRegistrationBean<RequestContextFilter> relayRequestContextFilter(
-            @Value("${relay.http.max-body-size:256KB}") DataSize maxBody) {
+            @Value("${relay.http.max-body-size:256KB}") DataSize maxBody,
+            @Value("${relay.internal-token:${INTERNAL_TOKEN:" + LOCAL_INTERNAL_TOKEN + "}}") String internalToken) {
+        if (LOCAL_INTERNAL_TOKEN.equals(internalToken)) {
+            org.slf4j.LoggerFactory.getLogger(WebAutoConfiguration.class)
+                    .warn(
+                            "INTERNAL_TOKEN is the local default: set a secret shared with the gateway outside local runs");
+        }
         FilterRegistrationBean<RequestContextFilter> registration =
-                new FilterRegistrationBean<>(new RequestContextFilter(maxBody.toBytes()));
+                new FilterRegistrationBean<>(new RequestContextFilter(maxBody.toBytes(), internalToken));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

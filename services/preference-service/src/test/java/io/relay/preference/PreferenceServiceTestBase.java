@@ -71,7 +71,7 @@ public abstract class PreferenceServiceTestBase {
     }
 
     protected Http tenantClient(String tenantId) {
-        return new Http(baseUrl()).header("X-Tenant-Id", tenantId);
+        return Http.asGateway(baseUrl(), tenantId);
     }
 
     protected String baseUrl() {

@@ -95,7 +95,7 @@ class RoutingFlowTest {
         PREFERENCES.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/v1/categories/.*"))
                 .atPriority(10)
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
-        business = new Http("http://localhost:" + port).header("X-Tenant-Id", "tenant-a");
+        business = Http.asGateway("http://localhost:" + port, "tenant-a");
     }
 
     /** preference-service's resolved choices: email accepted at this address. */
@@ -268,9 +268,8 @@ class RoutingFlowTest {
         PREFERENCES.stubFor(get(resolvedUrl("c-5")).willReturn(aResponse().withStatus(404)));
         String id = send("c-5");
 
-        HttpResponse<String> response = new Http("http://localhost:" + port)
-                .header("X-Tenant-Id", "tenant-b")
-                .get("/v1/messages/" + id);
+        HttpResponse<String> response =
+                Http.asGateway("http://localhost:" + port, "tenant-b").get("/v1/messages/" + id);
 
         assertThat(response.statusCode()).isEqualTo(404);
     }

@@ -112,7 +112,7 @@ class SchedulingAndFallbackTest {
         PREFERENCES.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/v1/categories/.*"))
                 .atPriority(10)
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
-        business = new Http("http://localhost:" + port).header("X-Tenant-Id", TestNames.unique("tenant"));
+        business = Http.asGateway("http://localhost:" + port, TestNames.unique("tenant"));
     }
 
     /** preference-service's answer for a customer in Amsterdam with quiet hours 22:00-07:30. */

@@ -97,6 +97,7 @@ class ResolveBenchmark extends PreferenceServiceTestBase {
         HttpRequest request = HttpRequest.newBuilder(URI.create(
                         baseUrl() + "/internal/v1/customers/c-" + customer + "/resolved?category=appointments"))
                 .header("X-Tenant-Id", tenant)
+                .header("X-Internal-Token", io.relay.testsupport.Http.LOCAL_INTERNAL_TOKEN)
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }

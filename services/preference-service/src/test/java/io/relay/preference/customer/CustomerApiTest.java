@@ -97,4 +97,25 @@ class CustomerApiTest extends PreferenceServiceTestBase {
         assertThat(read(response.body()).get("errors").get(0).get("field").asString())
                 .isEqualTo("body");
     }
+
+    @Test
+    void aTenantHeaderNotFromTheGatewayIsRefusedAndNothingIsRead() {
+        tenantA.put("/v1/customers/c-48", ANA);
+
+        var forged = new io.relay.testsupport.Http(baseUrl()).header("X-Tenant-Id", tenant);
+        var wrongProof = forged.header("X-Internal-Token", "guess");
+
+        assertThat(new io.relay.testsupport.Http(baseUrl())
+                        .header("X-Tenant-Id", tenant)
+                        .get("/v1/customers/c-48")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(wrongProof.get("/v1/customers/c-48").statusCode()).isEqualTo(401);
+        assertThat(wrongProof
+                        .put("/v1/customers/c-48", "{\"email\":\"evil@example.org\"}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(read(tenantA.get("/v1/customers/c-48").body()).get("email").asString())
+                .isEqualTo("ana@example.org");
+    }
 }

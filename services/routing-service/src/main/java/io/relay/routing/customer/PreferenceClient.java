@@ -36,11 +36,17 @@ public class PreferenceClient {
     public PreferenceClient(
             RestClient.Builder builder,
             @Value("${relay.preference-service-url}") String baseUrl,
+            @Value("${relay.internal-token:${INTERNAL_TOKEN:" + io.relay.web.WebAutoConfiguration.LOCAL_INTERNAL_TOKEN
+                            + "}}")
+                    String internalToken,
             io.micrometer.core.instrument.MeterRegistry meters) {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
         factory.setReadTimeout(Duration.ofSeconds(3)); // the timeout: a slow answer counts as no answer
-        this.http = builder.baseUrl(baseUrl).requestFactory(factory).build();
+        this.http = builder.baseUrl(baseUrl)
+                .requestFactory(factory)
+                .defaultHeader(RequestContextFilter.INTERNAL_TOKEN, internalToken)
+                .build();
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
                 .minimumNumberOfCalls(10)
