@@ -188,4 +188,28 @@ class TenantsAndKeysTest {
         assertThat(retryAfter).isEqualTo("1");
         assertThat(call(quiet.get("apiKey").asString())).isEqualTo(200);
     }
+
+    @Test
+    void theTenantsSendersTravelWithItsRequestsAndAClientCannotForgeThem() {
+        JsonNode acme = tenant("Acme");
+        operator.send(
+                "PATCH",
+                "/admin/tenants/" + acme.get("tenantId").asString(),
+                "{\"smsFrom\":\"+3197010000001\",\"emailFrom\":\"Acme <no-reply@acme.example>\"}",
+                java.util.Map.of());
+
+        int status = new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + acme.get("apiKey").asString())
+                .header("X-Tenant-Email-From", "Mallory <evil@example.org>")
+                .header("X-Tenant-Webhook-Url", "https://evil.example")
+                .get("/v1/customers/c-1")
+                .statusCode();
+
+        assertThat(status).isEqualTo(200);
+        var seen = BACKEND.findAll(getRequestedFor(urlPathMatching("/v1/customers/c-1")))
+                .getLast();
+        assertThat(seen.getHeader("X-Tenant-Sms-From")).isEqualTo("+3197010000001");
+        assertThat(seen.getHeader("X-Tenant-Email-From")).isEqualTo("Acme <no-reply@acme.example>");
+        assertThat(seen.containsHeader("X-Tenant-Webhook-Url")).isFalse();
+    }
 }

@@ -79,7 +79,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             String linkRequestId = requestId;
             ServerHttpRequest forwarded = request.mutate()
                     .headers(h -> {
-                        h.remove(TENANT);
+                        stripTenantHeaders(h);
                         h.remove(INTERNAL);
                         h.remove(HttpHeaders.AUTHORIZATION);
                         h.set(REQUEST_ID, linkRequestId);
@@ -114,8 +114,14 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                     case Admission.Admitted admitted -> {
                         ServerHttpRequest forwarded = request.mutate()
                                 .headers(h -> {
-                                    h.remove(TENANT);
+                                    stripTenantHeaders(h);
                                     h.set(TENANT, admitted.tenantId());
+                                    // the tenant's senders travel with its requests: no service reads the gateway's
+                                    // store
+                                    setIfPresent(
+                                            h, SMS_FROM, admitted.settings().get("smsFrom"));
+                                    setIfPresent(
+                                            h, EMAIL_FROM, admitted.settings().get("emailFrom"));
                                     h.set(INTERNAL, internalToken);
                                     h.set(REQUEST_ID, id);
                                 })
@@ -130,7 +136,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
 
         record Limited(String tenantId) implements Admission {}
 
-        record Admitted(String tenantId) implements Admission {}
+        record Admitted(String tenantId, java.util.Map<String, String> settings) implements Admission {}
     }
 
     private Admission admit(String presentedKey) {
@@ -139,8 +145,29 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             return new Admission.Unknown();
         }
         return limiter.allow(tenant.get(), tenants.rateLimit(tenant.get()))
-                ? new Admission.Admitted(tenant.get())
+                ? new Admission.Admitted(
+                        tenant.get(),
+                        tenants.find(tenant.get())
+                                .map(TenantStore.Tenant::settings)
+                                .orElse(java.util.Map.of()))
                 : new Admission.Limited(tenant.get());
+    }
+
+    public static final String SMS_FROM = "X-Tenant-Sms-From";
+    public static final String EMAIL_FROM = "X-Tenant-Email-From";
+
+    /** Anything a client sends under X-Tenant-* is dropped: only the gateway speaks for a tenant. */
+    private static void stripTenantHeaders(HttpHeaders headers) {
+        headers.headerNames().stream()
+                .filter(name -> name.regionMatches(true, 0, "X-Tenant-", 0, 9))
+                .toList()
+                .forEach(headers::remove);
+    }
+
+    private static void setIfPresent(HttpHeaders headers, String name, String value) {
+        if (value != null) {
+            headers.set(name, value);
+        }
     }
 
     /** Routes whose service checks its own credential (metadata auth: link-token, twilio-signature). */

@@ -473,4 +473,22 @@ class SchedulingAndFallbackTest {
             assertThat(events(id).stream().filter("dispatched"::equals).count()).isEqualTo(1);
         }
     }
+
+    @Test
+    void theTenantsSendersFromTheGatewayGoIntoTheDispatches() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-14", "appointments", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
+
+        HttpResponse<String> response = post(
+                message("c-14", "appointments", ""),
+                Map.of(
+                        "X-Tenant-Sms-From",
+                        "MG0123456789abcdef0123456789abcdef",
+                        "X-Tenant-Email-From",
+                        "Acme <no-reply@acme.example>"));
+
+        String id = json.readTree(response.body()).get("id").asString();
+        var sms = (io.relay.contracts.payload.SmsDispatch) takeDispatch(Queues.SMS_DISPATCH, id);
+        assertThat(sms.from()).isEqualTo("MG0123456789abcdef0123456789abcdef");
+    }
 }

@@ -74,7 +74,17 @@ public class AcceptService {
     /** The answer to a POST: the message id, and whether it is the replay of an earlier answer. */
     public record Accepted(String id, boolean replayed) {}
 
+    /** The tenant's senders, as the gateway passes them (null: the channel service's default). */
+    public record Senders(String smsFrom, String emailFrom) {
+        public static final Senders DEFAULT = new Senders(null, null);
+    }
+
     public Accepted accept(String tenantId, MessageRequest request, String traceparent, String idempotencyKey) {
+        return accept(tenantId, request, traceparent, idempotencyKey, Senders.DEFAULT);
+    }
+
+    public Accepted accept(
+            String tenantId, MessageRequest request, String traceparent, String idempotencyKey, Senders senders) {
         Instant now = clock.instant();
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidRequestException("header Idempotency-Key", "must be 1-255 visible ASCII characters");
@@ -103,7 +113,7 @@ public class AcceptService {
                     status.setRollbackOnly();
                     return false;
                 }
-                store.insertAccepted(tenantId, id, accepted, now);
+                store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), now);
                 return true;
             }));
             if (!claimed) {

@@ -44,8 +44,11 @@ public class MessageController {
             @RequestHeader(RequestContextFilter.TENANT) String tenantId,
             @RequestHeader(value = "traceparent", required = false) String traceparent,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestHeader(value = "X-Tenant-Sms-From", required = false) String smsFrom,
+            @RequestHeader(value = "X-Tenant-Email-From", required = false) String emailFrom,
             @RequestBody MessageRequest request) {
-        AcceptService.Accepted accepted = accept.accept(tenantId, request, traceparent, idempotencyKey);
+        AcceptService.Accepted accepted = accept.accept(
+                tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom));
         ResponseEntity.BodyBuilder response =
                 ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
         if (accepted.replayed()) {

@@ -40,7 +40,7 @@ public class Dispatcher {
                         request.customerId(),
                         request.category(),
                         addresses.getFirst(),
-                        null,
+                        message.emailFrom(),
                         content.email().subject(),
                         content.email().text(),
                         content.email().html(),
@@ -53,7 +53,7 @@ public class Dispatcher {
                         request.customerId(),
                         request.category(),
                         addresses.getFirst(),
-                        null,
+                        message.smsFrom(),
                         content.sms().text(),
                         appointment,
                         request.expiresAt());

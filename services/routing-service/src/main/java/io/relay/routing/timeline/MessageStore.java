@@ -31,11 +31,18 @@ public class MessageStore {
 
     @Transactional
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
+        insertAccepted(tenantId, id, request, null, null, now);
+    }
+
+    /** With the tenant's senders, as the gateway passed them. */
+    @Transactional
+    public void insertAccepted(
+            String tenantId, String id, MessageRequest request, String smsFrom, String emailFrom, Instant now) {
         jdbc.sql("""
                         INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
-                                              expires_at, request, status, created_at, updated_at)
+                                              expires_at, request, status, sms_from, email_from, created_at, updated_at)
                         VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
-                                :expiresAt, CAST(:request AS jsonb), 'accepted', :now, :now)
+                                :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :now, :now)
                         """)
                 .param("tenant", tenantId)
                 .param("id", id)
@@ -46,6 +53,8 @@ public class MessageStore {
                 .param("sendAt", timestamp(request.sendAt()))
                 .param("expiresAt", timestamp(request.expiresAt()))
                 .param("request", json.writeValueAsString(request))
+                .param("smsFrom", smsFrom)
+                .param("emailFrom", emailFrom)
                 .param("now", Timestamp.from(now))
                 .update();
         append(tenantId, id, TimelineEntry.of(now, "accepted"));
@@ -338,6 +347,8 @@ public class MessageStore {
                 (Integer) rs.getObject("cap_max"),
                 rs.getString("cap_per"),
                 rs.getString("category_kind"),
+                rs.getString("sms_from"),
+                rs.getString("email_from"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

@@ -16,5 +16,7 @@ public record StoredMessage(
         Integer capMax,
         String capPer,
         String categoryKind,
+        String smsFrom,
+        String emailFrom,
         Instant createdAt,
         Instant updatedAt) {}
