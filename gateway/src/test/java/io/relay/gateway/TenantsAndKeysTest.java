@@ -161,6 +161,10 @@ class TenantsAndKeysTest {
                 .containsExactlyInAnyOrder("smsFrom", "emailFrom", "webhookUrl", "rateLimit");
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
         assertThat(json.readTree(good.body()).get("emailFrom").asString()).isEqualTo("Acme <no-reply@acme.example>");
+        assertThat(json.readTree(good.body()).get("webhookSecret").asString())
+                .as("shown once, when the webhook is first set")
+                .startsWith("whsec_");
+        assertThat(operator.get("/admin/tenants/" + tenantId).body()).doesNotContain("whsec_");
     }
 
     @Test

@@ -125,15 +125,32 @@ public class AdminController {
             if (body.emailFrom() != null) {
                 changes.put("emailFrom", body.emailFrom());
             }
+            String newSecret = null;
             if (body.webhookUrl() != null) {
                 changes.put("webhookUrl", body.webhookUrl());
+                if (!tenants.find(tenantId).orElseThrow().settings().containsKey("webhookSecret")) {
+                    newSecret = tenants.newWebhookSecret();
+                    changes.put("webhookSecret", newSecret);
+                }
             }
             if (body.rateLimit() != null) {
                 changes.put("rateLimit", body.rateLimit().toString());
             }
             tenants.updateSettings(tenantId, changes);
-            return ResponseEntity.ok(tenants.find(tenantId).orElseThrow().settings());
+            Map<String, Object> answer =
+                    new LinkedHashMap<>(tenants.find(tenantId).orElseThrow().settings());
+            answer.remove("webhookSecret");
+            if (newSecret != null) {
+                answer.put("webhookSecret", newSecret); // shown once: the business verifies X-Signature with it
+            }
+            return ResponseEntity.ok(answer);
         });
+    }
+
+    private static Map<String, String> withoutSecret(Map<String, String> settings) {
+        Map<String, String> shown = new LinkedHashMap<>(settings);
+        shown.remove("webhookSecret");
+        return shown;
     }
 
     private static boolean isHttpUrl(String value) {

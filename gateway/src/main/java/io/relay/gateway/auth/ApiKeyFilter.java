@@ -155,6 +155,8 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
 
     public static final String SMS_FROM = "X-Tenant-Sms-From";
     public static final String EMAIL_FROM = "X-Tenant-Email-From";
+    public static final String WEBHOOK_URL = "X-Tenant-Webhook-Url";
+    public static final String WEBHOOK_SECRET = "X-Tenant-Webhook-Secret";
 
     /** Anything a client sends under X-Tenant-* is dropped: only the gateway speaks for a tenant. */
     private static void stripTenantHeaders(HttpHeaders headers) {

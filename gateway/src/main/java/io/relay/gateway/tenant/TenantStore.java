@@ -75,6 +75,13 @@ public class TenantStore {
         return value == null ? null : Integer.valueOf(value);
     }
 
+    /** The key status webhooks are signed with (HMAC-SHA256), shown to the business once. */
+    public String newWebhookSecret() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return "whsec_" + B64.encodeToString(secret);
+    }
+
     public IssuedKey issueKey(String tenantId) {
         String keyId = "k_" + random(8);
         byte[] secret = new byte[32];

@@ -7,6 +7,7 @@ import io.relay.contracts.payload.EmailDispatch;
 import io.relay.contracts.payload.MessageAccepted;
 import io.relay.contracts.payload.PushDispatch;
 import io.relay.contracts.payload.SmsDispatch;
+import io.relay.contracts.payload.StatusChanged;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ public final class MessageTypes {
     public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
     public static final Type CUSTOMER_ERASED = new Type("customer.erased", 1, CustomerErased.class);
     public static final Type CONTACT_EVENT = new Type("contact.event", 1, ContactEvent.class);
+    public static final Type STATUS_CHANGED = new Type("status.changed", 1, StatusChanged.class);
 
     private static final List<Type> ALL = List.of(
             MESSAGE_ACCEPTED,
@@ -30,7 +32,8 @@ public final class MessageTypes {
             PUSH_DISPATCH,
             DELIVERY_EVENT,
             CUSTOMER_ERASED,
-            CONTACT_EVENT);
+            CONTACT_EVENT,
+            STATUS_CHANGED);
 
     private MessageTypes() {}
 

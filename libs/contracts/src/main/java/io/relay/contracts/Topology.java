@@ -17,12 +17,14 @@ public final class Topology {
     public static final String KEY_DELIVERY_PREFIX = "delivery.";
 
     public static final String KEY_CUSTOMER_ERASED = "customer.erased";
+    public static final String KEY_STATUS_CHANGED = "status.changed";
     /** {@code contact.<kind>}, e.g. {@code contact.sms_opt_out}. */
     public static final String KEY_CONTACT_PREFIX = "contact.";
 
     public static final String QUEUE_ROUTING_ACCEPTED = "routing.message-accepted";
     public static final String QUEUE_ROUTING_DELIVERY = "routing.delivery-events";
     public static final String QUEUE_ROUTING_CUSTOMER = "routing.customer-events";
+    public static final String QUEUE_ROUTING_WEBHOOKS = "routing.status-webhooks";
     public static final String QUEUE_PREFERENCE_CONTACT = "preference.contact-events";
     public static final String QUEUE_EMAIL_DISPATCH = "email.dispatch";
     public static final String QUEUE_SMS_DISPATCH = "sms.dispatch";

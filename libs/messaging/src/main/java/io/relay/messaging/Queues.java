@@ -25,6 +25,12 @@ public final class Queues {
     public static final QueueSpec ROUTING_CUSTOMER =
             QueueSpec.of(Topology.QUEUE_ROUTING_CUSTOMER, EVENTS_EXCHANGE, Topology.KEY_CUSTOMER_ERASED);
 
+    /** A business's endpoint may be down for a while: 30 attempts, 10 s apart, then parked. */
+    public static final QueueSpec ROUTING_WEBHOOKS = QueueSpec.of(
+                    Topology.QUEUE_ROUTING_WEBHOOKS, EVENTS_EXCHANGE, Topology.KEY_STATUS_CHANGED)
+            .withRetryDelay(Duration.ofSeconds(10))
+            .withMaxAttempts(30);
+
     public static final QueueSpec PREFERENCE_CONTACT =
             QueueSpec.of(Topology.QUEUE_PREFERENCE_CONTACT, EVENTS_EXCHANGE, Topology.KEY_CONTACT_PREFIX + "#");
 

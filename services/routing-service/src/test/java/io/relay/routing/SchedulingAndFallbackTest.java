@@ -491,4 +491,52 @@ class SchedulingAndFallbackTest {
         var sms = (io.relay.contracts.payload.SmsDispatch) takeDispatch(Queues.SMS_DISPATCH, id);
         assertThat(sms.from()).isEqualTo("MG0123456789abcdef0123456789abcdef");
     }
+
+    @Test
+    void everyStatusChangeReachesTheTenantsWebhookSignedAndAFailingEndpointIsRetried() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-15", "appointments", EMAIL_ONLY, "");
+        PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/hooks/messages"))
+                .inScenario("hook")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503))
+                .willSetStateTo("up"));
+        PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/hooks/messages"))
+                .inScenario("hook")
+                .whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(204)));
+        String secret = "whsec_test-secret";
+
+        HttpResponse<String> response = post(
+                message("c-15", "appointments", ""),
+                Map.of(
+                        "X-Tenant-Webhook-Url",
+                        PREFERENCES.baseUrl() + "/hooks/messages",
+                        "X-Tenant-Webhook-Secret",
+                        secret));
+        String id = json.readTree(response.body()).get("id").asString();
+
+        // one POST got 503 and comes again from the retry queue: three in all, both statuses delivered
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<String> statuses = PREFERENCES
+                    .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                            urlEqualTo("/hooks/messages")))
+                    .stream()
+                    .map(r -> json.readTree(r.getBodyAsString()))
+                    .filter(b -> b.get("id").asString().equals(id))
+                    .map(b -> b.get("status").asString())
+                    .toList();
+            return statuses.size() >= 3 && statuses.containsAll(List.of("accepted", "dispatched"));
+        });
+        var requests = PREFERENCES.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/hooks/messages")));
+        assertThat(requests.size()).as("one 503, retried").isGreaterThanOrEqualTo(3);
+        for (var request : requests) {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(request.getBody()));
+            assertThat(request.getHeader("X-Signature")).isEqualTo(expected);
+        }
+    }
 }

@@ -32,8 +32,14 @@ public class MessageController {
     private final AcceptService accept;
     private final MessageStore store;
     private final java.time.Clock clock;
+    private final io.relay.routing.webhook.TenantWebhooks webhooks;
 
-    public MessageController(AcceptService accept, MessageStore store, java.time.Clock clock) {
+    public MessageController(
+            AcceptService accept,
+            MessageStore store,
+            java.time.Clock clock,
+            io.relay.routing.webhook.TenantWebhooks webhooks) {
+        this.webhooks = webhooks;
         this.accept = accept;
         this.store = store;
         this.clock = clock;
@@ -46,7 +52,12 @@ public class MessageController {
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(value = "X-Tenant-Sms-From", required = false) String smsFrom,
             @RequestHeader(value = "X-Tenant-Email-From", required = false) String emailFrom,
+            @RequestHeader(value = "X-Tenant-Webhook-Url", required = false) String webhookUrl,
+            @RequestHeader(value = "X-Tenant-Webhook-Secret", required = false) String webhookSecret,
             @RequestBody MessageRequest request) {
+        if (webhookUrl != null && webhookSecret != null) {
+            webhooks.remember(tenantId, webhookUrl, webhookSecret, clock.instant());
+        }
         AcceptService.Accepted accepted = accept.accept(
                 tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom));
         ResponseEntity.BodyBuilder response =

@@ -36,6 +36,12 @@ class RoutingConfiguration {
         return new QueueConsumer(Queues.ROUTING_CUSTOMER, handler, codec, publisher);
     }
 
+    @Bean
+    QueueConsumer statusWebhooks(
+            io.relay.routing.webhook.StatusWebhookSender handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+        return new QueueConsumer(Queues.ROUTING_WEBHOOKS, handler, codec, publisher);
+    }
+
     /** Dispatch queues exist before any channel service first starts, so no dispatch is unroutable. */
     @Bean
     DeclaredQueues dispatchQueues() {

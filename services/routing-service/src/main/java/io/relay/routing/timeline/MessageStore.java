@@ -23,10 +23,24 @@ public class MessageStore {
     private final JsonMapper json;
     private final javax.sql.DataSource dataSource;
 
-    public MessageStore(JdbcClient jdbc, JsonMapper json, javax.sql.DataSource dataSource) {
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    public MessageStore(
+            JdbcClient jdbc,
+            JsonMapper json,
+            javax.sql.DataSource dataSource,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.json = json;
         this.dataSource = dataSource;
+        this.events = events;
+    }
+
+    /** Every status change is announced (after commit) for the tenant's status webhook. */
+    private void announce(String tenantId, String id, String status, String channel, TimelineEntry entry) {
+        events.publishEvent(new io.relay.routing.webhook.StatusChangePublisher.Changed(
+                tenantId,
+                new io.relay.contracts.payload.StatusChanged(id, status, channel, entry.at(), entry.reason())));
     }
 
     @Transactional
@@ -58,6 +72,7 @@ public class MessageStore {
                 .param("now", Timestamp.from(now))
                 .update();
         append(tenantId, id, TimelineEntry.of(now, "accepted"));
+        announce(tenantId, id, "accepted", null, TimelineEntry.of(now, "accepted"));
     }
 
     /** Forgets a message whose acceptance could not be completed (the caller got an error, not a 202). */
@@ -139,6 +154,7 @@ public class MessageStore {
             return false;
         }
         entries.forEach(entry -> append(tenantId, id, entry));
+        announce(tenantId, id, to.wireName(), channel, entries.getLast());
         return true;
     }
 
@@ -180,6 +196,11 @@ public class MessageStore {
                     "due " + m.scheduledFor() + ", "
                             + java.time.Duration.between(m.scheduledFor(), at).toMillis() + " ms late"
                 });
+            }
+        }
+        for (StoredMessage m : messages) {
+            if (done.contains(m.tenantId() + "/" + m.id())) {
+                announce(m.tenantId(), m.id(), "dispatched", m.channel(), TimelineEntry.of(at, "dispatched"));
             }
         }
         new org.springframework.jdbc.core.JdbcTemplate(dataSource)
@@ -281,6 +302,7 @@ public class MessageStore {
             return false;
         }
         append(tenantId, id, failure);
+        announce(tenantId, id, "failed", channel, failure);
         return true;
     }
 
