@@ -70,7 +70,7 @@ public class AdminController {
                         "name",
                         t.name(),
                         "settings",
-                        t.settings(),
+                        withoutSecret(t.settings()),
                         "keyIds",
                         tenants.keyIds(tenantId))))
                 .orElseGet(() -> notFound("tenant " + tenantId)));
