@@ -24,7 +24,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The gateway in front of a WireMock stand-in for the services. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"relay.gateway.bootstrap-api-key=test-key-123456", "relay.gateway.bootstrap-tenant-id=acme"})
+        properties = {
+            "relay.gateway.bootstrap-api-key=test-key-123456",
+            "relay.gateway.bootstrap-tenant-id=acme",
+            "relay.gateway.preference-centre-origin=https://prefs.acme.example"
+        })
 class GatewayAuthTest {
 
     private static final WireMockServer BACKEND = start();
@@ -153,5 +157,23 @@ class GatewayAuthTest {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(BACKEND.getAllServeEvents()).isEmpty();
+    }
+
+    private HttpResponse<String> preflight(String path, String origin) {
+        return client.send(
+                "OPTIONS", path, null, java.util.Map.of("Origin", origin, "Access-Control-Request-Method", "PUT"));
+    }
+
+    @Test
+    void onlyThePreferenceCentresOriginMayCallTheCustomersOwnApiFromABrowser() {
+        HttpResponse<String> allowed = preflight("/v1/me/preferences?token=x", "https://prefs.acme.example");
+        HttpResponse<String> evil = preflight("/v1/me/preferences?token=x", "https://evil.example");
+        HttpResponse<String> businessApi = preflight("/v1/messages", "https://prefs.acme.example");
+
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://prefs.acme.example");
+        assertThat(evil.statusCode()).isEqualTo(403);
+        assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(businessApi.headers().firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
     }
 }
