@@ -23,6 +23,7 @@ final class RunningSystem implements AutoCloseable {
 
     static final String API_KEY = "e2e-key-" + TestNames.unique("k");
     static final String TENANT = "e2e-tenant";
+    static final String ADMIN_TOKEN = "e2e-operator-token";
 
     static final String TWILIO_SID = "AC00000000000000000000000000000e2e";
     static final String TWILIO_TOKEN = "e2e-twilio-auth-token";
@@ -97,6 +98,7 @@ final class RunningSystem implements AutoCloseable {
         int smsPort = LocalInfrastructure.freePort();
         gatewayEnv.put("SMS_SERVICE_URL", "http://127.0.0.1:" + smsPort);
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
+        gatewayEnv.put("ADMIN_TOKEN", ADMIN_TOKEN);
         gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
         gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);
         Map<String, String> smsEnv = new HashMap<>(common);
