@@ -3,6 +3,7 @@ package io.relay.gateway.auth;
 import io.relay.gateway.tenant.TenantRateLimiter;
 import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -140,17 +141,22 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     }
 
     private Admission admit(String presentedKey) {
-        Optional<String> tenant = keys.tenantOf(presentedKey).or(() -> tenants.tenantOf(presentedKey));
-        if (tenant.isEmpty()) {
-            return new Admission.Unknown();
+        Optional<String> bootstrap = keys.tenantOf(presentedKey);
+        if (bootstrap.isPresent()) {
+            String tenant = bootstrap.get();
+            return limiter.allow(tenant, tenants.rateLimit(tenant))
+                    ? new Admission.Admitted(tenant, Map.of())
+                    : new Admission.Limited(tenant);
         }
-        return limiter.allow(tenant.get(), tenants.rateLimit(tenant.get()))
-                ? new Admission.Admitted(
-                        tenant.get(),
-                        tenants.find(tenant.get())
-                                .map(TenantStore.Tenant::settings)
-                                .orElse(java.util.Map.of()))
-                : new Admission.Limited(tenant.get());
+        // one Redis round trip: the key's tenant, its settings and this second's count
+        return tenants.admit(presentedKey, limiter.currentSecond())
+                .<Admission>map(a -> {
+                    String limit = a.settings().get("rateLimit");
+                    return a.requestsThisSecond() <= limiter.limitFor(limit == null ? null : Integer.valueOf(limit))
+                            ? new Admission.Admitted(a.tenantId(), a.settings())
+                            : new Admission.Limited(a.tenantId());
+                })
+                .orElseGet(Admission.Unknown::new);
     }
 
     public static final String SMS_FROM = "X-Tenant-Sms-From";

@@ -30,6 +30,15 @@ public class TenantRateLimiter {
         this.defaultPerSecond = defaultPerSecond;
     }
 
+    /** The limit for a tenant whose own setting is {@code perSecond} (null: the default). */
+    public int limitFor(Integer perSecond) {
+        return perSecond == null ? defaultPerSecond : perSecond;
+    }
+
+    public long currentSecond() {
+        return clock.instant().getEpochSecond();
+    }
+
     /** True when this request is within the tenant's limit ({@code perSecond}, or the default when null). */
     public boolean allow(String tenantId, Integer perSecond) {
         long second = clock.instant().getEpochSecond();

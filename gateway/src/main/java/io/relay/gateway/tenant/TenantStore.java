@@ -69,6 +69,44 @@ public class TenantStore {
         });
     }
 
+    // one round trip per request: which tenant the key belongs to, the tenant's settings, and this
+    // second's request count (standalone Redis: keys derived inside the script)
+    private static final String ADMIT = """
+            local tenant = redis.call('HGET', KEYS[1], 'tenant')
+            if not tenant then return false end
+            local settings = redis.call('HGETALL', 'gateway:tenant:' .. tenant)
+            local counter = 'gateway:rate:' .. tenant .. ':' .. ARGV[1]
+            local n = redis.call('INCR', counter)
+            if n == 1 then redis.call('EXPIRE', counter, 2) end
+            return {tenant, n, settings}
+            """;
+
+    /** A presented key's tenant, its settings and how many requests it made this second. */
+    public record Admission(String tenantId, Map<String, String> settings, long requestsThisSecond) {}
+
+    /** Empty when the key is unknown or revoked. */
+    public Optional<Admission> admit(String presentedKey, long epochSecond) {
+        if (presentedKey == null || !presentedKey.startsWith("rly_") || presentedKey.length() > 128) {
+            return Optional.empty();
+        }
+        Object reply = redis.eval(ADMIT, List.of(apiKeyKey(sha256(presentedKey))), List.of(Long.toString(epochSecond)));
+        if (!(reply instanceof List<?> parts) || parts.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<?> flat = (List<?>) parts.get(2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            settings.put(text(flat.get(i)), text(flat.get(i + 1)));
+        }
+        settings.remove("name");
+        settings.remove("createdAt");
+        return Optional.of(new Admission(text(parts.get(0)), settings, (Long) parts.get(1)));
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+    }
+
     /** The tenant's own requests-per-second limit, if the operator set one. */
     public Integer rateLimit(String tenantId) {
         String value = redis.hget(tenantKey(tenantId), "rateLimit");
