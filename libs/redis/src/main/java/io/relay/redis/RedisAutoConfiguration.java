@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
@@ -23,7 +24,12 @@ public class RedisAutoConfiguration {
         if (properties.password() != null && !properties.password().isBlank()) {
             config.password(properties.password());
         }
-        return new JedisPooled(new HostAndPort(properties.host(), properties.port()), config.build());
+        // commons-pool's default of 8 connections queues a busy gateway's requests behind each other
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMinIdle(4);
+        return new JedisPooled(new HostAndPort(properties.host(), properties.port()), config.build(), pool);
     }
 
     /** Readiness: Redis answers PING. */
