@@ -6,15 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.PushDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.Queues;
+import io.relay.testsupport.ArrivalCounter;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.nio.file.Files;
@@ -24,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -87,18 +83,7 @@ class PushBenchmark {
 
     @Test
     void sustainedThroughput() throws Exception {
-        AtomicInteger events = new AtomicInteger();
-        AtomicLong lastEvent = new AtomicLong();
-        Channel channel = connection.createChannel();
-        channel.basicQos(1000);
-        channel.basicConsume(Queues.ROUTING_DELIVERY.name(), true, new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(
-                    String tag, com.rabbitmq.client.Envelope e, AMQP.BasicProperties p, byte[] body) {
-                events.incrementAndGet();
-                lastEvent.set(System.nanoTime());
-            }
-        });
+        ArrivalCounter events = new ArrivalCounter(connection, Queues.ROUTING_DELIVERY.name());
         String tenant = TestNames.unique("bench");
         long start = System.nanoTime();
         List<CompletableFuture<Void>> confirms = new ArrayList<>();
@@ -112,23 +97,20 @@ class PushBenchmark {
                     Envelope.of(id, tenant, sms, null, Instant.now())));
         }
         CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (events.get() < MESSAGES && System.nanoTime() < deadline) {
-            Thread.sleep(100); // a benchmark on the real clock
-        }
-        double seconds = (lastEvent.get() - start) / 1e9;
+        int arrived = events.await(MESSAGES, Duration.ofMinutes(3));
+        double seconds = (events.lastArrivalNanos() - start) / 1e9;
         String report = String.format(
                 "push-service: %d of %d dispatches sent in %.2f s = %.0f pushes/s (FCM simulator answering in 50 ms, "
                         + "%d cores, real RabbitMQ and Redis, every send recorded before and after)",
-                events.get(),
+                arrived,
                 MESSAGES,
                 seconds,
-                events.get() / seconds,
+                arrived / seconds,
                 Runtime.getRuntime().availableProcessors());
         System.out.println(report);
         Path out = Path.of("target", "bench", "push.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report + "\n");
-        channel.close();
+        events.close();
     }
 }
