@@ -40,12 +40,18 @@ public final class QueueConsumer {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
+    private volatile ConsumerObserver observer = ConsumerObserver.NONE;
 
     public QueueConsumer(QueueSpec spec, EnvelopeHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
         this.spec = spec;
         this.handler = handler;
         this.codec = codec;
         this.publisher = publisher;
+    }
+
+    /** Metrics and tracing, set before {@link #start}. */
+    public void observedBy(ConsumerObserver observer) {
+        this.observer = observer == null ? ConsumerObserver.NONE : observer;
     }
 
     public QueueSpec spec() {
@@ -140,23 +146,28 @@ public final class QueueConsumer {
             envelope = codec.decode(props, body);
         } catch (EnvelopeCodec.UnreadableMessageException e) {
             log.error("parking unreadable message {} from {}: {}", props.getMessageId(), spec.name(), e.getMessage());
-            settle(channel, deliveryTag, () -> park(props, body, e.getMessage()));
+            settle(channel, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
             return;
         }
         MDC.put("messageId", envelope.messageId());
         MDC.put("tenantId", envelope.tenantId());
         MDC.put("attempt", Integer.toString(envelope.attempt()));
         try {
-            handler.handle(envelope);
+            observer.around(spec.name(), envelope, () -> handler.handle(envelope));
             channel.basicAck(deliveryTag, false);
+            observer.outcome(spec.name(), ConsumerObserver.Outcome.ACKED);
         } catch (PermanentFailure e) {
             log.warn("parking message from {}: {}", spec.name(), e.getMessage());
-            settle(channel, deliveryTag, () -> park(props, body, e.getMessage()));
+            settle(channel, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
         } catch (Exception e) {
             if (envelope.attempt() >= spec.maxAttempts()) {
                 log.error(
                         "parking message from {} after {} attempts: {}", spec.name(), envelope.attempt(), e.toString());
-                settle(channel, deliveryTag, () -> park(props, body, "attempts exhausted: " + e));
+                settle(
+                        channel,
+                        deliveryTag,
+                        ConsumerObserver.Outcome.PARKED,
+                        () -> park(props, body, "attempts exhausted: " + e));
             } else {
                 log.warn(
                         "attempt {} on {} failed, retrying in {}: {}",
@@ -164,7 +175,11 @@ public final class QueueConsumer {
                         spec.name(),
                         spec.retryDelay(),
                         e.toString());
-                settle(channel, deliveryTag, () -> publisher.publish("", spec.retryQueue(), envelope.nextAttempt()));
+                settle(
+                        channel,
+                        deliveryTag,
+                        ConsumerObserver.Outcome.RETRIED,
+                        () -> publisher.publish("", spec.retryQueue(), envelope.nextAttempt()));
             }
         } finally {
             MDC.remove("messageId");
@@ -184,10 +199,13 @@ public final class QueueConsumer {
     }
 
     /** Acks only once the message is safely elsewhere; otherwise hands it back to the broker. */
-    private void settle(Channel channel, long deliveryTag, Supplier<CompletableFuture<Void>> move) throws IOException {
+    private void settle(
+            Channel channel, long deliveryTag, ConsumerObserver.Outcome outcome, Supplier<CompletableFuture<Void>> move)
+            throws IOException {
         try {
             ConfirmingPublisher.await(move.get(), CONFIRM_TIMEOUT);
             channel.basicAck(deliveryTag, false);
+            observer.outcome(spec.name(), outcome);
         } catch (ConfirmingPublisher.PublishException e) {
             log.error("could not move message off {}; returning it to the broker: {}", spec.name(), e.getMessage());
             channel.basicNack(deliveryTag, false, true);

@@ -232,4 +232,82 @@ class QueueConsumerTest {
         assertThat(finished).containsExactly("m-8");
         await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.name()) == 2);
     }
+
+    @Test
+    void aReplayedParkedMessageGoesBackToWorkWithAFreshAttemptAndIsHandled() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean providerFixed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        consume(e -> {
+            attempts.add(e.attempt());
+            if (!providerFixed.get()) {
+                throw new EnvelopeHandler.PermanentFailure("account suspended");
+            }
+            handled.add(e.messageId());
+        });
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-9"), Duration.ofSeconds(5));
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-10"), Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.parkingQueue()) == 2);
+
+        providerFixed.set(true);
+        ParkingReplay.Result first = ParkingReplay.replay(connection, spec.name(), 1);
+        assertThat(first).isEqualTo(new ParkingReplay.Result(1, 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+        ParkingReplay.Result rest = ParkingReplay.replay(connection, spec.name(), Integer.MAX_VALUE);
+
+        assertThat(rest).isEqualTo(new ParkingReplay.Result(1, 0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        assertThat(handled).containsExactly("m-9", "m-10"); // oldest first
+        assertThat(attempts).containsExactly(1, 1, 1, 1);
+        assertThat(messagesIn(spec.parkingQueue())).isZero();
+    }
+
+    @Test
+    void replayRefusesAQueueThatDoesNotExist() {
+        assertThatThrownBy(() -> ParkingReplay.replay(connection, TestNames.unique("no.such.queue"), 10))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void theObserverHearsEachOutcomeOnlyOnceTheMessageIsSettled() throws Exception {
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        List<String> wrapped = new CopyOnWriteArrayList<>();
+        QueueConsumer consumer = new QueueConsumer(
+                spec,
+                e -> {
+                    switch (e.messageId()) {
+                        case "ok" -> {}
+                        case "bad" -> throw new EnvelopeHandler.PermanentFailure("no");
+                        default -> {
+                            if (e.attempt() == 1) {
+                                throw new IllegalStateException("later");
+                            }
+                        }
+                    }
+                },
+                codec,
+                publisher);
+        consumer.observedBy(new ConsumerObserver() {
+            @Override
+            public void around(String queue, Envelope<?> envelope, Work work) throws Exception {
+                wrapped.add(envelope.messageId() + "#" + envelope.attempt());
+                work.run();
+            }
+
+            @Override
+            public void outcome(String queue, Outcome outcome) {
+                outcomes.add(queue.equals(spec.name()) ? outcome.name() : "wrong queue " + queue);
+            }
+        });
+        consumer.start(connection);
+        started.add(consumer);
+
+        for (String id : List.of("ok", "bad", "flaky")) {
+            publisher.publishAndWait(exchange, "message.accepted", envelope(id), Duration.ofSeconds(5));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 4);
+        assertThat(outcomes).containsExactlyInAnyOrder("ACKED", "PARKED", "RETRIED", "ACKED");
+        assertThat(wrapped).containsExactlyInAnyOrder("ok#1", "bad#1", "flaky#1", "flaky#2");
+    }
 }

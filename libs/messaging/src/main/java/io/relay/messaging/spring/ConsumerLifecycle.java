@@ -22,14 +22,23 @@ public final class ConsumerLifecycle implements SmartLifecycle {
     private final List<QueueSpec> published;
     private final List<QueueConsumer> consumers;
     private final Duration shutdownTimeout;
+    private final MessagingMetrics metrics;
+    private final Duration depthInterval;
     private volatile boolean running;
 
     ConsumerLifecycle(
-            Connection connection, List<QueueSpec> published, List<QueueConsumer> consumers, Duration shutdownTimeout) {
+            Connection connection,
+            List<QueueSpec> published,
+            List<QueueConsumer> consumers,
+            Duration shutdownTimeout,
+            MessagingMetrics metrics,
+            Duration depthInterval) {
         this.connection = connection;
         this.published = List.copyOf(published);
         this.consumers = consumers;
         this.shutdownTimeout = shutdownTimeout;
+        this.metrics = metrics;
+        this.depthInterval = depthInterval;
     }
 
     @Override
@@ -48,6 +57,10 @@ public final class ConsumerLifecycle implements SmartLifecycle {
                 throw new UncheckedIOException(
                         "could not start consuming " + consumer.spec().name(), e);
             }
+        }
+        if (metrics != null && !consumers.isEmpty()) {
+            metrics.watch(
+                    connection, consumers.stream().map(QueueConsumer::spec).toList(), depthInterval);
         }
         running = true;
     }

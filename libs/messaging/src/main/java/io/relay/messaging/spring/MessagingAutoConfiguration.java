@@ -2,6 +2,7 @@ package io.relay.messaging.spring;
 
 import com.rabbitmq.client.Connection;
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.ConsumerObserver;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.QueueSpec;
@@ -51,11 +52,22 @@ public class MessagingAutoConfiguration {
             Connection connection,
             ObjectProvider<QueueConsumer> consumers,
             ObjectProvider<DeclaredQueues> declared,
-            @Value("${relay.consumers.shutdown-timeout:20s}") java.time.Duration shutdownTimeout) {
+            ObjectProvider<ConsumerObserver> observers,
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
+            @Value("${relay.consumers.shutdown-timeout:20s}") java.time.Duration shutdownTimeout,
+            @Value("${relay.consumers.queue-depth-interval:15s}") java.time.Duration depthInterval) {
         List<QueueSpec> published =
                 declared.orderedStream().flatMap(d -> d.specs().stream()).toList();
-        return new ConsumerLifecycle(
-                connection, published, consumers.orderedStream().toList(), shutdownTimeout);
+        List<ConsumerObserver> all =
+                new java.util.ArrayList<>(observers.orderedStream().toList());
+        io.micrometer.core.instrument.MeterRegistry registry = meters.getIfAvailable();
+        MessagingMetrics metrics = registry == null ? null : new MessagingMetrics(registry);
+        if (metrics != null) {
+            all.add(metrics);
+        }
+        List<QueueConsumer> consuming = consumers.orderedStream().toList();
+        consuming.forEach(c -> c.observedBy(ConsumerObserver.all(all)));
+        return new ConsumerLifecycle(connection, published, consuming, shutdownTimeout, metrics, depthInterval);
     }
 
     /** Readiness: the broker connection is open (it recovers by itself after a broker restart). */

@@ -1,0 +1,91 @@
+package io.relay.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Moves parked messages back to their work queue, oldest first, for an operator who fixed the cause.
+ * Each message is published to the work queue with attempt 1 and without the parking reason, the
+ * broker confirms it, and only then is it removed from the parking queue: a crash in between leaves a
+ * copy in both, which the consumers' idempotency absorbs; nothing is lost.
+ *
+ * <p>From a service's jar or image (RABBITMQ_* as for the service):
+ * {@code java -Dloader.main=io.relay.messaging.ParkingReplay -cp <service>.jar
+ * org.springframework.boot.loader.launch.PropertiesLauncher sms.dispatch [max]}
+ */
+public final class ParkingReplay {
+
+    private static final long CONFIRM_TIMEOUT_MS = 10_000;
+
+    private ParkingReplay() {}
+
+    /** How many moved, and how many are still parked (those beyond {@code max}). */
+    public record Result(int moved, long stillParked) {}
+
+    public static Result replay(Connection connection, String workQueue, int max)
+            throws IOException, TimeoutException, InterruptedException {
+        String parking = workQueue + ".parking";
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDeclarePassive(workQueue); // refuses a queue name that is not ours
+            channel.confirmSelect();
+            int moved = 0;
+            while (moved < max) {
+                GetResponse parked = channel.basicGet(parking, false);
+                if (parked == null) {
+                    break;
+                }
+                channel.basicPublish("", workQueue, true, replayed(parked.getProps()), parked.getBody());
+                channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
+                channel.basicAck(parked.getEnvelope().getDeliveryTag(), false);
+                moved++;
+            }
+            return new Result(moved, channel.messageCount(parking));
+        }
+    }
+
+    private static AMQP.BasicProperties replayed(AMQP.BasicProperties props) {
+        Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+        headers.remove(QueueConsumer.H_PARKED_REASON);
+        headers.remove("x-death");
+        headers.remove("x-first-death-exchange");
+        headers.remove("x-first-death-queue");
+        headers.remove("x-first-death-reason");
+        headers.remove("x-last-death-exchange");
+        headers.remove("x-last-death-queue");
+        headers.remove("x-last-death-reason");
+        headers.put(EnvelopeCodec.H_ATTEMPT, 1);
+        return props.builder().headers(headers).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2 || args[0].endsWith(".parking")) {
+            System.err.println("usage: ParkingReplay <work queue, e.g. sms.dispatch> [max messages, default all]");
+            System.exit(2);
+        }
+        int max = args.length == 2 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE;
+        AmqpSettings settings = new AmqpSettings(
+                env("RABBITMQ_HOST", "localhost"),
+                Integer.parseInt(env("RABBITMQ_PORT", "5672")),
+                env("RABBITMQ_USERNAME", "guest"),
+                env("RABBITMQ_PASSWORD", "guest"),
+                env("RABBITMQ_VHOST", "/"));
+        try (Connection connection = settings.connect("parking-replay")) {
+            Result result = replay(connection, args[0], max);
+            System.out.printf(
+                    "moved %d message(s) from %s.parking back to %s; %d still parked%n",
+                    result.moved(), args[0], args[0], result.stillParked());
+        }
+        System.exit(0); // the connection's virtual-thread executor must not keep the JVM waiting
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
