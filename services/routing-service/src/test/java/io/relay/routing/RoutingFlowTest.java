@@ -28,6 +28,7 @@ import io.relay.testsupport.TestNames;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,73 @@ class RoutingFlowTest {
                                 .filter("sent"::equals)
                                 .count()
                         == 1);
+    }
+
+    @Test
+    void prometheusShowsTheMessageCountedByTenantAndChannelAndItsEndToEndTime() throws Exception {
+        String tenant = TestNames.unique("tenant-metrics");
+        business = Http.asGateway("http://localhost:" + port, tenant);
+        PREFERENCES.stubFor(get(resolvedUrl("c-m"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-m", "cm@example.org"))));
+        String id = send("c-m");
+        takeDispatch(id);
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey("email", "sent"),
+                Envelope.of(
+                        id,
+                        tenant,
+                        new DeliveryEvent(
+                                id, "email", DeliveryEvent.Status.SENT, "<" + id + ">", null, null, Instant.now()),
+                        null,
+                        Instant.now()),
+                Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view(id).get("status").asString().equals("sent"));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String scrape = business.get("/actuator/prometheus").body();
+            assertThat(sample(scrape, "relay_messages_accepted_total", "tenant=\"" + tenant + "\""))
+                    .isEqualTo(1.0);
+            for (String status : List.of("dispatched", "sent")) {
+                assertThat(sample(
+                                scrape,
+                                "relay_message_status_total",
+                                "channel=\"email\"",
+                                "status=\"" + status + "\"",
+                                "tenant=\"" + tenant + "\""))
+                        .as(status)
+                        .isEqualTo(1.0);
+            }
+            assertThat(sample(scrape, "relay_message_end_to_end_seconds_count", "channel=\"email\""))
+                    .isGreaterThanOrEqualTo(1.0);
+            assertThat(sample(
+                            scrape,
+                            "relay_consumer_messages_total",
+                            "outcome=\"acked\"",
+                            "queue=\"routing.delivery-events\""))
+                    .isGreaterThanOrEqualTo(1.0);
+            assertThat(sample(scrape, "relay_queue_messages", "queue=\"routing.message-accepted.parking\""))
+                    .isZero();
+        });
+    }
+
+    /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */
+    private static double sample(String scrape, String name, String... labels) {
+        List<String> lines = scrape.lines()
+                .filter(l -> l.startsWith(name + "{"))
+                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+                .toList();
+        assertThat(lines)
+                .as(
+                        "%s%s in%n%s",
+                        name,
+                        List.of(labels),
+                        scrape.lines().filter(l -> l.startsWith("relay_")).toList())
+                .hasSize(1);
+        return Double.parseDouble(lines.getFirst().substring(lines.getFirst().lastIndexOf(' ') + 1));
     }
 
     @Test

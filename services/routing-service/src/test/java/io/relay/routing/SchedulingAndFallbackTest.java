@@ -198,11 +198,25 @@ class SchedulingAndFallbackTest {
                 .as("not a second early")
                 .isFalse();
 
+        long lagsBefore = schedulerLag().count();
         CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
 
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
         await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
         assertThat(events(id)).containsExactly("accepted", "routed", "scheduled", "dispatched");
+        // the clock stood still at the due time: the scheduler measured no lateness
+        await().atMost(Duration.ofSeconds(5)).until(() -> schedulerLag().count() == lagsBefore + 1);
+        assertThat(schedulerLag().max(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isZero();
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private io.micrometer.core.instrument.Timer schedulerLag() {
+        io.micrometer.core.instrument.Timer timer =
+                meters.find("relay.scheduler.lag").timer();
+        return timer != null ? timer : meters.timer("relay.scheduler.lag.absent");
     }
 
     @Test

@@ -39,6 +39,7 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final Router router;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final io.relay.routing.metrics.MessageMetrics metrics;
     private final Duration pollInterval;
     private final int batchSize;
     private volatile boolean running;
@@ -50,6 +51,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             Router router,
             TransactionTemplate tx,
             Clock clock,
+            io.relay.routing.metrics.MessageMetrics metrics,
             @Value("${relay.scheduler.poll-interval:100ms}") Duration pollInterval,
             @Value("${relay.scheduler.batch-size:500}") int batchSize) {
         this.store = store;
@@ -57,12 +59,15 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.router = router;
         this.tx = tx;
         this.clock = clock;
+        this.metrics = metrics;
         this.pollInterval = pollInterval;
         this.batchSize = batchSize;
     }
 
     /** Publishes one batch of due messages; returns how many rows it handled. */
     public int publishDue() {
+        List<StoredMessage> dispatched = new ArrayList<>();
+        Instant[] at = new Instant[1];
         Integer handled = tx.execute(status -> {
             Instant now = clock.instant();
             List<StoredMessage> due = store.claimDue(now, batchSize);
@@ -91,8 +96,12 @@ public class DueMessagePublisher implements SmartLifecycle {
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
             store.dispatchScheduled(sending, now);
+            dispatched.addAll(sending);
+            at[0] = now;
             return due.size();
         });
+        // after the commit: a rolled-back batch is published again and measured then
+        dispatched.forEach(m -> metrics.schedulerLag(Duration.between(m.scheduledFor(), at[0])));
         return handled == null ? 0 : handled;
     }
 
