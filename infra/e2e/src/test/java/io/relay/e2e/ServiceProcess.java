@@ -41,6 +41,11 @@ final class ServiceProcess {
         return name;
     }
 
+    /** The packaged jar the process runs. */
+    Path jar() {
+        return jar;
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
