@@ -77,6 +77,9 @@ final class RunningSystem implements AutoCloseable {
         Map<String, String> common = new HashMap<>();
         common.put("RABBITMQ_VHOST", vhost.name());
         common.put("LOG_FORMAT", "logstash");
+        // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
+        common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
+        common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
         preference = new ServiceProcess(
                 "preference-service",
                 "services/preference-service",
@@ -92,7 +95,8 @@ final class RunningSystem implements AutoCloseable {
         // a crash mid-send blocks that message for the lease: short here, so the crash test is quick
         emailEnv.put("EMAIL_SENDING_LEASE", "3s");
         email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
-        Map<String, String> gatewayEnv = new HashMap<>();
+        Map<String, String> gatewayEnv = new HashMap<>(common);
+        gatewayEnv.remove("RABBITMQ_VHOST");
         gatewayEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
         gatewayEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
         int smsPort = LocalInfrastructure.freePort();
@@ -117,6 +121,8 @@ final class RunningSystem implements AutoCloseable {
                         .dynamicPort()
                         .usingFilesUnderDirectory("../wiremock"));
         server.start();
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/traces")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.ok()));
         return server;
     }
 

@@ -3,6 +3,10 @@ package io.relay.messaging;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
 import io.relay.contracts.Envelope;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,12 +31,20 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     private final Channel channel;
     private final EnvelopeCodec codec;
+    private final ObservationRegistry observations;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
     private record Pending(CompletableFuture<Void> future, String target, boolean[] returned) {}
 
     public ConfirmingPublisher(Connection connection, EnvelopeCodec codec) throws IOException {
+        this(connection, codec, ObservationRegistry.NOOP);
+    }
+
+    /** With tracing: each publish made inside a span is a PRODUCER span, its context in {@code traceparent}. */
+    public ConfirmingPublisher(Connection connection, EnvelopeCodec codec, ObservationRegistry observations)
+            throws IOException {
+        this.observations = observations;
         this.codec = codec;
         this.channel = connection.createChannel();
         channel.confirmSelect();
@@ -73,10 +85,21 @@ public final class ConfirmingPublisher implements AutoCloseable {
             Map<String, Object> headers =
                     props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
             headers.put(H_PUBLISH_SEQ, seq);
-            AMQP.BasicProperties withSeq =
-                    props.builder().headers(headers).deliveryMode(2).build();
             pending.put(seq, new Pending(future, exchange + "/" + routingKey, new boolean[1]));
-            channel.basicPublish(exchange, routingKey, true, withSeq, body);
+            Observation span = span(exchange, routingKey, headers);
+            try {
+                channel.basicPublish(
+                        exchange,
+                        routingKey,
+                        true,
+                        props.builder().headers(headers).deliveryMode(2).build(),
+                        body);
+            } catch (IOException | RuntimeException e) {
+                span.error(e);
+                throw e;
+            } finally {
+                span.stop();
+            }
         } catch (IOException | RuntimeException e) {
             future.completeExceptionally(
                     new PublishException("publish to " + exchange + "/" + routingKey + " failed", e));
@@ -84,6 +107,32 @@ public final class ConfirmingPublisher implements AutoCloseable {
             lock.unlock();
         }
         return future;
+    }
+
+    /**
+     * Started: the tracing handler has written the current trace into {@code headers}. Outside any span a
+     * message keeps the {@code traceparent} it carries (a retry, the scheduler), rather than starting a
+     * new trace.
+     */
+    private Observation span(String exchange, String routingKey, Map<String, Object> headers) {
+        if (observations.getCurrentObservation() == null && headers.containsKey(EnvelopeCodec.H_TRACEPARENT)) {
+            return Observation.NOOP;
+        }
+        String destination = exchange.isEmpty() ? routingKey : exchange + " " + routingKey;
+        return Observation.createNotStarted(
+                        "amqp.publish",
+                        () -> {
+                            SenderContext<Map<String, Object>> context = new SenderContext<>(
+                                    (carrier, key, value) -> carrier.put(key, value), Kind.PRODUCER);
+                            context.setCarrier(headers);
+                            context.setRemoteServiceName("rabbitmq");
+                            return context;
+                        },
+                        observations)
+                .contextualName(destination + " publish")
+                .lowCardinalityKeyValue("messaging.system", "rabbitmq")
+                .lowCardinalityKeyValue("messaging.destination.name", exchange.isEmpty() ? routingKey : exchange)
+                .start();
     }
 
     public static void await(CompletableFuture<Void> future, Duration timeout) {

@@ -19,6 +19,10 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,6 +40,8 @@ public final class ProviderResilience {
     private final CircuitBreaker breaker;
     private final RateLimiter rateLimiter;
     private final Bulkhead bulkhead;
+    private final String name;
+    private ObservationRegistry observations = ObservationRegistry.NOOP;
 
     /**
      * @param transientType the provider's "worth retrying" exception; nothing else is retried or counted
@@ -78,6 +84,7 @@ public final class ProviderResilience {
                 .maxConcurrentCalls(maxConcurrentCalls)
                 .maxWaitDuration(Duration.ofSeconds(5))
                 .build());
+        this.name = name;
         this.retry = retries.retry(name);
         this.breaker = breakers.circuitBreaker(name);
         this.rateLimiter = limiters.rateLimiter(name);
@@ -88,8 +95,26 @@ public final class ProviderResilience {
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
     }
 
+    /** Each attempt becomes a CLIENT span ({@code twilio call}, …) in the message's trace. */
+    public ProviderResilience observedBy(ObservationRegistry observations) {
+        this.observations = observations;
+        return this;
+    }
+
     /** Runs one provider call through retry, breaker, rate limiter and bulkhead. */
-    public <T> T call(Supplier<T> call) {
+    public <T> T call(Supplier<T> attempt) {
+        Supplier<T> call = () -> Observation.createNotStarted(
+                        "provider.call",
+                        () -> {
+                            SenderContext<Object> context =
+                                    new SenderContext<>((carrier, key, value) -> {}, Kind.CLIENT);
+                            context.setRemoteServiceName(name);
+                            return context;
+                        },
+                        observations)
+                .contextualName(name + " call")
+                .lowCardinalityKeyValue("provider", name)
+                .observe(attempt);
         try {
             return Retry.decorateSupplier(
                             retry,

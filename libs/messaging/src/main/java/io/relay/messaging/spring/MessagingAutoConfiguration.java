@@ -1,11 +1,13 @@
 package io.relay.messaging.spring;
 
 import com.rabbitmq.client.Connection;
+import io.micrometer.observation.ObservationRegistry;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.ConsumerObserver;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.QueueSpec;
+import io.relay.messaging.TracingObserver;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -43,8 +45,17 @@ public class MessagingAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    ConfirmingPublisher confirmingPublisher(Connection connection, EnvelopeCodec codec) throws IOException {
-        return new ConfirmingPublisher(connection, codec);
+    ConfirmingPublisher confirmingPublisher(
+            Connection connection, EnvelopeCodec codec, ObjectProvider<ObservationRegistry> observations)
+            throws IOException {
+        return new ConfirmingPublisher(connection, codec, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    /** Tracing across the broker: a consumer span per message, child of the publisher's. */
+    @Bean
+    @org.springframework.core.annotation.Order(0)
+    ConsumerObserver tracingObserver(ObjectProvider<ObservationRegistry> observations) {
+        return new TracingObserver(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

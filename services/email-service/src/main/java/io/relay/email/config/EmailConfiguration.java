@@ -28,14 +28,17 @@ class EmailConfiguration {
     /** Retry (4xx and connection trouble only), breaker, rate limiter (SMTP_RATE_PER_SECOND), bulkhead. */
     @Bean
     ProviderResilience smtpResilience(
-            io.micrometer.core.instrument.MeterRegistry meters, @Value("${SMTP_RATE_PER_SECOND:500}") int perSecond) {
+            io.micrometer.core.instrument.MeterRegistry meters,
+            io.micrometer.observation.ObservationRegistry observations,
+            @Value("${SMTP_RATE_PER_SECOND:500}") int perSecond) {
         return new ProviderResilience(
-                "smtp",
-                io.relay.email.send.EmailDispatchHandler.SmtpTransient.class,
-                failure -> null,
-                perSecond,
-                64,
-                meters);
+                        "smtp",
+                        io.relay.email.send.EmailDispatchHandler.SmtpTransient.class,
+                        failure -> null,
+                        perSecond,
+                        64,
+                        meters)
+                .observedBy(observations);
     }
 
     /** Links in emails are signed here with LINK_SIGNING_KEY, the key preference-service checks them with. */

@@ -42,8 +42,17 @@ class PushConfiguration {
 
     /** Retry, circuit breaker, rate limiter (FCM_RATE_PER_SECOND) and bulkhead around Fcm, with metrics. */
     @Bean
-    ProviderResilience fcmResilience(MeterRegistry meters, @Value("${FCM_RATE_PER_SECOND:2000}") int perSecond) {
+    ProviderResilience fcmResilience(
+            MeterRegistry meters,
+            io.micrometer.observation.ObservationRegistry observations,
+            @Value("${FCM_RATE_PER_SECOND:2000}") int perSecond) {
         return new ProviderResilience(
-                "fcm", FcmSender.TransientFailure.class, FcmSender.TransientFailure::retryAfter, perSecond, 64, meters);
+                        "fcm",
+                        FcmSender.TransientFailure.class,
+                        FcmSender.TransientFailure::retryAfter,
+                        perSecond,
+                        64,
+                        meters)
+                .observedBy(observations);
     }
 }

@@ -42,8 +42,12 @@ class SmsConfiguration {
 
     /** Retry, circuit breaker, rate limiter (TWILIO_RATE_PER_SECOND) and bulkhead around Twilio, with metrics. */
     @Bean
-    ProviderResilience twilioResilience(MeterRegistry meters, @Value("${TWILIO_RATE_PER_SECOND:1000}") int perSecond) {
+    ProviderResilience twilioResilience(
+            MeterRegistry meters,
+            io.micrometer.observation.ObservationRegistry observations,
+            @Value("${TWILIO_RATE_PER_SECOND:1000}") int perSecond) {
         return new ProviderResilience(
-                "twilio", TwilioSender.TransientFailure.class, failure -> null, perSecond, 64, meters);
+                        "twilio", TwilioSender.TransientFailure.class, failure -> null, perSecond, 64, meters)
+                .observedBy(observations);
     }
 }
