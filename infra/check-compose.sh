@@ -98,7 +98,9 @@ const ENV_CONTRACT = {
   SMTP_PASSWORD: ['email-service'], SMTP_STARTTLS: ['email-service'], MAIL_FROM: ['email-service'],
   FCM_PROJECT_ID: ['push-service'], FCM_CREDENTIALS_FILE: ['push-service'], FCM_API_BASE_URL: ['push-service'],
 };
-// Not in configuration.md: the single bootstrap API key of this early version.
+// The variables the code adds to the shared contract: the "Project additions" table of the
+// repository's docs/configuration.md (| `VAR` | used by | default |), read below. Without that
+// section (the shared copy), only the bootstrap key of this early version is allowed.
 const EXTRA_ENV = { BOOTSTRAP_API_KEY: ['gateway'], BOOTSTRAP_TENANT_ID: ['gateway'] };
 // Services allowed to publish ports on the host (demo convenience).
 const MAY_PUBLISH = new Set(['gateway', 'rabbitmq', 'smtp']);
@@ -107,12 +109,26 @@ const MAY_PUBLISH = new Set(['gateway', 'rabbitmq', 'smtp']);
 const DOC_PORTS = {};
 if (CONFIG_DOC) {
   const doc = fs.readFileSync(CONFIG_DOC, 'utf8');
+  const additions = (/^##\s*Project additions\b[^\n]*\n([\s\S]*?)(?=^#|(?![\s\S]))/m.exec(doc) || [])[1];
+  if (additions !== undefined) {
+    for (const key of Object.keys(EXTRA_ENV)) delete EXTRA_ENV[key];
+    // "used by": service names without the -service suffix, or "all".
+    const service = (word) => (word === 'gateway' || word.endsWith('-service') ? word : `${word}-service`);
+    for (const m of additions.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|\s*([^|]*?)\s*\|/gm)) {
+      const usedBy = m[2].split(/[\s,/]+/).filter(Boolean);
+      EXTRA_ENV[m[1]] = usedBy.includes('all') ? '*' : usedBy.map(service);
+    }
+    const unknownServices = [...new Set(Object.values(EXTRA_ENV).flat().filter((s) => s !== '*' && !(s in APP_SERVICES)))];
+    check(Object.keys(EXTRA_ENV).length > 0 && unknownServices.length === 0,
+      `configuration.md's Project additions place ${Object.keys(EXTRA_ENV).length} variables on known services`,
+      `configuration.md's Project additions: ${unknownServices.length ? `unknown services ${unknownServices.join(', ')}` : 'no | `VAR` | used by | default | rows'}`);
+  }
   const documented = new Set([...doc.matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]));
   const missing = Object.keys(ENV_CONTRACT).filter((v) => !documented.has(v));
   check(missing.length === 0,
     `every variable this check allows is in ${CONFIG_DOC}`,
     `variables allowed here but not in ${CONFIG_DOC}: ${missing.join(', ')}`);
-  const unknown = [...documented].filter((v) => !(v in ENV_CONTRACT) && /_/.test(v));
+  const unknown = [...documented].filter((v) => !(v in ENV_CONTRACT) && !(v in EXTRA_ENV) && /_/.test(v));
   if (unknown.length) note(`configuration.md names variables this check does not place yet: ${unknown.join(', ')}`);
   // Its "Ports (defaults)" table: | service | port |.
   const portsSection = (/^#+\s*Ports\b[^\n]*\n([\s\S]*?)(?=^#)/m.exec(doc + '\n#') || [])[1] || '';

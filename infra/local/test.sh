@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, integration (the machine's real PostgreSQL, Redis, RabbitMQ and a real
 # SMTP server) and end-to-end (the packaged services as processes), the formatter check, and the
-# offline checks of docker-compose.yml and the Dockerfile (infra/docker/Dockerfile).
+# offline checks of docker-compose.yml, the Dockerfile (infra/docker/Dockerfile), k8s/ and the alert rules.
 #
 # Usage: infra/local/test.sh [extra Maven arguments, e.g. -pl services/email-service -am]
 # Starts PostgreSQL, Redis or RabbitMQ first if one is not answering (this machine's commands).
@@ -57,6 +57,12 @@ fi
 
 say "offline checks of docker-compose.yml and infra/docker/Dockerfile"
 bash infra/check-compose.sh
+
+say "offline checks of the Kubernetes manifests (k8s/)"
+bash infra/check-k8s.sh
+
+say "offline checks of the monitoring component (alert rules and their tests, dashboard)"
+bash infra/check-observability.sh
 
 say "./mvnw verify"
 ./mvnw -B -ntp verify "$@"
