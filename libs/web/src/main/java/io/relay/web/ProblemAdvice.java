@@ -49,6 +49,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", e.getMessage());
     }
 
+    /** Form parameters in a charset they are not in (Tomcat gives up on them): the client's fault. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodable(RuntimeException e) {
+        return Problems.invalid(List.of(new FieldViolation("body", "form parameters are not valid UTF-8")));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);

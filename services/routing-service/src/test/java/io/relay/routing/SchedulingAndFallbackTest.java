@@ -454,6 +454,18 @@ class SchedulingAndFallbackTest {
         assertThat(business.get("/v1/templates/broken").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aTemplateThatIncludesAnotherFileIsRefused() {
+        HttpResponse<String> response = business.put(
+                "/v1/templates/include",
+                "{\"defaultLocale\":\"en\",\"channels\":{\"email\":{\"en\":{\"subject\":\"{{> /etc/passwd}}\",\"text\":\"x\"}}}}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("errors").findValuesAsString("field"))
+                .containsExactly("channels.email.en.subject");
+        assertThat(business.get("/v1/templates/include").statusCode()).isEqualTo(404);
+    }
+
     @Autowired
     io.relay.routing.schedule.DueMessagePublisher scheduler;
 

@@ -61,6 +61,9 @@ public final class CustomerValidator {
                 violations.add(new FieldViolation("attributes", "names must be 1-64 characters"));
             } else if (value != null && value.length() > 1024) {
                 violations.add(new FieldViolation("attributes." + name, "must be at most 1024 characters"));
+            } else if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
+                // attributes fill templates, email subjects included: a line break there is a header
+                violations.add(new FieldViolation("attributes." + name, "must not contain control characters"));
             }
         });
         return violations;

@@ -79,6 +79,18 @@ class CustomerApiTest extends PreferenceServiceTestBase {
     }
 
     @Test
+    void anAttributeWithALineBreakIsRefusedItWouldBecomeAHeaderInAnEmailSubject() {
+        HttpResponse<String> response = tenantA.put(
+                "/v1/customers/c-47",
+                "{ \"email\": \"a@example.org\", \"attributes\": { \"firstName\": \"Eve\\r\\nBcc: x@example.org\" } }");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(read(response.body()).get("errors").findValuesAsString("field"))
+                .containsExactly("attributes.firstName");
+        assertThat(tenantA.get("/v1/customers/c-47").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void unknownFieldsAreRejectedByName() {
         HttpResponse<String> response =
                 tenantA.put("/v1/customers/c-46", "{ \"email\": \"a@example.org\", \"isAdmin\": true }");

@@ -86,6 +86,10 @@ public final class MessageValidator {
         }
         if (content.sms() != null && blank(content.sms().text())) {
             v.add(new FieldViolation("content.sms.text", "is required"));
+        } else if (content.sms() != null
+                && CONTROL.matcher(content.sms().text()).find()) {
+            // a NUL or an escape sequence reaches a phone as garbage, or is refused by the carrier
+            v.add(new FieldViolation("content.sms.text", "must not contain control characters other than line breaks"));
         }
         if (content.push() != null
                 && blank(content.push().title())
@@ -103,6 +107,9 @@ public final class MessageValidator {
     private static boolean allowed(MessageRequest request, String channel) {
         return request.channels() == null || request.channels().contains(channel);
     }
+
+    /** C0 and C1 control characters but tab, LF and CR; DEL. */
+    static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cc}&&[^\\t\\n\\r]]");
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();

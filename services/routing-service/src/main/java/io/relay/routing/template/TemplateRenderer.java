@@ -91,12 +91,20 @@ public final class TemplateRenderer {
         });
     }
 
+    private static final java.util.regex.Pattern INCLUDE_OR_DELIMITERS =
+            java.util.regex.Pattern.compile("\\{\\{\\s*[>=<]");
+
     private static void compile(
             List<FieldViolation> v, String field, String source, Mustache.Compiler compiler, boolean required) {
         if (source == null) {
             if (required) {
                 v.add(new FieldViolation(field, "is required"));
             }
+            return;
+        }
+        if (INCLUDE_OR_DELIMITERS.matcher(source).find()) {
+            // a partial would be read when the template is first filled in, from wherever a loader points
+            v.add(new FieldViolation(field, "partials ({{> …}}) and delimiter changes ({{= …}}) are not supported"));
             return;
         }
         try {

@@ -66,4 +66,15 @@ class MessageValidatorTest {
         assertThat(fields(request("c-42", List.of("email", "fax"), null, null, EMAIL)))
                 .containsExactly("channels[1]");
     }
+
+    @Test
+    void anSmsWithControlCharactersIsRefusedButLineBreaksAreFine() {
+        MessageRequest.Content escape =
+                new MessageRequest.Content(null, new MessageRequest.SmsContent("Hi\u001b[31m red\u0000"), null);
+        MessageRequest.Content lines =
+                new MessageRequest.Content(null, new MessageRequest.SmsContent("Line one\r\nline two\ttab"), null);
+
+        assertThat(fields(request("c-42", null, null, null, escape))).containsExactly("content.sms.text");
+        assertThat(fields(request("c-42", null, null, null, lines))).isEmpty();
+    }
 }
