@@ -38,7 +38,10 @@ class ParkingReplayEndToEndTest {
     void aParkedDispatchIsSentOnceAfterTheRunbooksReplayCommand() throws Exception {
         RunningSystem system = RunningSystem.shared();
         Http business = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.API_KEY);
-        business.put("/v1/categories/parking-alerts", "{\"kind\":\"transactional\",\"defaultChannels\":[\"sms\"]}");
+        // urgent: the test must not depend on the hour of the day (the customer's quiet hours)
+        business.put(
+                "/v1/categories/parking-alerts",
+                "{\"kind\":\"transactional\",\"defaultChannels\":[\"sms\"],\"urgentAllowed\":true}");
         business.put("/v1/customers/p-1", "{\"phone\":\"" + PHONE + "\"}");
 
         system.sms.stop(); // the dispatch waits in sms.dispatch, where the test parks it
@@ -47,7 +50,7 @@ class ParkingReplayEndToEndTest {
                 Channel channel = broker.createChannel()) {
             HttpResponse<String> accepted = business.post(
                     "/v1/messages",
-                    "{\"customerId\":\"p-1\",\"category\":\"parking-alerts\",\"content\":{\"sms\":{\"text\":\"Parked\"}}}");
+                    "{\"customerId\":\"p-1\",\"category\":\"parking-alerts\",\"priority\":\"urgent\",\"content\":{\"sms\":{\"text\":\"Parked\"}}}");
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             id = json.readTree(accepted.body()).get("id").asString();
             await().atMost(Duration.ofSeconds(30)).until(() -> channel.messageCount("sms.dispatch") == 1);

@@ -78,7 +78,9 @@ final class RunningSystem implements AutoCloseable {
         common.put("RABBITMQ_VHOST", vhost.name());
         common.put("LOG_FORMAT", "logstash");
         // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
-        common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
+        if (!Boolean.getBoolean("e2e.no-trace-export")) {
+            common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
+        }
         common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
         preference = new ServiceProcess(
                 "preference-service",

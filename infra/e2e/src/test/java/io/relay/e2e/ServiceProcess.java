@@ -41,6 +41,11 @@ final class ServiceProcess {
         return name;
     }
 
+    /** The running process (its pid, for CPU and memory figures). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** The packaged jar the process runs. */
     Path jar() {
         return jar;
@@ -52,8 +57,12 @@ final class ServiceProcess {
 
     void start() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command =
-                new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        // the tests want a quick start; the load suite wants full JIT (-De2e.jvm="-Xmx512m")
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(List.of(System.getProperty("e2e.jvm", "-Xmx256m -XX:TieredStopAtLevel=1")
+                .trim()
+                .split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
