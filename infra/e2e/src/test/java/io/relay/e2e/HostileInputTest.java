@@ -44,9 +44,9 @@ import tools.jackson.databind.node.ObjectNode;
  * no hang. Before and after, a victim customer's profile, preferences and consent ledger and the
  * tenant's categories and template are read: nothing of theirs may change.
  *
- * <p>Run: {@code infra/fuzz/run.sh} (knobs: {@code -Dfuzz.seed=…} to replay, {@code -Dfuzz.iterations=…}).
+ * <p>The attacks run with every test run; the fuzzer (tag {@code fuzz}) with {@code infra/fuzz/run.sh}
+ * (knobs: {@code -Dfuzz.seed=…} to replay, {@code -Dfuzz.iterations=…}).
  */
-@Tag("fuzz")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
 
@@ -315,6 +315,7 @@ class HostileInputTest {
             "%20");
 
     @Test
+    @Tag("fuzz")
     void noOperationOfTheOpenApiDocumentAnswers5xxOrHangsOnBrokenInput() throws Exception {
         JsonNode api =
                 json.readTree(new Http(system.gatewayUrl()).get("/openapi.json").body());
