@@ -32,6 +32,10 @@ public class PreferenceClient {
     private final RestClient http;
     private final CircuitBreaker breaker;
     private final Retry retry;
+    private final java.time.Clock clock;
+    private static final Duration CATEGORY_KNOWN_FOR = Duration.ofMinutes(1);
+    private final java.util.Map<String, java.time.Instant> knownCategories =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public PreferenceClient(
             RestClient.Builder builder,
@@ -39,7 +43,9 @@ public class PreferenceClient {
             @Value("${relay.internal-token:${INTERNAL_TOKEN:" + io.relay.web.WebAutoConfiguration.LOCAL_INTERNAL_TOKEN
                             + "}}")
                     String internalToken,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters,
+            java.time.Clock clock) {
+        this.clock = clock;
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
         factory.setReadTimeout(Duration.ofSeconds(3)); // the timeout: a slow answer counts as no answer
@@ -106,6 +112,11 @@ public class PreferenceClient {
 
     /** Whether the tenant has this category; empty when preference-service cannot say right now. */
     public java.util.Optional<Boolean> categoryExists(String tenantId, String category) {
+        String key = tenantId + '/' + category;
+        java.time.Instant known = knownCategories.get(key);
+        if (known != null && known.isAfter(clock.instant())) {
+            return java.util.Optional.of(true);
+        }
         try {
             return java.util.Optional.of(call(() -> {
                 try {
@@ -114,6 +125,11 @@ public class PreferenceClient {
                             .header(RequestContextFilter.TENANT, tenantId)
                             .retrieve()
                             .toBodilessEntity();
+                    // categories are never deleted: a yes holds (a no is asked again each time)
+                    if (knownCategories.size() > 10_000) {
+                        knownCategories.clear();
+                    }
+                    knownCategories.put(key, clock.instant().plus(CATEGORY_KNOWN_FOR));
                     return true;
                 } catch (HttpClientErrorException e) {
                     if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
