@@ -1,0 +1,279 @@
+package io.relay.e2e;
+
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.Response;
+import com.github.tomakehurst.wiremock.http.UniformDistribution;
+import io.relay.testsupport.Http;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole platform under load on this machine: six services as processes, the real PostgreSQL,
+ * Redis and RabbitMQ, Twilio simulated at the wire with 40–120 ms answers and a real SMTP server.
+ * Creates tenants (operator API) and customers, then drives {@code POST /v1/messages} through the
+ * gateway at a fixed rate (open loop: latency counted from when each request was due, so a slow
+ * system cannot hide its queueing) and then as fast as 64 clients go. Prints accepted/s,
+ * delivered/s at the simulators, accept p50/p99, accept → provider p50/p99 (SMS), and CPU and
+ * memory per service. Asserts nothing about speed.
+ *
+ * <p>Run: {@code infra/load/run.sh} (knobs: {@code -Dload.rate=1000 -Dload.seconds=60}).
+ */
+@Tag("load")
+class LoadTest {
+
+    private static final int RATE = Integer.getInteger("load.rate", 1000);
+    private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
+    private static final int TENANTS = 4;
+    private static final int CUSTOMERS = 200;
+    private static final int MAX_CLIENTS = 64;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    /** token in the SMS body → when it reached the Twilio simulator (nanoTime) */
+    private final Map<String, Long> smsArrivals = new ConcurrentHashMap<>();
+
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+
+    record Tenant(String id, String apiKey) {}
+
+    record Phase(String name, long accepted, long refused, double seconds, long[] acceptNanos) {}
+
+    @Test
+    void load() throws Exception {
+        RunningSystem system = RunningSystem.shared();
+        system.providers.updateGlobalSettings(com.github.tomakehurst.wiremock.global.GlobalSettings.builder()
+                .delayDistribution(new UniformDistribution(40, 120))
+                .build());
+        system.providers.addMockServiceRequestListener(this::recordSms);
+        List<Tenant> tenants = setUp(system);
+
+        // warm-up, not measured: the JIT compiles the hot paths of all six services
+        Phase warmUp = fixedRate(system, tenants, Math.max(50, RATE / 4), Duration.ofSeconds(20));
+        Map<String, long[]> cpuBefore = cpu(system);
+        long start = System.nanoTime();
+        Phase fixed = fixedRate(system, tenants, RATE, RUN);
+        Phase max = maximum(system, tenants, RUN);
+        long accepted = fixed.accepted() + max.accepted();
+        long acceptedInAll = warmUp.accepted() + accepted;
+        Map<String, long[]> cpuAfter = cpu(system);
+        // drain: everything accepted reaches a provider (or we stop waiting)
+        long drainDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (delivered(system) < acceptedInAll && System.nanoTime() < drainDeadline) {
+            Thread.sleep(500);
+        }
+        double drained = (System.nanoTime() - start) / 1e9;
+
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(
+                "load: %d tenants x %d customers, SMS (Twilio simulator 40-120 ms) and email (SMTP) half each, %d cores%n",
+                TENANTS, CUSTOMERS, Runtime.getRuntime().availableProcessors()));
+        for (Phase phase : List.of(fixed, max)) {
+            long[] sorted = phase.acceptNanos().clone();
+            Arrays.sort(sorted);
+            report.append(String.format(
+                    "%-22s accepted %7d (%6.0f/s)  refused %5d  accept p50 %7.1f ms  p99 %7.1f ms%n",
+                    phase.name(),
+                    phase.accepted(),
+                    phase.accepted() / phase.seconds(),
+                    phase.refused(),
+                    pct(sorted, 0.50),
+                    pct(sorted, 0.99)));
+        }
+        long[] endToEnd = smsArrivals.entrySet().stream()
+                .filter(e -> sentAt.containsKey(e.getKey()) && sentAt.get(e.getKey()) >= start)
+                .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
+                .sorted()
+                .toArray();
+        report.append(String.format(
+                "delivered %d of %d accepted in %.1f s (%.0f/s over the whole run, drain included)%n",
+                delivered(system) - warmUp.accepted(),
+                accepted,
+                drained,
+                (delivered(system) - warmUp.accepted()) / drained));
+        report.append(String.format(
+                "accept -> Twilio simulator (SMS, %d messages): p50 %.1f ms  p99 %.1f ms%n",
+                endToEnd.length, pct(endToEnd, 0.50), pct(endToEnd, 0.99)));
+        report.append("CPU (share of one core) and resident memory per service, over both phases:\n");
+        double wall = (fixed.seconds() + max.seconds());
+        for (ServiceProcess service : system.all()) {
+            long[] before = cpuBefore.get(service.name());
+            long[] after = cpuAfter.get(service.name());
+            report.append(String.format(
+                    "  %-19s cpu %5.0f%%  rss %5d MiB%n",
+                    service.name(), 100.0 * (after[0] - before[0]) / 100.0 / wall, after[1] / 1024));
+        }
+        System.out.print(report);
+        Path out = Path.of("target", "load", "load.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toString());
+    }
+
+    private List<Tenant> setUp(RunningSystem system) {
+        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        List<Tenant> tenants = new ArrayList<>();
+        for (int t = 0; t < TENANTS; t++) {
+            var created = json.readTree(operator.post("/admin/tenants", "{\"name\":\"Load " + t + "\"}")
+                    .body());
+            Tenant tenant = new Tenant(
+                    created.get("tenantId").asString(), created.get("apiKey").asString());
+            operator.send("PATCH", "/admin/tenants/" + tenant.id(), "{\"rateLimit\":100000}", Map.of());
+            Http business = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + tenant.apiKey());
+            business.put("/v1/categories/load-sms", "{\"kind\":\"transactional\",\"defaultChannels\":[\"sms\"]}");
+            business.put("/v1/categories/load-email", "{\"kind\":\"transactional\",\"defaultChannels\":[\"email\"]}");
+            for (int c = 0; c < CUSTOMERS; c++) {
+                business.put(
+                        "/v1/customers/c-" + c,
+                        "{\"phone\":\"+3161" + String.format("%07d", t * 10_000 + c) + "\",\"email\":\"c" + c
+                                + "@load.example\"}");
+            }
+            tenants.add(tenant);
+        }
+        return tenants;
+    }
+
+    private final AtomicLong sequence = new AtomicLong();
+
+    /** One POST /v1/messages; returns the status code. */
+    private int send(RunningSystem system, List<Tenant> tenants) throws Exception {
+        long n = sequence.incrementAndGet();
+        Tenant tenant = tenants.get((int) (n % tenants.size()));
+        String token = "L" + n;
+        boolean sms = n % 2 == 0;
+        String body =
+                "{\"customerId\":\"c-" + (n % CUSTOMERS) + "\",\"category\":\"" + (sms ? "load-sms" : "load-email")
+                        + "\",\"content\":{\"sms\":{\"text\":\"" + token + "\"},\"email\":{\"subject\":\"" + token
+                        + "\",\"text\":\"load\"}}}";
+        sentAt.put(token, System.nanoTime());
+        HttpResponse<Void> response = client.send(
+                HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/messages"))
+                        .header("Authorization", "Bearer " + tenant.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        return response.statusCode();
+    }
+
+    private Phase fixedRate(RunningSystem system, List<Tenant> tenants, int rate, Duration run) throws Exception {
+        int total = (int) (rate * run.toSeconds());
+        long[] latencies = new long[total];
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rate;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int slot = i;
+                pool.submit(() -> {
+                    int status = send(system, tenants);
+                    latencies[slot] = System.nanoTime() - due; // from when it was due: no coordinated omission
+                    (status == 202 ? accepted : refused).incrementAndGet();
+                    return null;
+                });
+            }
+        }
+        return new Phase(
+                "fixed " + rate + "/s", accepted.get(), refused.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    private Phase maximum(RunningSystem system, List<Tenant> tenants, Duration run) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long start = System.nanoTime();
+        long deadline = start + run.toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < MAX_CLIENTS; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        long began = System.nanoTime();
+                        int status = send(system, tenants);
+                        latencies.add(System.nanoTime() - began);
+                        (status == 202 ? accepted : refused).incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+        }
+        return new Phase(
+                "max (" + MAX_CLIENTS + " clients)",
+                accepted.get(),
+                refused.get(),
+                (System.nanoTime() - start) / 1e9,
+                latencies.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private void recordSms(Request request, Response response) {
+        if (request.getUrl().endsWith("/Messages.json")
+                && "POST".equals(request.getMethod().getName())) {
+            for (String pair : request.getBodyAsString().split("&")) {
+                if (pair.startsWith("Body=")) {
+                    smsArrivals.putIfAbsent(
+                            URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8), System.nanoTime());
+                }
+            }
+        }
+    }
+
+    private long delivered(RunningSystem system) {
+        return smsArrivals.size() + system.smtp.received().size();
+    }
+
+    /** utime+stime in clock ticks (1/100 s) and resident KiB, from /proc. */
+    private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
+        Map<String, long[]> figures = new LinkedHashMap<>();
+        for (ServiceProcess service : system.all()) {
+            long pid = service.handle().pid();
+            String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
+                    .substring(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
+                                    .lastIndexOf(')')
+                            + 2)
+                    .split(" ");
+            long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+            long rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst()
+                    .orElse(0);
+            figures.put(service.name(), new long[] {ticks, rss});
+        }
+        return figures;
+    }
+
+    private static double pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+}

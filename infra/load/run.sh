@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The end-to-end load suite: the six services as processes (full JIT, 512 MiB heap each), the real
+# PostgreSQL, Redis and RabbitMQ, a Twilio simulator answering in 40-120 ms and a real SMTP server;
+# creates tenants and customers, drives POST /v1/messages through the gateway at a fixed rate and
+# then at the maximum, and prints the figures (also in infra/e2e/target/load/load.txt).
+#
+# Usage: infra/load/run.sh [rate per second, default 1000] [seconds per phase, default 60]
+# Needs what infra/local/test.sh needs (it starts PostgreSQL, Redis, RabbitMQ when they are down).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export PATH="$JAVA_HOME/bin:$PATH"
+RATE="${1:-1000}"
+SECONDS_PER_PHASE="${2:-60}"
+./mvnw -B -ntp -q install -DskipTests
+./mvnw -B -ntp -Pload -pl infra/e2e verify \
+  -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" \
+  -De2e.jvm="-Xmx512m -XX:+UseParallelGC" -De2e.no-trace-export=true
+cat infra/e2e/target/load/load.txt
