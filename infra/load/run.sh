@@ -16,5 +16,5 @@ SECONDS_PER_PHASE="${2:-60}"
 ./mvnw -B -ntp -q install -DskipTests
 ./mvnw -B -ntp -Pload -pl infra/e2e verify \
   -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" \
-  -De2e.jvm="-Xmx512m -XX:+UseParallelGC" -De2e.no-trace-export=true
+  -De2e.jvm="-Xmx512m -XX:+UseParallelGC" -De2e.no-trace-export=true -De2e.email-consumers=8
 cat infra/e2e/target/load/load.txt

@@ -81,6 +81,7 @@ class LoadTest {
         long accepted = fixed.accepted() + max.accepted();
         long acceptedInAll = warmUp.accepted() + accepted;
         Map<String, long[]> cpuAfter = cpu(system);
+        String backlog = backlog(system);
         // drain: everything accepted reaches a provider (or we stop waiting)
         long drainDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (delivered(system) < acceptedInAll && System.nanoTime() < drainDeadline) {
@@ -118,6 +119,9 @@ class LoadTest {
         report.append(String.format(
                 "accept -> Twilio simulator (SMS, %d messages): p50 %.1f ms  p99 %.1f ms%n",
                 endToEnd.length, pct(endToEnd, 0.50), pct(endToEnd, 0.99)));
+        report.append("waiting in queues when the load stopped: ")
+                .append(backlog)
+                .append('\n');
         report.append("CPU (share of one core) and resident memory per service, over both phases:\n");
         double wall = (fixed.seconds() + max.seconds());
         for (ServiceProcess service : system.all()) {
@@ -242,6 +246,26 @@ class LoadTest {
                             URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8), System.nanoTime());
                 }
             }
+        }
+    }
+
+    /** Queues with messages waiting (rabbitmqctl on this machine's broker, the system's vhost). */
+    private static String backlog(RunningSystem system) {
+        try {
+            Process list = new ProcessBuilder(
+                            "rabbitmqctl", "-q", "list_queues", "-p", system.vhost.name(), "name", "messages")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            list.waitFor();
+            String waiting = out.lines()
+                    .map(l -> l.trim().split("\\s+"))
+                    .filter(f -> f.length == 2 && f[1].matches("\\d+") && !f[1].equals("0"))
+                    .map(f -> f[0] + "=" + f[1])
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return waiting.isEmpty() ? "none" : waiting;
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 

@@ -93,7 +93,7 @@ final class RunningSystem implements AutoCloseable {
         Map<String, String> emailEnv = with(common, "SMTP_HOST", "127.0.0.1");
         emailEnv.put("SMTP_PORT", Integer.toString(smtp.port()));
         // one SMTP transaction at a time, so the crash test knows which one it interrupts
-        emailEnv.put("EMAIL_CONSUMERS", "1");
+        emailEnv.put("EMAIL_CONSUMERS", System.getProperty("e2e.email-consumers", "1"));
         // a crash mid-send blocks that message for the lease: short here, so the crash test is quick
         emailEnv.put("EMAIL_SENDING_LEASE", "3s");
         email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
@@ -121,6 +121,11 @@ final class RunningSystem implements AutoCloseable {
         var server = new com.github.tomakehurst.wiremock.WireMockServer(
                 com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
                         .dynamicPort()
+                        // a simulated provider's latency must not hold a thread: the load suite
+                        // sends hundreds of requests a second at 40-120 ms each
+                        .containerThreads(100)
+                        .asynchronousResponseEnabled(true)
+                        .asynchronousResponseThreads(20)
                         .usingFilesUnderDirectory("../wiremock"));
         server.start();
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/traces")
