@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The fault suite: while messages flow at a fixed rate, kill -9 each service in turn and restart it,
+# make the Twilio simulator answer 500 and then slowly for a while; then reconcile: every accepted
+# message in exactly one terminal state, none sent twice by a provider. Loopback only; it stops by
+# itself (about 8 minutes). Figures also in infra/e2e/target/faults/faults.txt.
+#
+# Usage: infra/faults/run.sh [rate per second, default 40]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export PATH="$JAVA_HOME/bin:$PATH"
+./mvnw -B -ntp -q install -DskipTests
+./mvnw -B -ntp -Pfaults -pl infra/e2e verify -Dfaults.rate="${1:-40}" -De2e.no-trace-export=true \
+  -De2e.email-consumers=4
+cat infra/e2e/target/faults/faults.txt
