@@ -32,13 +32,14 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Faults while messages flow: each service is killed with {@code kill -9} in turn and restarted, and
- * the Twilio simulator fails for a while (500s, then slow answers). Then it reconciles: every
+ * Faults while messages flow: each service is killed with {@code kill -9} in turn and restarted, the
+ * suite's own RabbitMQ node and Redis are restarted, and the Twilio simulator fails for a while (500s,
+ * then slow answers). Then it reconciles: every
  * accepted message ends in exactly one terminal state, and no provider accepted any message twice.
  * Bounded in time, loopback only.
  *
- * <p>Run: {@code infra/faults/run.sh}. Broker and Redis restarts (on instances of the suite's own) are
- * not in it yet.
+ * <p>Run: {@code infra/faults/run.sh}, which starts that broker node and Redis on other ports
+ * ({@code infra/faults/instances.sh}), so the machine's own stay untouched.
  */
 @Tag("faults")
 class FaultTest {
@@ -85,6 +86,12 @@ class FaultTest {
                 log.add(service.name() + " back");
                 pause(8);
             }
+            instances("restart-broker");
+            log.add("RabbitMQ restarted");
+            pause(10);
+            instances("restart-redis");
+            log.add("Redis restarted");
+            pause(10);
             StubMapping failing =
                     system.providers.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
                             .atPriority(1)
@@ -203,6 +210,14 @@ class FaultTest {
                 }
             }
         }
+    }
+
+    /** infra/faults/instances.sh: the suite's own broker node and Redis (run.sh started them). */
+    private static void instances(String command) throws Exception {
+        Process process = new ProcessBuilder("bash", "../faults/instances.sh", command)
+                .inheritIO()
+                .start();
+        assertThat(process.waitFor()).as("instances.sh " + command).isZero();
     }
 
     private static void pause(int seconds) throws InterruptedException {

@@ -76,6 +76,14 @@ final class RunningSystem implements AutoCloseable {
         int routingPort = LocalInfrastructure.freePort();
         Map<String, String> common = new HashMap<>();
         common.put("RABBITMQ_VHOST", vhost.name());
+        // the fault suite brings its own broker node and Redis, to restart them
+        if (System.getProperty("e2e.rabbit-port") != null) {
+            common.put("RABBITMQ_PORT", System.getProperty("e2e.rabbit-port"));
+            common.put("RABBITMQ_VHOST", "/");
+        }
+        if (System.getProperty("e2e.redis-port") != null) {
+            common.put("REDIS_PORT", System.getProperty("e2e.redis-port"));
+        }
         common.put("LOG_FORMAT", "logstash");
         // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
         if (!Boolean.getBoolean("e2e.no-trace-export")) {
@@ -117,6 +125,8 @@ final class RunningSystem implements AutoCloseable {
         push = new ServiceProcess("push-service", "services/push-service", LocalInfrastructure.freePort(), common);
     }
 
+    private static final TwilioLedger LEDGER = new TwilioLedger();
+
     private static com.github.tomakehurst.wiremock.WireMockServer startProviders() {
         var server = new com.github.tomakehurst.wiremock.WireMockServer(
                 com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
@@ -126,8 +136,23 @@ final class RunningSystem implements AutoCloseable {
                         .containerThreads(100)
                         .asynchronousResponseEnabled(true)
                         .asynchronousResponseThreads(20)
+                        .extensions(LEDGER)
                         .usingFilesUnderDirectory("../wiremock"));
         server.start();
+        server.addMockServiceRequestListener(LEDGER::record);
+        // Twilio's message list from what the simulator accepted (the file stub answers an empty page)
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                                "/2010-04-01/Accounts/[^/]+/Messages\\.json"))
+                .atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody(
+                                "{\"end\":0,\"first_page_uri\":\"/2010-04-01/Accounts/AC/Messages.json?PageSize=50&Page=0\","
+                                        + "\"next_page_uri\":null,\"page\":0,\"page_size\":50,\"previous_page_uri\":null,"
+                                        + "\"messages\":[],\"start\":0,\"uri\":\"/2010-04-01/Accounts/AC/Messages.json?PageSize=50&Page=0\"}")
+                        .withTransformers(TwilioLedger.NAME)));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/traces")
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.ok()));
         return server;
