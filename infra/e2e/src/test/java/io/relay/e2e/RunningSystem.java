@@ -97,6 +97,9 @@ final class RunningSystem implements AutoCloseable {
                 with(common, "POSTGRES_URL", jdbcUrl(preferenceDb)));
         Map<String, String> routingEnv = with(common, "POSTGRES_URL", jdbcUrl(routingDb));
         routingEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
+        if (System.getProperty("e2e.routing-consumers") != null) {
+            routingEnv.put("ROUTING_CONSUMERS", System.getProperty("e2e.routing-consumers"));
+        }
         routing = new ServiceProcess("routing-service", "services/routing-service", routingPort, routingEnv);
         Map<String, String> emailEnv = with(common, "SMTP_HOST", "127.0.0.1");
         emailEnv.put("SMTP_PORT", Integer.toString(smtp.port()));
