@@ -27,11 +27,14 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private final MessageStore store;
     private final Router router;
     private final Clock clock;
+    private final io.relay.routing.metrics.MessageMetrics metrics;
 
-    public DeliveryEventHandler(MessageStore store, Router router, Clock clock) {
+    public DeliveryEventHandler(
+            MessageStore store, Router router, Clock clock, io.relay.routing.metrics.MessageMetrics metrics) {
         this.store = store;
         this.router = router;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -63,6 +66,9 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         };
         TimelineEntry entry = new TimelineEntry(event.at(), to.wireName(), event.channel(), reason(event));
         boolean moved = store.advance(envelope.tenantId(), event.messageId(), to, event.channel(), List.of(entry));
+        if (moved && to == Status.SENT) {
+            metrics.sent(message, event.channel(), event.at());
+        }
         log.info("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
     }
 

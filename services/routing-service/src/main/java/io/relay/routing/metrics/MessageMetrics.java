@@ -3,7 +3,6 @@ package io.relay.routing.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.relay.routing.timeline.MessageStore;
 import io.relay.routing.timeline.StoredMessage;
 import io.relay.routing.webhook.StatusChangePublisher;
 import java.time.Duration;
@@ -28,11 +27,9 @@ public class MessageMetrics {
             .toArray(Duration[]::new);
 
     private final MeterRegistry registry;
-    private final MessageStore store;
 
-    public MessageMetrics(MeterRegistry registry, MessageStore store) {
+    public MessageMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.store = store;
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
@@ -54,14 +51,12 @@ public class MessageMetrics {
                 .tags("tenant", tenant, "channel", channel, "status", status)
                 .register(registry)
                 .increment();
-        if ("sent".equals(status)) {
-            store.find(tenant, event.change().id()).ifPresent(message -> endToEnd(message, channel, event));
-        }
     }
 
-    private void endToEnd(StoredMessage message, String channel, StatusChangePublisher.Changed event) {
+    /** A message the provider took at {@code at}: the delivery-event handler has it loaded already. */
+    public void sent(StoredMessage message, String channel, Instant at) {
         Instant due = message.scheduledFor() != null ? message.scheduledFor() : message.createdAt();
-        Duration took = Duration.between(due, event.change().at());
+        Duration took = Duration.between(due, at);
         if (!took.isNegative()) {
             Timer.builder("relay.message.end.to.end")
                     .description("From when a message was due to the provider accepting it")

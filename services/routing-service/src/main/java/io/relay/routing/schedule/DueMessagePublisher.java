@@ -67,9 +67,8 @@ public class DueMessagePublisher implements SmartLifecycle {
     /** Publishes one batch of due messages; returns how many rows it handled. */
     public int publishDue() {
         List<StoredMessage> dispatched = new ArrayList<>();
-        Instant[] at = new Instant[1];
+        Instant now = clock.instant();
         Integer handled = tx.execute(status -> {
-            Instant now = clock.instant();
             List<StoredMessage> due = store.claimDue(now, batchSize);
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
@@ -97,11 +96,10 @@ public class DueMessagePublisher implements SmartLifecycle {
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
             store.dispatchScheduled(sending, now);
             dispatched.addAll(sending);
-            at[0] = now;
             return due.size();
         });
         // after the commit: a rolled-back batch is published again and measured then
-        dispatched.forEach(m -> metrics.schedulerLag(Duration.between(m.scheduledFor(), at[0])));
+        dispatched.forEach(m -> metrics.schedulerLag(Duration.between(m.scheduledFor(), now)));
         return handled == null ? 0 : handled;
     }
 
