@@ -5,17 +5,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.http.Request;
-import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.relay.testsupport.Http;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,15 +48,11 @@ class FaultTest {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    /** token → how many times the Twilio simulator answered 201 for it */
-    private final Map<String, Integer> smsAccepted = new ConcurrentHashMap<>();
-
     private final Map<String, String> accepted = new ConcurrentHashMap<>(); // message id → token
 
     @Test
     void underKillsAndProviderFailuresNothingIsLostAndNothingIsSentTwice() throws Exception {
         RunningSystem system = RunningSystem.shared();
-        system.providers.addMockServiceRequestListener(this::recordSms);
         Http business = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.API_KEY);
         business.put(
                 "/v1/categories/faults",
@@ -141,7 +133,7 @@ class FaultTest {
         for (MimeMessage m : system.smtp.received()) {
             emails.merge(m.getSubject(), 1, Integer::sum);
         }
-        long smsTwice = smsAccepted.values().stream().filter(n -> n > 1).count();
+        long smsTwice = system.twilio().acceptedMoreThanOnce();
         long emailTwice = emails.values().stream().filter(n -> n > 1).count();
         String report = String.format(
                 "faults: %s%n%d accepted at %d/s (%d refused while a service was down); end states %s%n"
@@ -195,18 +187,6 @@ class FaultTest {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-            }
-        }
-    }
-
-    private void recordSms(Request request, Response response) {
-        if (request.getUrl().contains("/Messages.json")
-                && "POST".equals(request.getMethod().getName())
-                && response.getStatus() == 201) {
-            for (String pair : request.getBodyAsString().split("&")) {
-                if (pair.startsWith("Body=")) {
-                    smsAccepted.merge(URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8), 1, Integer::sum);
                 }
             }
         }

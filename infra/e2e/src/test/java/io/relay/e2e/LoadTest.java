@@ -1,11 +1,8 @@
 package io.relay.e2e;
 
-import com.github.tomakehurst.wiremock.http.Request;
-import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.http.UniformDistribution;
 import io.relay.testsupport.Http;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,9 +51,6 @@ class LoadTest {
             .version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
-    /** token in the SMS body → when it reached the Twilio simulator (nanoTime) */
-    private final Map<String, Long> smsArrivals = new ConcurrentHashMap<>();
-
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
 
     record Tenant(String id, String apiKey) {}
@@ -69,7 +63,6 @@ class LoadTest {
         system.providers.updateGlobalSettings(com.github.tomakehurst.wiremock.global.GlobalSettings.builder()
                 .delayDistribution(new UniformDistribution(40, 120))
                 .build());
-        system.providers.addMockServiceRequestListener(this::recordSms);
         List<Tenant> tenants = setUp(system);
 
         // warm-up, not measured: the JIT compiles the hot paths of all six services
@@ -105,7 +98,7 @@ class LoadTest {
                     pct(sorted, 0.50),
                     pct(sorted, 0.99)));
         }
-        long[] endToEnd = smsArrivals.entrySet().stream()
+        long[] endToEnd = system.twilio().firstAcceptedByBody().entrySet().stream()
                 .filter(e -> sentAt.containsKey(e.getKey()) && sentAt.get(e.getKey()) >= start)
                 .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
                 .sorted()
@@ -237,18 +230,6 @@ class LoadTest {
                 latencies.stream().mapToLong(Long::longValue).toArray());
     }
 
-    private void recordSms(Request request, Response response) {
-        if (request.getUrl().endsWith("/Messages.json")
-                && "POST".equals(request.getMethod().getName())) {
-            for (String pair : request.getBodyAsString().split("&")) {
-                if (pair.startsWith("Body=")) {
-                    smsArrivals.putIfAbsent(
-                            URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8), System.nanoTime());
-                }
-            }
-        }
-    }
-
     /** Queues with messages waiting (rabbitmqctl on this machine's broker, the system's vhost). */
     private static String backlog(RunningSystem system) {
         try {
@@ -270,7 +251,8 @@ class LoadTest {
     }
 
     private long delivered(RunningSystem system) {
-        return smsArrivals.size() + system.smtp.received().size();
+        return system.twilio().firstAcceptedByBody().size()
+                + system.smtp.received().size();
     }
 
     /** utime+stime in clock ticks (1/100 s) and resident KiB, from /proc. */
@@ -278,11 +260,8 @@ class LoadTest {
         Map<String, long[]> figures = new LinkedHashMap<>();
         for (ServiceProcess service : system.all()) {
             long pid = service.handle().pid();
-            String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
-                    .substring(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
-                                    .lastIndexOf(')')
-                            + 2)
-                    .split(" ");
+            String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
             long rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("VmRSS:"))

@@ -6,8 +6,10 @@ import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -22,15 +24,34 @@ final class TwilioLedger implements ResponseTransformerV2 {
 
     static final String NAME = "twilio-ledger";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
+    /** What the simulator answered 201 for, and when (nanoTime), oldest first. */
+    record Accepted(JsonNode message, long atNanos) {}
+
+    private final ConcurrentLinkedDeque<Accepted> accepted = new ConcurrentLinkedDeque<>();
 
     /** A request listener: remembers each message the simulator answered 201 for. */
     void record(Request request, Response response) {
         if ("POST".equals(request.getMethod().getName())
                 && request.getUrl().contains("/Messages.json")
                 && response.getStatus() == 201) {
-            accepted.add(JSON.readTree(response.getBodyAsString()));
+            accepted.add(new Accepted(JSON.readTree(response.getBodyAsString()), System.nanoTime()));
         }
+    }
+
+    /** Each SMS text the simulator accepted, with when it first did. */
+    Map<String, Long> firstAcceptedByBody() {
+        Map<String, Long> first = new HashMap<>();
+        for (Accepted a : accepted) {
+            first.putIfAbsent(a.message().path("body").asString(), a.atNanos());
+        }
+        return first;
+    }
+
+    /** How many SMS texts the simulator accepted more than once. */
+    long acceptedMoreThanOnce() {
+        Map<String, Integer> times = new HashMap<>();
+        accepted.forEach(a -> times.merge(a.message().path("body").asString(), 1, Integer::sum));
+        return times.values().stream().filter(n -> n > 1).count();
     }
 
     @Override
@@ -47,7 +68,8 @@ final class TwilioLedger implements ResponseTransformerV2 {
         }
         ObjectNode page = (ObjectNode) JSON.readTree(response.getBodyAsString());
         ArrayNode messages = page.putArray("messages");
-        for (JsonNode message : accepted.reversed()) { // newest first, as Twilio lists them
+        for (Iterator<Accepted> newestFirst = accepted.descendingIterator(); newestFirst.hasNext(); ) {
+            JsonNode message = newestFirst.next().message(); // newest first, as Twilio lists them
             if (to == null || to.equals(message.path("to").asString())) {
                 messages.add(message);
             }
