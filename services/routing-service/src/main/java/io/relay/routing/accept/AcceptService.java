@@ -108,14 +108,16 @@ public class AcceptService {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         MDC.put("messageId", id);
         try {
-            boolean claimed = Boolean.TRUE.equals(tx.execute(status -> {
-                if (idempotencyKey != null && !keys.claim(tenantId, idempotencyKey, hash, id, now)) {
-                    status.setRollbackOnly();
-                    return false;
-                }
-                store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), now);
-                return true;
-            }));
+            // without a key the insert is one statement, atomic on its own: no transaction round trips
+            boolean claimed = idempotencyKey == null
+                    ? insert(tenantId, id, accepted, senders, now)
+                    : Boolean.TRUE.equals(tx.execute(status -> {
+                        if (!keys.claim(tenantId, idempotencyKey, hash, id, now)) {
+                            status.setRollbackOnly();
+                            return false;
+                        }
+                        return insert(tenantId, id, accepted, senders, now);
+                    }));
             if (!claimed) {
                 // a concurrent request with the same key won the race: answer as it did
                 return replay(tenantId, idempotencyKey, hash, now)
@@ -141,6 +143,11 @@ public class AcceptService {
         } finally {
             MDC.remove("messageId");
         }
+    }
+
+    private boolean insert(String tenantId, String id, MessageRequest accepted, Senders senders, Instant now) {
+        store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), now);
+        return true;
     }
 
     /**

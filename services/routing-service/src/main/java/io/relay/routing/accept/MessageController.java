@@ -55,7 +55,7 @@ public class MessageController {
             @RequestHeader(value = "X-Tenant-Webhook-Url", required = false) String webhookUrl,
             @RequestHeader(value = "X-Tenant-Webhook-Secret", required = false) String webhookSecret,
             @RequestBody MessageRequest request) {
-        if (webhookUrl != null && webhookSecret != null) {
+        if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
             webhooks.remember(tenantId, webhookUrl, webhookSecret, clock.instant());
         }
         AcceptService.Accepted accepted = accept.accept(

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns "tell customer C about E" into a decision and makes it happen: which channel (the customer's
@@ -45,19 +43,16 @@ public class Router {
     private final MessageStore store;
     private final PreferenceClient preferences;
     private final Dispatcher dispatcher;
-    private final TransactionTemplate tx;
     private final Set<String> deliverable;
 
     public Router(
             MessageStore store,
             PreferenceClient preferences,
             Dispatcher dispatcher,
-            TransactionTemplate tx,
             @Value("${relay.routing.channels:email,sms,push}") List<String> deliverable) {
         this.store = store;
         this.preferences = preferences;
         this.dispatcher = dispatcher;
-        this.tx = tx;
         this.deliverable = Set.copyOf(deliverable);
     }
 
@@ -96,58 +91,28 @@ public class Router {
         Integer capMax = cap == null ? null : cap.max();
         String capPer = cap == null ? null : cap.per();
         if (at.isAfter(now)) {
-            boolean scheduled = Boolean.TRUE.equals(tx.execute(status -> {
-                if (!store.advanceFrom(
-                        message.tenantId(),
-                        message.id(),
-                        ROUTABLE,
-                        Status.SCHEDULED,
-                        send.channel(),
-                        List.of(
-                                routed,
-                                new TimelineEntry(now, "scheduled", send.channel(), when.reason() + " → " + at)))) {
-                    return false;
-                }
-                store.setRoute(
-                        message.tenantId(),
-                        message.id(),
-                        send.channel(),
-                        send.addresses(),
-                        capMax,
-                        capPer,
-                        choices.kind(),
-                        at,
-                        null);
-                return true;
-            }));
+            boolean scheduled = store.advanceFrom(
+                    message.tenantId(),
+                    message.id(),
+                    ROUTABLE,
+                    Status.SCHEDULED,
+                    send.channel(),
+                    List.of(routed, new TimelineEntry(now, "scheduled", send.channel(), when.reason() + " → " + at)),
+                    new MessageStore.Route(send.addresses(), capMax, capPer, choices.kind(), at, null));
             log.info("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
             return;
         }
-        List<TimelineEntry> entries = new ArrayList<>(List.of(routed));
-        entries.add(new TimelineEntry(
-                now, "dispatched", send.channel(), when.reason().isEmpty() ? null : when.reason()));
-        boolean moved = Boolean.TRUE.equals(tx.execute(status -> {
-            if (!store.advanceFrom(
-                    message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries)) {
-                return false;
-            }
-            store.setRoute(
-                    message.tenantId(),
-                    message.id(),
-                    send.channel(),
-                    send.addresses(),
-                    capMax,
-                    capPer,
-                    choices.kind(),
-                    null,
-                    now);
-            return true;
-        }));
-        if (!moved) {
+        List<TimelineEntry> entries = List.of(
+                routed,
+                new TimelineEntry(
+                        now, "dispatched", send.channel(), when.reason().isEmpty() ? null : when.reason()));
+        MessageStore.Route route = new MessageStore.Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
+        if (!store.advanceFrom(
+                message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries, route)) {
             log.info("message changed state while routing (cancelled?): not dispatched");
             return;
         }
-        StoredMessage dispatched = store.find(message.tenantId(), message.id()).orElseThrow();
+        StoredMessage dispatched = message.routed(Status.DISPATCHED, send.channel(), route);
         ConfirmingPublisher.await(
                 dispatcher.publish(dispatched, send.channel(), send.addresses(), traceparent, now), CONFIRM_TIMEOUT);
         log.info("dispatched on {}", send.channel());

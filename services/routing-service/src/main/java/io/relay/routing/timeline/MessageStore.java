@@ -43,20 +43,26 @@ public class MessageStore {
                 new io.relay.contracts.payload.StatusChanged(id, status, channel, entry.at(), entry.reason())));
     }
 
-    @Transactional
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
         insertAccepted(tenantId, id, request, null, null, now);
     }
 
-    /** With the tenant's senders, as the gateway passed them. */
-    @Transactional
+    /**
+     * With the tenant's senders, as the gateway passed them. The row and its first timeline entry go
+     * in one statement (one round trip, atomic without a transaction of its own).
+     */
     public void insertAccepted(
             String tenantId, String id, MessageRequest request, String smsFrom, String emailFrom, Instant now) {
         jdbc.sql("""
-                        INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
-                                              expires_at, request, status, sms_from, email_from, created_at, updated_at)
-                        VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
-                                :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :now, :now)
+                        WITH inserted AS (
+                            INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
+                                                  expires_at, request, status, sms_from, email_from, created_at,
+                                                  updated_at)
+                            VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
+                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :now, :now)
+                            RETURNING tenant_id, id, created_at)
+                        INSERT INTO message_events (tenant_id, message_id, at, event)
+                        SELECT tenant_id, id, created_at, 'accepted' FROM inserted
                         """)
                 .param("tenant", tenantId)
                 .param("id", id)
@@ -71,7 +77,6 @@ public class MessageStore {
                 .param("emailFrom", emailFrom)
                 .param("now", Timestamp.from(now))
                 .update();
-        append(tenantId, id, TimelineEntry.of(now, "accepted"));
         announce(tenantId, id, "accepted", null, TimelineEntry.of(now, "accepted"));
     }
 
@@ -124,7 +129,6 @@ public class MessageStore {
      * records nothing, when the message is already at or past {@code to}: a repeated or late event has
      * no second effect.
      */
-    @Transactional
     public boolean advance(String tenantId, String id, Status to, String channel, List<TimelineEntry> entries) {
         return advanceFrom(tenantId, id, to.predecessors(), to, channel, entries);
     }
@@ -133,27 +137,91 @@ public class MessageStore {
      * Moves a message to {@code to} only from one of {@code from}, and records the entries, atomically.
      * Returns false, recording nothing, when the message is in another state.
      */
-    @Transactional
     public boolean advanceFrom(
             String tenantId, String id, List<Status> from, Status to, String channel, List<TimelineEntry> entries) {
+        return advanceFrom(tenantId, id, from, to, channel, entries, null);
+    }
+
+    /** Where a message goes (or went): set together with the status change that routes it. */
+    public record Route(
+            List<String> addresses,
+            Integer capMax,
+            String capPer,
+            String categoryKind,
+            Instant scheduledFor,
+            Instant dispatchedAt) {}
+
+    /**
+     * As above, and when {@code route} is given, records it on the row in the same change. The status
+     * change, the route and every timeline entry are one statement: one round trip, atomic on its own,
+     * so no transaction (and no COMMIT round trip) is needed around it.
+     */
+    public boolean advanceFrom(
+            String tenantId,
+            String id,
+            List<Status> from,
+            Status to,
+            String channel,
+            List<TimelineEntry> entries,
+            Route route) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a status change is always explained by a timeline entry");
         }
-        int updated = jdbc.sql("""
-                        UPDATE messages SET status = :to, channel = COALESCE(:channel, channel), updated_at = :now
-                        WHERE tenant_id = :tenant AND id = :id AND status IN (:from)
-                        """)
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < entries.size(); i++) {
+            values.append(i == 0 ? "" : ", ")
+                    .append("(CAST(:at")
+                    .append(i)
+                    .append(" AS timestamptz), CAST(:event")
+                    .append(i)
+                    .append(" AS text), CAST(:channel")
+                    .append(i)
+                    .append(" AS text), CAST(:reason")
+                    .append(i)
+                    .append(" AS text), ")
+                    .append(i)
+                    .append(')');
+        }
+        String routeColumns = route == null ? "" : """
+                , address = :address, scheduled_for = :scheduledFor, cap_max = :capMax, cap_per = :capPer,
+                category_kind = :kind, dispatched_at = COALESCE(:dispatchedAt, dispatched_at)""";
+        var statement = jdbc.sql("""
+                        WITH moved AS (
+                            UPDATE messages SET status = :to, channel = COALESCE(:channel, channel), updated_at = :now
+                            %s
+                            WHERE tenant_id = :tenant AND id = :id AND status IN (:from)
+                            RETURNING tenant_id, id)
+                        INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
+                        SELECT moved.tenant_id, moved.id, e.at, e.event, e.channel, e.reason
+                        FROM moved CROSS JOIN (VALUES %s) AS e (at, event, channel, reason, n)
+                        ORDER BY e.n
+                        """.formatted(routeColumns, values))
                 .param("to", to.wireName())
                 .param("channel", channel)
                 .param("now", Timestamp.from(entries.getLast().at()))
                 .param("tenant", tenantId)
                 .param("id", id)
-                .param("from", from.stream().map(Status::wireName).toList())
-                .update();
-        if (updated == 0) {
+                .param("from", from.stream().map(Status::wireName).toList());
+        for (int i = 0; i < entries.size(); i++) {
+            TimelineEntry entry = entries.get(i);
+            statement = statement
+                    .param("at" + i, Timestamp.from(entry.at()))
+                    .param("event" + i, entry.event())
+                    .param("channel" + i, entry.channel())
+                    .param("reason" + i, entry.reason());
+        }
+        if (route != null) {
+            statement = statement
+                    .param("address", json.writeValueAsString(route.addresses()))
+                    .param("scheduledFor", timestamp(route.scheduledFor()))
+                    .param("capMax", route.capMax())
+                    .param("capPer", route.capPer())
+                    .param("kind", route.categoryKind())
+                    .param("dispatchedAt", timestamp(route.dispatchedAt()));
+        }
+        if (statement.update() == 0) {
             return false;
         }
-        entries.forEach(entry -> append(tenantId, id, entry));
         announce(tenantId, id, to.wireName(), channel, entries.getLast());
         return true;
     }
@@ -215,36 +283,6 @@ public class MessageStore {
     public void markDispatched(String tenantId, String id, Instant at) {
         jdbc.sql("UPDATE messages SET dispatched_at = :at WHERE tenant_id = :tenant AND id = :id")
                 .param("at", Timestamp.from(at))
-                .param("tenant", tenantId)
-                .param("id", id)
-                .update();
-    }
-
-    /** Records where a dispatch goes (or went): channel, addresses, cap, and when. */
-    @Transactional
-    public void setRoute(
-            String tenantId,
-            String id,
-            String channel,
-            List<String> addresses,
-            Integer capMax,
-            String capPer,
-            String categoryKind,
-            Instant scheduledFor,
-            Instant dispatchedAt) {
-        jdbc.sql("""
-                        UPDATE messages SET channel = :channel, address = :address, scheduled_for = :scheduledFor,
-                               cap_max = :capMax, cap_per = :capPer, category_kind = :kind,
-                               dispatched_at = COALESCE(:dispatchedAt, dispatched_at)
-                        WHERE tenant_id = :tenant AND id = :id
-                        """)
-                .param("channel", channel)
-                .param("address", json.writeValueAsString(addresses))
-                .param("capMax", capMax)
-                .param("capPer", capPer)
-                .param("kind", categoryKind)
-                .param("scheduledFor", timestamp(scheduledFor))
-                .param("dispatchedAt", timestamp(dispatchedAt))
                 .param("tenant", tenantId)
                 .param("id", id)
                 .update();

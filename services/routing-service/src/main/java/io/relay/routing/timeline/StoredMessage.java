@@ -19,4 +19,25 @@ public record StoredMessage(
         String smsFrom,
         String emailFrom,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /** This message as it is once {@code route} was recorded with its move to {@code status}. */
+    public StoredMessage routed(Status status, String channel, MessageStore.Route route) {
+        return new StoredMessage(
+                tenantId,
+                id,
+                request,
+                status,
+                channel,
+                route.addresses(),
+                route.scheduledFor(),
+                triedChannels,
+                route.capMax(),
+                route.capPer(),
+                route.categoryKind(),
+                smsFrom,
+                emailFrom,
+                createdAt,
+                route.dispatchedAt() != null ? route.dispatchedAt() : updatedAt);
+    }
+}
