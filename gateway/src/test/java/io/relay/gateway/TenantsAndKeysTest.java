@@ -216,4 +216,39 @@ class TenantsAndKeysTest {
         assertThat(seen.getHeader("X-Tenant-Email-From")).isEqualTo("Acme <no-reply@acme.example>");
         assertThat(seen.containsHeader("X-Tenant-Webhook-Url")).isFalse();
     }
+
+    @Test
+    void theTenantsWebhookTravelsWithItsMessageRequestsOnlyAndAClientCannotForgeIt() {
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/messages")
+                .willReturn(aResponse().withStatus(202)));
+        JsonNode hooked = tenant("Hooked");
+        JsonNode settings = json.readTree(operator.send(
+                        "PATCH",
+                        "/admin/tenants/" + hooked.get("tenantId").asString(),
+                        "{\"webhookUrl\":\"https://hooked.example/status\"}",
+                        java.util.Map.of())
+                .body());
+        JsonNode plain = tenant("Plain");
+
+        for (JsonNode tenant : java.util.List.of(hooked, plain)) {
+            int status = new Http("http://localhost:" + port)
+                    .header("Authorization", "Bearer " + tenant.get("apiKey").asString())
+                    .header("X-Tenant-Webhook-Url", "https://evil.example")
+                    .header("X-Tenant-Webhook-Secret", "forged")
+                    .post("/v1/messages", "{}")
+                    .statusCode();
+            assertThat(status).isEqualTo(202);
+        }
+
+        var seen = BACKEND.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathMatching("/v1/messages")));
+        var fromHooked = seen.get(seen.size() - 2);
+        assertThat(fromHooked.getHeader("X-Tenant-Webhook-Url")).isEqualTo("https://hooked.example/status");
+        assertThat(fromHooked.getHeader("X-Tenant-Webhook-Secret"))
+                .isEqualTo(settings.get("webhookSecret").asString());
+        // a tenant without a webhook says so with empty values, so routing forgets any it kept
+        var fromPlain = seen.getLast();
+        assertThat(fromPlain.getHeader("X-Tenant-Webhook-Url")).isEmpty();
+        assertThat(fromPlain.getHeader("X-Tenant-Webhook-Secret")).isEmpty();
+    }
 }

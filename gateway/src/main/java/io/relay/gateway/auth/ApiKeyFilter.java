@@ -123,6 +123,14 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                                             h, SMS_FROM, admitted.settings().get("smsFrom"));
                                     setIfPresent(
                                             h, EMAIL_FROM, admitted.settings().get("emailFrom"));
+                                    if (request.getPath().value().startsWith("/v1/messages")) {
+                                        // routing keeps the tenant's status webhook from its message requests;
+                                        // empty values say there is none (any more)
+                                        h.set(WEBHOOK_URL, admitted.settings().getOrDefault("webhookUrl", ""));
+                                        h.set(
+                                                WEBHOOK_SECRET,
+                                                admitted.settings().getOrDefault("webhookSecret", ""));
+                                    }
                                     h.set(INTERNAL, internalToken);
                                     h.set(REQUEST_ID, id);
                                 })

@@ -1,0 +1,111 @@
+package io.relay.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.relay.testsupport.Http;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bar of the webhook feature, as a business meets it: the operator sets a tenant's webhookUrl
+ * through the gateway and hands over the secret shown once; the tenant's message then reaches that
+ * URL as signed status changes. Another tenant, without a webhook, sends nothing there.
+ */
+class StatusWebhookEndToEndTest {
+
+    private static final String HOOK = "/hooks/status-e2e";
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void aTenantsWebhookReceivesEverySignedStatusChangeOfItsMessagesAndOnlyThose() throws Exception {
+        RunningSystem system = RunningSystem.shared();
+        system.providers.stubFor(
+                post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
+        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+
+        Http withHook = tenant(operator, "Webhook Co");
+        JsonNode settings = json.readTree(operator.send(
+                        "PATCH",
+                        "/admin/tenants/" + tenantIdOf(withHook),
+                        "{\"webhookUrl\":\"" + system.providers.baseUrl() + HOOK + "\"}",
+                        java.util.Map.of())
+                .body());
+        String secret = settings.get("webhookSecret").asString();
+        assertThat(secret).as("shown once, to verify signatures with").isNotBlank();
+        Http withoutHook = tenant(operator, "No Webhook Co");
+
+        String id = send(withHook);
+        String otherId = send(withoutHook);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(statusesOf(system, id)).containsSubsequence("accepted", "dispatched", "sent"));
+        for (LoggedRequest request : hookRequests(system)) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            assertThat(request.getHeader("X-Signature"))
+                    .isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(request.getBody())));
+        }
+        // the other tenant's message went out too, and not one of its changes reached this webhook
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json.readTree(
+                                withoutHook.get("/v1/messages/" + otherId).body())
+                        .get("status")
+                        .asString()
+                        .equals("sent"));
+        assertThat(statusesOf(system, otherId)).isEmpty();
+    }
+
+    private Http tenant(Http operator, String name) {
+        JsonNode created = json.readTree(
+                operator.post("/admin/tenants", "{\"name\":\"" + name + "\"}").body());
+        Http business = new Http(RunningSystem.shared().gatewayUrl())
+                .header("Authorization", "Bearer " + created.get("apiKey").asString());
+        tenantIds.put(business, created.get("tenantId").asString());
+        business.put("/v1/categories/receipts", "{\"kind\":\"transactional\",\"defaultChannels\":[\"email\"]}");
+        business.put("/v1/customers/w-1", "{\"email\":\"w1@example.org\"}");
+        return business;
+    }
+
+    private final java.util.Map<Http, String> tenantIds = new java.util.IdentityHashMap<>();
+
+    private String tenantIdOf(Http business) {
+        return tenantIds.get(business);
+    }
+
+    private String send(Http business) {
+        HttpResponse<String> response = business.post(
+                "/v1/messages",
+                "{\"customerId\":\"w-1\",\"category\":\"receipts\",\"content\":{\"email\":{\"subject\":\"Receipt\","
+                        + "\"text\":\"Thanks\"}}}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
+    private List<LoggedRequest> hookRequests(RunningSystem system) {
+        return system.providers.findAll(postRequestedFor(urlPathEqualTo(HOOK)));
+    }
+
+    /** The statuses POSTed to the webhook for this message, in the order they arrived. */
+    private List<String> statusesOf(RunningSystem system, String id) {
+        return hookRequests(system).stream()
+                .map(r -> json.readTree(r.getBodyAsString()))
+                .filter(body -> body.get("id").asString().equals(id))
+                .map(body -> body.get("status").asString())
+                .toList();
+    }
+}
