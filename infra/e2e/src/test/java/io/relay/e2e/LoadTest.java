@@ -35,13 +35,15 @@ import tools.jackson.databind.json.JsonMapper;
  * delivered/s at the simulators, accept p50/p99, accept → provider p50/p99 (SMS), and CPU and
  * memory per service. Asserts nothing about speed.
  *
- * <p>Run: {@code infra/load/run.sh} (knobs: {@code -Dload.rate=1000 -Dload.seconds=60}).
+ * <p>Run: {@code infra/load/run.sh} (knobs: {@code -Dload.rate=1000 -Dload.seconds=60
+ * -Dload.warmup=30}).
  */
 @Tag("load")
 class LoadTest {
 
     private static final int RATE = Integer.getInteger("load.rate", 1000);
     private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("load.warmup", 30));
     private static final int TENANTS = 4;
     private static final int CUSTOMERS = 200;
     private static final int MAX_CLIENTS = 64;
@@ -55,7 +57,11 @@ class LoadTest {
 
     record Tenant(String id, String apiKey) {}
 
-    record Phase(String name, long accepted, long refused, double seconds, long[] acceptNanos) {}
+    record Phase(String name, long accepted, Map<Integer, Integer> refused, double seconds, long[] acceptNanos) {
+        long refusedInAll() {
+            return refused.values().stream().mapToLong(Integer::longValue).sum();
+        }
+    }
 
     @Test
     void load() throws Exception {
@@ -66,14 +72,16 @@ class LoadTest {
         List<Tenant> tenants = setUp(system);
 
         // warm-up, not measured: the JIT compiles the hot paths of all six services
-        Phase warmUp = fixedRate(system, tenants, Math.max(50, RATE / 4), Duration.ofSeconds(20));
+        Phase warmUp = fixedRate(system, tenants, Math.max(50, RATE / 2), WARM_UP);
         Map<String, long[]> cpuBefore = cpu(system);
+        long[] machineBefore = machineTicks();
         long start = System.nanoTime();
         Phase fixed = fixedRate(system, tenants, RATE, RUN);
         Phase max = maximum(system, tenants, RUN);
         long accepted = fixed.accepted() + max.accepted();
         long acceptedInAll = warmUp.accepted() + accepted;
         Map<String, long[]> cpuAfter = cpu(system);
+        long[] machineAfter = machineTicks();
         String backlog = backlog(system);
         // drain: everything accepted reaches a provider (or we stop waiting)
         long drainDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -90,11 +98,12 @@ class LoadTest {
             long[] sorted = phase.acceptNanos().clone();
             Arrays.sort(sorted);
             report.append(String.format(
-                    "%-22s accepted %7d (%6.0f/s)  refused %5d  accept p50 %7.1f ms  p99 %7.1f ms%n",
+                    "%-22s accepted %7d (%6.0f/s)  refused %5d %s  accept p50 %7.1f ms  p99 %7.1f ms%n",
                     phase.name(),
                     phase.accepted(),
                     phase.accepted() / phase.seconds(),
-                    phase.refused(),
+                    phase.refusedInAll(),
+                    phase.refused().isEmpty() ? "" : phase.refused(),
                     pct(sorted, 0.50),
                     pct(sorted, 0.99)));
         }
@@ -115,15 +124,24 @@ class LoadTest {
         report.append("waiting in queues when the load stopped: ")
                 .append(backlog)
                 .append('\n');
-        report.append("CPU (share of one core) and resident memory per service, over both phases:\n");
+        report.append("CPU (share of one core) and resident memory, over both phases:\n");
         double wall = (fixed.seconds() + max.seconds());
-        for (ServiceProcess service : system.all()) {
-            long[] before = cpuBefore.get(service.name());
-            long[] after = cpuAfter.get(service.name());
+        double machineBusy = (machineAfter[0] - machineBefore[0]) / 100.0; // core-seconds
+        double machineAll = (machineAfter[1] - machineBefore[1]) / 100.0;
+        for (String name : cpuAfter.keySet()) {
+            long[] before = cpuBefore.getOrDefault(name, new long[2]);
+            long[] after = cpuAfter.get(name);
+            double coreSeconds = (after[0] - before[0]) / 100.0;
             report.append(String.format(
-                    "  %-19s cpu %5.0f%%  rss %5d MiB%n",
-                    service.name(), 100.0 * (after[0] - before[0]) / 100.0 / wall, after[1] / 1024));
+                    "  %-30s cpu %5.0f%%  %5.2f ms per accepted message  rss %5d MiB%n",
+                    name, 100.0 * coreSeconds / wall, 1000.0 * coreSeconds / accepted, after[1] / 1024));
         }
+        report.append(String.format(
+                "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message%n",
+                "whole machine",
+                100.0 * machineBusy / wall,
+                Math.round(100.0 * machineAll / wall),
+                1000.0 * machineBusy / accepted));
         System.out.print(report);
         Path out = Path.of("target", "load", "load.txt");
         Files.createDirectories(out.getParent());
@@ -166,13 +184,18 @@ class LoadTest {
                         + "\",\"content\":{\"sms\":{\"text\":\"" + token + "\"},\"email\":{\"subject\":\"" + token
                         + "\",\"text\":\"load\"}}}";
         sentAt.put(token, System.nanoTime());
-        HttpResponse<Void> response = client.send(
-                HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/messages"))
-                        .header("Authorization", "Bearer " + tenant.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response;
+        try {
+            response = client.send(
+                    HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/messages"))
+                            .header("Authorization", "Bearer " + tenant.apiKey())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException noAnswer) {
+            return 0;
+        }
         return response.statusCode();
     }
 
@@ -180,7 +203,7 @@ class LoadTest {
         int total = (int) (rate * run.toSeconds());
         long[] latencies = new long[total];
         AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
+        Map<Integer, Integer> refused = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -194,19 +217,23 @@ class LoadTest {
                 pool.submit(() -> {
                     int status = send(system, tenants);
                     latencies[slot] = System.nanoTime() - due; // from when it was due: no coordinated omission
-                    (status == 202 ? accepted : refused).incrementAndGet();
+                    count(status, accepted, refused);
                     return null;
                 });
             }
         }
         return new Phase(
-                "fixed " + rate + "/s", accepted.get(), refused.get(), (System.nanoTime() - start) / 1e9, latencies);
+                "fixed " + rate + "/s",
+                accepted.get(),
+                Map.copyOf(refused),
+                (System.nanoTime() - start) / 1e9,
+                latencies);
     }
 
     private Phase maximum(RunningSystem system, List<Tenant> tenants, Duration run) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
+        Map<Integer, Integer> refused = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long deadline = start + run.toNanos();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -216,7 +243,7 @@ class LoadTest {
                         long began = System.nanoTime();
                         int status = send(system, tenants);
                         latencies.add(System.nanoTime() - began);
-                        (status == 202 ? accepted : refused).incrementAndGet();
+                        count(status, accepted, refused);
                     }
                     return null;
                 });
@@ -225,9 +252,18 @@ class LoadTest {
         return new Phase(
                 "max (" + MAX_CLIENTS + " clients)",
                 accepted.get(),
-                refused.get(),
+                Map.copyOf(refused),
                 (System.nanoTime() - start) / 1e9,
                 latencies.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** A 202 counts as accepted; anything else is tallied by status (0: no answer at all). */
+    private static void count(int status, AtomicInteger accepted, Map<Integer, Integer> refused) {
+        if (status == 202) {
+            accepted.incrementAndGet();
+        } else {
+            refused.merge(status, 1, Integer::sum);
+        }
     }
 
     /** Queues with messages waiting (rabbitmqctl on this machine's broker, the system's vhost). */
@@ -270,7 +306,63 @@ class LoadTest {
                     .orElse(0);
             figures.put(service.name(), new long[] {ticks, rss});
         }
+        figures.put(
+                "load generator + simulators",
+                processTicks(List.of(ProcessHandle.current().pid())));
+        figures.put("postgresql (all backends)", processTicks(pidsNamed("postgres")));
+        figures.put("rabbitmq (beam.smp)", processTicks(pidsNamed("beam.smp")));
+        figures.put("redis", processTicks(pidsNamed("redis-server")));
         return figures;
+    }
+
+    private static List<Long> pidsNamed(String command) {
+        return ProcessHandle.allProcesses()
+                .filter(p ->
+                        p.info().command().map(c -> c.endsWith("/" + command)).orElse(false)
+                                || readComm(p.pid()).equals(command))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    private static String readComm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .trim();
+        } catch (Exception gone) {
+            return "";
+        }
+    }
+
+    /**
+     * utime+stime of these processes and their waited-for children, in ticks, and their summed
+     * resident KiB. A PostgreSQL backend that exits between two readings takes its ticks with it,
+     * which is why the whole machine is counted too.
+     */
+    private static long[] processTicks(List<Long> pids) {
+        long ticks = 0;
+        long rss = 0;
+        for (long pid : pids) {
+            try {
+                String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                rss += Long.parseLong(stat[21]) * 4; // pages of 4 KiB
+            } catch (Exception gone) {
+                // exited meanwhile
+            }
+        }
+        return new long[] {ticks, rss};
+    }
+
+    /** Busy and total ticks of all cores, from /proc/stat (busy: everything but idle and iowait). */
+    private static long[] machineTicks() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        return new long[] {total - idle, total};
     }
 
     private static double pct(long[] sorted, double q) {
