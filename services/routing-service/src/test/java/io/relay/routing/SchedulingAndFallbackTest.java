@@ -565,4 +565,52 @@ class SchedulingAndFallbackTest {
             assertThat(request.getHeader("X-Signature")).isEqualTo(expected);
         }
     }
+
+    @Test
+    void aTenantWhoseWebhookWasClearedGetsNoMoreCalls() {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-16", "appointments", EMAIL_ONLY, "");
+        for (String hook : List.of("/hooks/cleared", "/hooks/again")) {
+            PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(hook))
+                    .willReturn(aResponse().withStatus(204)));
+        }
+        String first = sendWithWebhook(PREFERENCES.baseUrl() + "/hooks/cleared");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> hookStatuses("/hooks/cleared", first).contains("dispatched"));
+
+        // the gateway passes empty values once the tenant has no webhook
+        String second = sendWithWebhook("");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> view(second).get("status").asString().equals("dispatched"));
+        // webhooks go out one at a time in order: once a later message's change has arrived, any
+        // change of the second message would have arrived before it
+        String third = sendWithWebhook(PREFERENCES.baseUrl() + "/hooks/again");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> hookStatuses("/hooks/again", third).contains("dispatched"));
+
+        assertThat(hookStatuses("/hooks/cleared", second)).isEmpty();
+        assertThat(hookStatuses("/hooks/again", second)).isEmpty();
+    }
+
+    private String sendWithWebhook(String url) {
+        HttpResponse<String> response = post(
+                message("c-16", "appointments", ""),
+                Map.of(
+                        "X-Tenant-Webhook-Url",
+                        url,
+                        "X-Tenant-Webhook-Secret",
+                        url.isEmpty() ? "" : "whsec_clear-test"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
+    private List<String> hookStatuses(String hook, String id) {
+        return PREFERENCES
+                .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(hook)))
+                .stream()
+                .map(r -> json.readTree(r.getBodyAsString()))
+                .filter(b -> b.get("id").asString().equals(id))
+                .map(b -> b.get("status").asString())
+                .toList();
+    }
 }
