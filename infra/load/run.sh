@@ -6,6 +6,8 @@
 #
 # Usage: infra/load/run.sh [rate per second, default 1000] [seconds per phase, default 60]
 #   LOAD_ROUTING_CONSUMERS: routing-service's ROUTING_CONSUMERS for the run (16)
+#   LOAD_JVM: the services' JVM options ("-Xmx512m -XX:+UseParallelGC")
+#   LOAD_MAX=false: skip the maximum phase (a sustained fixed-rate run)
 #   LOAD_WARMUP: seconds of unmeasured warm-up at half the rate, while the JIT compiles (30)
 # Needs what infra/local/test.sh needs (it starts PostgreSQL, Redis, RabbitMQ when they are down).
 set -euo pipefail
@@ -17,7 +19,7 @@ RATE="${1:-1000}"
 SECONDS_PER_PHASE="${2:-60}"
 ./mvnw -B -ntp -q install -DskipTests
 ./mvnw -B -ntp -Pload -pl infra/e2e verify \
-  -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" \
-  -De2e.jvm="-Xmx512m -XX:+UseParallelGC" -De2e.no-trace-export=true -De2e.email-consumers=8 \
+  -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" -Dload.max="${LOAD_MAX:-true}" \
+  -De2e.jvm="${LOAD_JVM:--Xmx512m -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.email-consumers=8 \
   -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}"
 cat infra/e2e/target/load/load.txt

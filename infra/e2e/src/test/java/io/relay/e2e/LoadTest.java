@@ -43,6 +43,9 @@ class LoadTest {
 
     private static final int RATE = Integer.getInteger("load.rate", 1000);
     private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
+    /** false: the fixed rate only, e.g. a sustained run ({@code -Dload.max=false -Dload.seconds=300}). */
+    private static final boolean MAX_PHASE = Boolean.parseBoolean(System.getProperty("load.max", "true"));
+
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("load.warmup", 30));
     private static final int TENANTS = 4;
     private static final int CUSTOMERS = 200;
@@ -72,16 +75,30 @@ class LoadTest {
         List<Tenant> tenants = setUp(system);
 
         // warm-up, not measured: the JIT compiles the hot paths of all six services
-        Phase warmUp = fixedRate(system, tenants, Math.max(50, RATE / 2), WARM_UP);
+        Phase warmUp = fixedRate(system, tenants, Math.max(10, RATE / 2), WARM_UP);
         Map<String, long[]> cpuBefore = cpu(system);
         long[] machineBefore = machineTicks();
         long start = System.nanoTime();
+        StringBuilder timeline = new StringBuilder();
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        Sample[] last = {sample(system)};
+        sampler.scheduleAtFixedRate(
+                () -> {
+                    Sample now = sample(system);
+                    timeline.append(now.since(last[0], start)).append('\n');
+                    last[0] = now;
+                },
+                SAMPLE_EVERY.toSeconds(),
+                SAMPLE_EVERY.toSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS);
         Phase fixed = fixedRate(system, tenants, RATE, RUN);
-        Phase max = maximum(system, tenants, RUN);
-        long accepted = fixed.accepted() + max.accepted();
+        long maxStart = System.nanoTime();
+        List<Phase> phases = MAX_PHASE ? List.of(fixed, maximum(system, tenants, RUN)) : List.of(fixed);
+        long accepted = phases.stream().mapToLong(Phase::accepted).sum();
         long acceptedInAll = warmUp.accepted() + accepted;
         Map<String, long[]> cpuAfter = cpu(system);
         long[] machineAfter = machineTicks();
+        sampler.shutdownNow();
         String backlog = backlog(system);
         // drain: everything accepted reaches a provider (or we stop waiting)
         long drainDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -94,7 +111,7 @@ class LoadTest {
         report.append(String.format(
                 "load: %d tenants x %d customers, SMS (Twilio simulator 40-120 ms) and email (SMTP) half each, %d cores%n",
                 TENANTS, CUSTOMERS, Runtime.getRuntime().availableProcessors()));
-        for (Phase phase : List.of(fixed, max)) {
+        for (Phase phase : phases) {
             long[] sorted = phase.acceptNanos().clone();
             Arrays.sort(sorted);
             report.append(String.format(
@@ -107,25 +124,36 @@ class LoadTest {
                     pct(sorted, 0.50),
                     pct(sorted, 0.99)));
         }
-        long[] endToEnd = system.twilio().firstAcceptedByBody().entrySet().stream()
-                .filter(e -> sentAt.containsKey(e.getKey()) && sentAt.get(e.getKey()) >= start)
-                .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
-                .sorted()
-                .toArray();
+        Map<String, Long> firstAtTwilio = system.twilio().firstAcceptedByBody();
         report.append(String.format(
                 "delivered %d of %d accepted in %.1f s (%.0f/s over the whole run, drain included)%n",
                 delivered(system) - warmUp.accepted(),
                 accepted,
                 drained,
                 (delivered(system) - warmUp.accepted()) / drained));
-        report.append(String.format(
-                "accept -> Twilio simulator (SMS, %d messages): p50 %.1f ms  p99 %.1f ms%n",
-                endToEnd.length, pct(endToEnd, 0.50), pct(endToEnd, 0.99)));
+        for (Phase phase : phases) {
+            boolean isFixed = phase == fixed;
+            long[] endToEnd = firstAtTwilio.entrySet().stream()
+                    .filter(e -> sentAt.containsKey(e.getKey()))
+                    .filter(e -> isFixed
+                            ? sentAt.get(e.getKey()) >= start && sentAt.get(e.getKey()) < maxStart
+                            : sentAt.get(e.getKey()) >= maxStart)
+                    .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
+                    .sorted()
+                    .toArray();
+            report.append(String.format(
+                    "accept -> Twilio simulator, %-22s (SMS, %d messages): p50 %.1f ms  p99 %.1f ms%n",
+                    phase.name(), endToEnd.length, pct(endToEnd, 0.50), pct(endToEnd, 0.99)));
+        }
         report.append("waiting in queues when the load stopped: ")
                 .append(backlog)
                 .append('\n');
-        report.append("CPU (share of one core) and resident memory, over both phases:\n");
-        double wall = (fixed.seconds() + max.seconds());
+        report.append("every ")
+                .append(SAMPLE_EVERY.toSeconds())
+                .append(" s of the measured phases (JIT: the services' compiler threads):\n")
+                .append(timeline);
+        report.append("CPU (share of one core) and resident memory, over the measured phases:\n");
+        double wall = phases.stream().mapToDouble(Phase::seconds).sum();
         double machineBusy = (machineAfter[0] - machineBefore[0]) / 100.0; // core-seconds
         double machineAll = (machineAfter[1] - machineBefore[1]) / 100.0;
         for (String name : cpuAfter.keySet()) {
@@ -261,9 +289,77 @@ class LoadTest {
     private static void count(int status, AtomicInteger accepted, Map<Integer, Integer> refused) {
         if (status == 202) {
             accepted.incrementAndGet();
+            ACCEPTED_SO_FAR.incrementAndGet();
         } else {
             refused.merge(status, 1, Integer::sum);
         }
+    }
+
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(30);
+    private static final AtomicLong ACCEPTED_SO_FAR = new AtomicLong();
+
+    /** Counters at one moment: what a line of the timeline is the difference of. */
+    record Sample(long atNanos, long accepted, long delivered, long machineBusy, long machineAll, long jit) {
+        String since(Sample before, long start) {
+            double seconds = (atNanos - before.atNanos) / 1e9;
+            long messages = Math.max(1, accepted - before.accepted);
+            return String.format(
+                    "  %4.0f s  accepted %6.0f/s  delivered %6.0f/s  machine busy %4.0f%%  JIT %4.0f%% of a core"
+                            + "  %6.2f ms CPU per accepted message (%5.2f without JIT)",
+                    (atNanos - start) / 1e9,
+                    (accepted - before.accepted) / seconds,
+                    (delivered - before.delivered) / seconds,
+                    100.0
+                            * (machineBusy - before.machineBusy)
+                            / Math.max(1, machineAll - before.machineAll)
+                            * Runtime.getRuntime().availableProcessors(),
+                    (jit - before.jit) / seconds,
+                    10.0 * (machineBusy - before.machineBusy) / messages,
+                    10.0 * (machineBusy - before.machineBusy - (jit - before.jit)) / messages);
+        }
+    }
+
+    private Sample sample(RunningSystem system) {
+        try {
+            long[] machine = machineTicks();
+            for (ServiceProcess service : system.all()) {
+                jitTicksSoFar += compilerTicks(service.handle().pid());
+            }
+            return new Sample(
+                    System.nanoTime(), ACCEPTED_SO_FAR.get(), delivered(system), machine[0], machine[1], jitTicksSoFar);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private final Map<String, Long> compilerThreadTicks = new java.util.HashMap<>();
+    private long jitTicksSoFar;
+
+    /**
+     * Adds up what each JIT compiler thread (C1, C2) of this JVM used since it was last seen, from
+     * /proc/PID/task; a thread new since then counts from its start. A thread that ends between two
+     * samples takes its last few ticks along (the JVM starts and stops compiler threads as needed).
+     */
+    private long compilerTicks(long pid) throws java.io.IOException {
+        long added = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (!name.contains("CompilerThre")) {
+                        continue;
+                    }
+                    String line = Files.readString(task.resolve("stat"));
+                    String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    Long before = compilerThreadTicks.put(pid + "/" + task.getFileName(), ticks);
+                    added += ticks - (before == null ? 0 : before);
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return added;
     }
 
     /** Queues with messages waiting (rabbitmqctl on this machine's broker, the system's vhost). */
