@@ -1,5 +1,8 @@
 package io.relay.routing.schedule;
 
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.MessageAccepted;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
@@ -42,6 +45,9 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final io.relay.routing.metrics.MessageMetrics metrics;
     private final Duration pollInterval;
     private final int batchSize;
+    private final Duration stalledAfter;
+    private final ConfirmingPublisher publisher;
+    private Instant nextRedrive = Instant.MIN;
     private volatile boolean running;
     private Thread worker;
 
@@ -53,7 +59,9 @@ public class DueMessagePublisher implements SmartLifecycle {
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics,
             @Value("${relay.scheduler.poll-interval:100ms}") Duration pollInterval,
-            @Value("${relay.scheduler.batch-size:500}") int batchSize) {
+            @Value("${relay.scheduler.batch-size:500}") int batchSize,
+            @Value("${relay.scheduler.redrive-after:5m}") Duration stalledAfter,
+            ConfirmingPublisher publisher) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.router = router;
@@ -62,6 +70,52 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.metrics = metrics;
         this.pollInterval = pollInterval;
         this.batchSize = batchSize;
+        this.stalledAfter = stalledAfter;
+        this.publisher = publisher;
+    }
+
+    private static final int REDRIVE_BATCH = 100;
+    private static final Duration REDRIVE_EVERY = Duration.ofSeconds(10);
+
+    /**
+     * The recovery for an accepted message that never reached routing: stored, then the process died
+     * before the broker confirmed its {@code message.accepted} (the caller got no 202, but may retry
+     * with its Idempotency-Key and be told it was accepted), or the broker lost it. A message still
+     * {@code accepted} with no change for {@code relay.scheduler.redrive-after} (5 minutes) gets its
+     * {@code message.accepted} published again, once, at most {@value #REDRIVE_BATCH} every 10 s. Routing a message twice is harmless: it moves on from {@code accepted} only once, and a
+     * channel service drops a dispatch it already sent. Returns how many were published again.
+     */
+    public int redriveStalled() {
+        Instant now = clock.instant();
+        Integer redriven = tx.execute(status -> {
+            List<StoredMessage> stalled = store.claimStalledAccepted(now.minus(stalledAfter), REDRIVE_BATCH);
+            List<CompletableFuture<Void>> confirms = new ArrayList<>();
+            for (StoredMessage message : stalled) {
+                confirms.add(publisher.publish(
+                        Topology.EVENTS_EXCHANGE,
+                        Topology.KEY_MESSAGE_ACCEPTED,
+                        Envelope.of(
+                                message.id(),
+                                message.tenantId(),
+                                new MessageAccepted(
+                                        message.id(),
+                                        message.request().customerId(),
+                                        message.request().category()),
+                                null,
+                                now)));
+            }
+            ConfirmingPublisher.await(
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+            store.markRedriven(stalled, now);
+            return stalled.size();
+        });
+        if (redriven != null && redriven > 0) {
+            log.warn(
+                    "published message.accepted again for {} messages accepted but not routed for {}",
+                    redriven,
+                    stalledAfter);
+        }
+        return redriven == null ? 0 : redriven;
     }
 
     /** Publishes one batch of due messages; returns how many rows it handled. */
@@ -116,6 +170,10 @@ public class DueMessagePublisher implements SmartLifecycle {
             try {
                 while (running && publishDue() == batchSize) {
                     // a full batch: more may be due right now
+                }
+                if (running && !clock.instant().isBefore(nextRedrive)) {
+                    redriveStalled();
+                    nextRedrive = clock.instant().plus(REDRIVE_EVERY);
                 }
                 Thread.sleep(pollInterval);
             } catch (InterruptedException e) {

@@ -320,6 +320,44 @@ public class MessageStore {
     }
 
     /**
+     * Locks up to {@code limit} messages still {@code accepted} with no change since {@code before}
+     * and never re-driven, oldest first, skipping rows another replica holds. Call inside a
+     * transaction. Once only: a message whose routing then fails goes the way of any failure (retry,
+     * then the parking queue), rather than round again every few minutes.
+     */
+    public List<StoredMessage> claimStalledAccepted(Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'accepted' AND updated_at < :before
+                          AND redriven_at IS NULL
+                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    /** Records that these messages' {@code message.accepted} was published again at {@code at}. */
+    public void markRedriven(List<StoredMessage> messages, Instant at) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE messages SET redriven_at = :at
+                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'accepted'
+                        """)
+                .param("at", Timestamp.from(at))
+                .param(
+                        "tenants",
+                        messages.stream()
+                                .map(StoredMessage::tenantId)
+                                .distinct()
+                                .toList())
+                .param("ids", messages.stream().map(StoredMessage::id).toList())
+                .update();
+    }
+
+    /**
      * Fallback: a channel failed for good, so the message goes back to routing with that channel
      * remembered as tried. Only from dispatched or sent on that very channel; false otherwise.
      */
