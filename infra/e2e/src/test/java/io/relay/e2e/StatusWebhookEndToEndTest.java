@@ -51,9 +51,17 @@ class StatusWebhookEndToEndTest {
         String id = send(withHook);
         String otherId = send(withoutHook);
 
+        // posted by parallel consumers, so they may arrive in any order: "at" orders them
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(
-                        () -> assertThat(statusesOf(system, id)).containsSubsequence("accepted", "dispatched", "sent"));
+                .untilAsserted(() -> assertThat(statusesOf(system, id)).contains("accepted", "dispatched", "sent"));
+        assertThat(changesOf(system, id).stream()
+                        .sorted(java.util.Comparator.comparing((JsonNode change) ->
+                                java.time.Instant.parse(change.get("at").asString())))
+                        .map(change -> change.get("status").asString())
+                        .filter(List.of("accepted", "dispatched", "sent")::contains)
+                        .distinct()
+                        .toList())
+                .containsExactly("accepted", "dispatched", "sent");
         for (LoggedRequest request : hookRequests(system)) {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -100,11 +108,16 @@ class StatusWebhookEndToEndTest {
         return system.providers.findAll(postRequestedFor(urlPathEqualTo(HOOK)));
     }
 
-    /** The statuses POSTed to the webhook for this message, in the order they arrived. */
-    private List<String> statusesOf(RunningSystem system, String id) {
+    /** The changes POSTed to the webhook for this message, in the order they arrived. */
+    private List<JsonNode> changesOf(RunningSystem system, String id) {
         return hookRequests(system).stream()
                 .map(r -> json.readTree(r.getBodyAsString()))
                 .filter(body -> body.get("id").asString().equals(id))
+                .toList();
+    }
+
+    private List<String> statusesOf(RunningSystem system, String id) {
+        return changesOf(system, id).stream()
                 .map(body -> body.get("status").asString())
                 .toList();
     }
