@@ -636,4 +636,31 @@ class SchedulingAndFallbackTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> view(id).get("status").asString().equals("dispatched"));
     }
+
+    @Test
+    void aScheduledMessageIsDispatchedInTheTraceItWasAcceptedIn() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-18", "appointments", EMAIL_ONLY, "");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e" + Integer.toHexString(0x1000 + (int) (Math.random() * 0xefff));
+        HttpResponse<String> response = post(
+                message("c-18", "appointments", ",\"sendAt\":\"2026-11-27T12:00:00Z\""),
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String id = json.readTree(response.body()).get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+
+        CLOCK.set(Instant.parse("2026-11-27T12:00:01Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("dispatched"));
+
+        String carried = null;
+        try (Channel channel = connection.createChannel()) {
+            GetResponse got;
+            while ((got = channel.basicGet(Queues.EMAIL_DISPATCH.name(), true)) != null) {
+                if (id.equals(got.getProps().getMessageId())) {
+                    carried = String.valueOf(got.getProps().getHeaders().get("traceparent"));
+                }
+            }
+        }
+        assertThat(carried).as("the dispatch's traceparent, two hours later").contains(traceId);
+    }
 }

@@ -110,13 +110,13 @@ public class AcceptService {
         try {
             // without a key the insert is one statement, atomic on its own: no transaction round trips
             boolean claimed = idempotencyKey == null
-                    ? insert(tenantId, id, accepted, senders, now)
+                    ? insert(tenantId, id, accepted, senders, traceparent, now)
                     : Boolean.TRUE.equals(tx.execute(status -> {
                         if (!keys.claim(tenantId, idempotencyKey, hash, id, now)) {
                             status.setRollbackOnly();
                             return false;
                         }
-                        return insert(tenantId, id, accepted, senders, now);
+                        return insert(tenantId, id, accepted, senders, traceparent, now);
                     }));
             if (!claimed) {
                 // a concurrent request with the same key won the race: answer as it did
@@ -145,8 +145,9 @@ public class AcceptService {
         }
     }
 
-    private boolean insert(String tenantId, String id, MessageRequest accepted, Senders senders, Instant now) {
-        store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), now);
+    private boolean insert(
+            String tenantId, String id, MessageRequest accepted, Senders senders, String traceparent, Instant now) {
+        store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), traceparent, now);
         return true;
     }
 

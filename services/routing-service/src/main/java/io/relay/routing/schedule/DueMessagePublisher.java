@@ -101,7 +101,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                                         message.id(),
                                         message.request().customerId(),
                                         message.request().category()),
-                                null,
+                                message.traceparent(),
                                 now)));
             }
             ConfirmingPublisher.await(
@@ -144,7 +144,9 @@ public class DueMessagePublisher implements SmartLifecycle {
                     store.markDispatched(message.tenantId(), message.id(), now);
                 }
                 sending.add(message);
-                confirms.add(dispatcher.publish(message, message.channel(), message.addresses(), null, now));
+                // in the trace the message was accepted in, however long ago
+                confirms.add(dispatcher.publish(
+                        message, message.channel(), message.addresses(), message.traceparent(), now));
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);

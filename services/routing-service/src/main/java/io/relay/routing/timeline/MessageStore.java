@@ -44,7 +44,7 @@ public class MessageStore {
     }
 
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
-        insertAccepted(tenantId, id, request, null, null, now);
+        insertAccepted(tenantId, id, request, null, null, null, now);
     }
 
     /**
@@ -52,14 +52,21 @@ public class MessageStore {
      * in one statement (one round trip, atomic without a transaction of its own).
      */
     public void insertAccepted(
-            String tenantId, String id, MessageRequest request, String smsFrom, String emailFrom, Instant now) {
+            String tenantId,
+            String id,
+            MessageRequest request,
+            String smsFrom,
+            String emailFrom,
+            String traceparent,
+            Instant now) {
         jdbc.sql("""
                         WITH inserted AS (
                             INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
-                                                  expires_at, request, status, sms_from, email_from, created_at,
-                                                  updated_at)
+                                                  expires_at, request, status, sms_from, email_from, traceparent,
+                                                  created_at, updated_at)
                             VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
-                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :now, :now)
+                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :traceparent,
+                                    :now, :now)
                             RETURNING tenant_id, id, created_at)
                         INSERT INTO message_events (tenant_id, message_id, at, event)
                         SELECT tenant_id, id, created_at, 'accepted' FROM inserted
@@ -75,6 +82,7 @@ public class MessageStore {
                 .param("request", json.writeValueAsString(request))
                 .param("smsFrom", smsFrom)
                 .param("emailFrom", emailFrom)
+                .param("traceparent", traceparent)
                 .param("now", Timestamp.from(now))
                 .update();
         announce(tenantId, id, "accepted", null, TimelineEntry.of(now, "accepted"));
@@ -448,7 +456,8 @@ public class MessageStore {
                 rs.getString("sms_from"),
                 rs.getString("email_from"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                rs.getString("traceparent"));
     }
 
     private static Timestamp timestamp(Instant instant) {

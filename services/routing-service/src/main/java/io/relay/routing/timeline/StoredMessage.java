@@ -19,7 +19,8 @@ public record StoredMessage(
         String smsFrom,
         String emailFrom,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String traceparent) {
 
     /** This message as it is once {@code route} was recorded with its move to {@code status}. */
     public StoredMessage routed(Status status, String channel, MessageStore.Route route) {
@@ -38,6 +39,7 @@ public record StoredMessage(
                 smsFrom,
                 emailFrom,
                 createdAt,
-                route.dispatchedAt() != null ? route.dispatchedAt() : updatedAt);
+                route.dispatchedAt() != null ? route.dispatchedAt() : updatedAt,
+                traceparent);
     }
 }
