@@ -250,13 +250,8 @@ public class MessageStore {
                         RETURNING tenant_id || '/' || id
                         """)
                 .param("at", Timestamp.from(at))
-                .param(
-                        "tenants",
-                        messages.stream()
-                                .map(StoredMessage::tenantId)
-                                .distinct()
-                                .toList())
-                .param("ids", messages.stream().map(StoredMessage::id).toList())
+                .param("tenants", tenantsOf(messages))
+                .param("ids", idsOf(messages))
                 .query(String.class)
                 .list();
         java.util.Set<String> done = java.util.Set.copyOf(moved);
@@ -355,13 +350,8 @@ public class MessageStore {
                         WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'accepted'
                         """)
                 .param("at", Timestamp.from(at))
-                .param(
-                        "tenants",
-                        messages.stream()
-                                .map(StoredMessage::tenantId)
-                                .distinct()
-                                .toList())
-                .param("ids", messages.stream().map(StoredMessage::id).toList())
+                .param("tenants", tenantsOf(messages))
+                .param("ids", idsOf(messages))
                 .update();
     }
 
@@ -458,6 +448,15 @@ public class MessageStore {
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
                 rs.getString("traceparent"));
+    }
+
+    /** With {@link #idsOf}: ids are globally unique, so the two lists pick exactly these rows by key. */
+    private static List<String> tenantsOf(List<StoredMessage> messages) {
+        return messages.stream().map(StoredMessage::tenantId).distinct().toList();
+    }
+
+    private static List<String> idsOf(List<StoredMessage> messages) {
+        return messages.stream().map(StoredMessage::id).toList();
     }
 
     private static Timestamp timestamp(Instant instant) {
