@@ -83,6 +83,27 @@ class TracingEndToEndTest {
                         && s.kind() == Span.SpanKind.SPAN_KIND_CONSUMER
                         && s.name().equals("email.dispatch process"));
         assertThat(path.getLast().kind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        // routing's question to preference-service is in the same trace, under the routing of the
+        // message; each process exports its spans in its own batches, so wait for preference-service's
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    List<Exported> all = spansOf(system, traceId);
+                    Exported routing = all.stream()
+                            .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_CONSUMER
+                                    && s.name().equals("routing.message-accepted process"))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(all)
+                            .as("trace %s", all)
+                            .anyMatch(server -> server.service().equals("preference-service")
+                                    && server.kind() == Span.SpanKind.SPAN_KIND_SERVER
+                                    && server.name().contains("resolved")
+                                    && all.stream()
+                                            .anyMatch(client -> client.spanId().equals(server.parentSpanId())
+                                                    && client.kind() == Span.SpanKind.SPAN_KIND_CLIENT
+                                                    && routing.spanId().equals(client.parentSpanId())));
+                });
         assertThat(business.get("/v1/messages/" + id).body()).contains("\"status\":\"sent\"");
     }
 
