@@ -1,10 +1,8 @@
 package io.relay.routing.accept;
 
-import io.relay.contracts.Envelope;
-import io.relay.contracts.Topology;
-import io.relay.contracts.payload.MessageAccepted;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.customer.PreferenceClient;
+import io.relay.routing.route.Dispatcher;
 import io.relay.routing.template.Template;
 import io.relay.routing.template.TemplateRenderer;
 import io.relay.routing.template.TemplateStore;
@@ -46,7 +44,7 @@ public class AcceptService {
     private final IdempotencyKeys keys;
     private final TemplateStore templates;
     private final PreferenceClient preferences;
-    private final ConfirmingPublisher publisher;
+    private final Dispatcher dispatcher;
     private final TransactionTemplate tx;
     private final Clock clock;
     // map keys sorted, so the same body always hashes the same
@@ -59,14 +57,14 @@ public class AcceptService {
             IdempotencyKeys keys,
             TemplateStore templates,
             PreferenceClient preferences,
-            ConfirmingPublisher publisher,
+            Dispatcher dispatcher,
             TransactionTemplate tx,
             Clock clock) {
         this.store = store;
         this.keys = keys;
         this.templates = templates;
         this.preferences = preferences;
-        this.publisher = publisher;
+        this.dispatcher = dispatcher;
         this.tx = tx;
         this.clock = clock;
     }
@@ -124,11 +122,11 @@ public class AcceptService {
                         .orElseThrow(() -> new ConflictException(
                                 "Idempotency-Key " + idempotencyKey + " is in use by a request that did not complete"));
             }
-            Envelope<MessageAccepted> envelope = Envelope.of(
-                    id, tenantId, new MessageAccepted(id, request.customerId(), request.category()), traceparent, now);
             try {
-                publisher.publishAndWait(
-                        Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED, envelope, CONFIRM_TIMEOUT);
+                ConfirmingPublisher.await(
+                        dispatcher.publishAccepted(
+                                tenantId, id, request.customerId(), request.category(), traceparent, now),
+                        CONFIRM_TIMEOUT);
             } catch (ConfirmingPublisher.PublishException e) {
                 tx.executeWithoutResult(status -> {
                     store.forget(tenantId, id);

@@ -4,6 +4,7 @@ import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.Appointment;
 import io.relay.contracts.payload.EmailDispatch;
+import io.relay.contracts.payload.MessageAccepted;
 import io.relay.contracts.payload.PushDispatch;
 import io.relay.contracts.payload.SmsDispatch;
 import io.relay.messaging.ConfirmingPublisher;
@@ -15,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the channel's dispatch from the stored message and publishes it. The channel service sends
- * exactly this; it renders nothing of its own choosing.
+ * What routing publishes about a message: its {@code message.accepted}, and the channel's dispatch,
+ * built from the stored message. The channel service sends exactly that dispatch; it renders nothing
+ * of its own choosing.
  */
 @Component
 public class Dispatcher {
@@ -25,6 +27,18 @@ public class Dispatcher {
 
     public Dispatcher(ConfirmingPublisher publisher) {
         this.publisher = publisher;
+    }
+
+    /**
+     * "Route this message": on acceptance, and again when a message stays {@code accepted} too long.
+     * Completes when the broker has it.
+     */
+    public CompletableFuture<Void> publishAccepted(
+            String tenantId, String id, String customerId, String category, String traceparent, Instant now) {
+        return publisher.publish(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_MESSAGE_ACCEPTED,
+                Envelope.of(id, tenantId, new MessageAccepted(id, customerId, category), traceparent, now));
     }
 
     /** Completes when the broker has the dispatch. */

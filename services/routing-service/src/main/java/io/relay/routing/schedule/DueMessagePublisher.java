@@ -1,8 +1,5 @@
 package io.relay.routing.schedule;
 
-import io.relay.contracts.Envelope;
-import io.relay.contracts.Topology;
-import io.relay.contracts.payload.MessageAccepted;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
@@ -46,7 +43,6 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final Duration pollInterval;
     private final int batchSize;
     private final Duration stalledAfter;
-    private final ConfirmingPublisher publisher;
     private Instant nextRedrive = Instant.MIN;
     private volatile boolean running;
     private Thread worker;
@@ -60,8 +56,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             io.relay.routing.metrics.MessageMetrics metrics,
             @Value("${relay.scheduler.poll-interval:100ms}") Duration pollInterval,
             @Value("${relay.scheduler.batch-size:500}") int batchSize,
-            @Value("${relay.scheduler.redrive-after:5m}") Duration stalledAfter,
-            ConfirmingPublisher publisher) {
+            @Value("${relay.scheduler.redrive-after:5m}") Duration stalledAfter) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.router = router;
@@ -71,7 +66,6 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.pollInterval = pollInterval;
         this.batchSize = batchSize;
         this.stalledAfter = stalledAfter;
-        this.publisher = publisher;
     }
 
     private static final int REDRIVE_BATCH = 100;
@@ -82,8 +76,9 @@ public class DueMessagePublisher implements SmartLifecycle {
      * before the broker confirmed its {@code message.accepted} (the caller got no 202, but may retry
      * with its Idempotency-Key and be told it was accepted), or the broker lost it. A message still
      * {@code accepted} with no change for {@code relay.scheduler.redrive-after} (5 minutes) gets its
-     * {@code message.accepted} published again, once, at most {@value #REDRIVE_BATCH} every 10 s. Routing a message twice is harmless: it moves on from {@code accepted} only once, and a
-     * channel service drops a dispatch it already sent. Returns how many were published again.
+     * {@code message.accepted} published again, once, at most {@value #REDRIVE_BATCH} every 10 s.
+     * Routing a message twice is harmless: it moves on from {@code accepted} only once, and a channel
+     * service drops a dispatch it already sent. Returns how many were published again.
      */
     public int redriveStalled() {
         Instant now = clock.instant();
@@ -91,18 +86,13 @@ public class DueMessagePublisher implements SmartLifecycle {
             List<StoredMessage> stalled = store.claimStalledAccepted(now.minus(stalledAfter), REDRIVE_BATCH);
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : stalled) {
-                confirms.add(publisher.publish(
-                        Topology.EVENTS_EXCHANGE,
-                        Topology.KEY_MESSAGE_ACCEPTED,
-                        Envelope.of(
-                                message.id(),
-                                message.tenantId(),
-                                new MessageAccepted(
-                                        message.id(),
-                                        message.request().customerId(),
-                                        message.request().category()),
-                                message.traceparent(),
-                                now)));
+                confirms.add(dispatcher.publishAccepted(
+                        message.tenantId(),
+                        message.id(),
+                        message.request().customerId(),
+                        message.request().category(),
+                        message.traceparent(),
+                        now));
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
