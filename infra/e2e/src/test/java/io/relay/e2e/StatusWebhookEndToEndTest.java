@@ -37,16 +37,16 @@ class StatusWebhookEndToEndTest {
                 post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
         Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
 
-        Http withHook = tenant(operator, "Webhook Co");
+        Tenant withHook = tenant(operator, "Webhook Co");
         JsonNode settings = json.readTree(operator.send(
                         "PATCH",
-                        "/admin/tenants/" + tenantIdOf(withHook),
+                        "/admin/tenants/" + withHook.id(),
                         "{\"webhookUrl\":\"" + system.providers.baseUrl() + HOOK + "\"}",
                         java.util.Map.of())
                 .body());
         String secret = settings.get("webhookSecret").asString();
         assertThat(secret).as("shown once, to verify signatures with").isNotBlank();
-        Http withoutHook = tenant(operator, "No Webhook Co");
+        Tenant withoutHook = tenant(operator, "No Webhook Co");
 
         String id = send(withHook);
         String otherId = send(withoutHook);
@@ -70,36 +70,34 @@ class StatusWebhookEndToEndTest {
         }
         // the other tenant's message went out too, and not one of its changes reached this webhook
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> json.readTree(
-                                withoutHook.get("/v1/messages/" + otherId).body())
+                .until(() -> json.readTree(withoutHook
+                                .business()
+                                .get("/v1/messages/" + otherId)
+                                .body())
                         .get("status")
                         .asString()
                         .equals("sent"));
         assertThat(statusesOf(system, otherId)).isEmpty();
     }
 
-    private Http tenant(Http operator, String name) {
+    record Tenant(String id, Http business) {}
+
+    private Tenant tenant(Http operator, String name) {
         JsonNode created = json.readTree(
                 operator.post("/admin/tenants", "{\"name\":\"" + name + "\"}").body());
         Http business = new Http(RunningSystem.shared().gatewayUrl())
                 .header("Authorization", "Bearer " + created.get("apiKey").asString());
-        tenantIds.put(business, created.get("tenantId").asString());
         business.put("/v1/categories/receipts", "{\"kind\":\"transactional\",\"defaultChannels\":[\"email\"]}");
         business.put("/v1/customers/w-1", "{\"email\":\"w1@example.org\"}");
-        return business;
+        return new Tenant(created.get("tenantId").asString(), business);
     }
 
-    private final java.util.Map<Http, String> tenantIds = new java.util.IdentityHashMap<>();
-
-    private String tenantIdOf(Http business) {
-        return tenantIds.get(business);
-    }
-
-    private String send(Http business) {
-        HttpResponse<String> response = business.post(
-                "/v1/messages",
-                "{\"customerId\":\"w-1\",\"category\":\"receipts\",\"content\":{\"email\":{\"subject\":\"Receipt\","
-                        + "\"text\":\"Thanks\"}}}");
+    private String send(Tenant tenant) {
+        HttpResponse<String> response = tenant.business()
+                .post(
+                        "/v1/messages",
+                        "{\"customerId\":\"w-1\",\"category\":\"receipts\",\"content\":{\"email\":{\"subject\":\"Receipt\","
+                                + "\"text\":\"Thanks\"}}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return json.readTree(response.body()).get("id").asString();
     }

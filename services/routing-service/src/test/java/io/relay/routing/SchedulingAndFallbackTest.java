@@ -552,14 +552,7 @@ class SchedulingAndFallbackTest {
 
         // one POST got 503 and comes again from the retry queue: three in all, both statuses delivered
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<String> statuses = PREFERENCES
-                    .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
-                            urlEqualTo("/hooks/messages")))
-                    .stream()
-                    .map(r -> json.readTree(r.getBodyAsString()))
-                    .filter(b -> b.get("id").asString().equals(id))
-                    .map(b -> b.get("status").asString())
-                    .toList();
+            List<String> statuses = hookStatuses("/hooks/messages", id);
             return statuses.size() >= 3 && statuses.containsAll(List.of("accepted", "dispatched"));
         });
         var requests = PREFERENCES.findAll(
