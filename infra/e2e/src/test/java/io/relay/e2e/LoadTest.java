@@ -349,9 +349,7 @@ class LoadTest {
                     if (!name.contains("CompilerThre")) {
                         continue;
                     }
-                    String line = Files.readString(task.resolve("stat"));
-                    String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    long ticks = ticksAndRss(task.resolve("stat"))[0];
                     Long before = compilerThreadTicks.put(pid + "/" + task.getFileName(), ticks);
                     added += ticks - (before == null ? 0 : before);
                 } catch (java.io.IOException gone) {
@@ -391,16 +389,7 @@ class LoadTest {
     private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
         Map<String, long[]> figures = new LinkedHashMap<>();
         for (ServiceProcess service : system.all()) {
-            long pid = service.handle().pid();
-            String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-            long rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                    .findFirst()
-                    .orElse(0);
-            figures.put(service.name(), new long[] {ticks, rss});
+            figures.put(service.name(), processTicks(List.of(service.handle().pid())));
         }
         figures.put(
                 "load generator + simulators",
@@ -430,8 +419,7 @@ class LoadTest {
     }
 
     /**
-     * utime+stime of these processes and their waited-for children, in ticks, and their summed
-     * resident KiB. A PostgreSQL backend that exits between two readings takes its ticks with it,
+     * utime+stime of these processes, in ticks, and their summed resident KiB. A PostgreSQL backend that exits between two readings takes its ticks with it,
      * which is why the whole machine is counted too.
      */
     private static long[] processTicks(List<Long> pids) {
@@ -439,15 +427,23 @@ class LoadTest {
         long rss = 0;
         for (long pid : pids) {
             try {
-                String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-                rss += Long.parseLong(stat[21]) * 4; // pages of 4 KiB
+                long[] figures = ticksAndRss(Path.of("/proc", Long.toString(pid), "stat"));
+                ticks += figures[0];
+                rss += figures[1];
             } catch (Exception gone) {
                 // exited meanwhile
             }
         }
         return new long[] {ticks, rss};
+    }
+
+    /** utime+stime in ticks and resident KiB, from a process's or a thread's /proc stat file. */
+    private static long[] ticksAndRss(Path statFile) throws java.io.IOException {
+        String line = Files.readString(statFile);
+        String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
+        return new long[] {
+            Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long.parseLong(stat[21]) * 4 // pages of 4 KiB
+        };
     }
 
     /** Busy and total ticks of all cores, from /proc/stat (busy: everything but idle and iowait). */
