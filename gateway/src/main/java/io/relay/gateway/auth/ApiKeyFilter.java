@@ -1,10 +1,7 @@
 package io.relay.gateway.auth;
 
-import io.relay.gateway.tenant.TenantRateLimiter;
-import io.relay.gateway.tenant.TenantStore;
+import io.relay.gateway.auth.Admissions.Admission;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,23 +36,17 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
 
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private final ApiKeys keys;
-    private final TenantStore tenants;
-    private final TenantRateLimiter limiter;
+    private final Admissions admissions;
     private final long maxBodyBytes;
     private final String internalToken;
 
     public ApiKeyFilter(
-            ApiKeys keys,
-            TenantStore tenants,
-            TenantRateLimiter limiter,
+            Admissions admissions,
             @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody,
             @Value("${relay.internal-token:${INTERNAL_TOKEN:local-internal-token-not-a-secret}}")
                     String internalToken) {
         this.internalToken = internalToken;
-        this.keys = keys;
-        this.tenants = tenants;
-        this.limiter = limiter;
+        this.admissions = admissions;
         this.maxBodyBytes = maxBody.toBytes();
     }
 
@@ -90,81 +81,52 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         }
         String presented = bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
         String id = requestId;
-        // key lookup and rate count are Redis calls: off the event loop
-        return Mono.fromCallable(() -> admit(presented))
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(admission -> switch (admission) {
-                    case Admission.Unknown unknown ->
-                        problem(
-                                exchange.getResponse(),
-                                id,
-                                HttpStatus.UNAUTHORIZED,
-                                "unauthenticated",
-                                "Unauthenticated",
-                                "a valid API key is required: Authorization: Bearer <key>");
-                    case Admission.Limited limited -> {
-                        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-                        yield problem(
-                                exchange.getResponse(),
-                                id,
-                                HttpStatus.TOO_MANY_REQUESTS,
-                                "rate-limited",
-                                "Too many requests",
-                                "over this tenant's limit of requests per second; retry after a second");
-                    }
-                    case Admission.Admitted admitted -> {
-                        ServerHttpRequest forwarded = request.mutate()
-                                .headers(h -> {
-                                    stripTenantHeaders(h);
-                                    h.set(TENANT, admitted.tenantId());
-                                    // the tenant's senders travel with its requests: no service reads the gateway's
-                                    // store
-                                    setIfPresent(
-                                            h, SMS_FROM, admitted.settings().get("smsFrom"));
-                                    setIfPresent(
-                                            h, EMAIL_FROM, admitted.settings().get("emailFrom"));
-                                    if (request.getPath().value().startsWith("/v1/messages")) {
-                                        // routing keeps the tenant's status webhook from its message requests;
-                                        // empty values say there is none (any more)
-                                        h.set(WEBHOOK_URL, admitted.settings().getOrDefault("webhookUrl", ""));
-                                        h.set(
-                                                WEBHOOK_SECRET,
-                                                admitted.settings().getOrDefault("webhookSecret", ""));
-                                    }
-                                    h.set(INTERNAL, internalToken);
-                                    h.set(REQUEST_ID, id);
-                                })
-                                .build();
-                        yield chain.filter(exchange.mutate().request(forwarded).build());
-                    }
-                });
-    }
-
-    sealed interface Admission {
-        record Unknown() implements Admission {}
-
-        record Limited(String tenantId) implements Admission {}
-
-        record Admitted(String tenantId, java.util.Map<String, String> settings) implements Admission {}
-    }
-
-    private Admission admit(String presentedKey) {
-        Optional<String> bootstrap = keys.tenantOf(presentedKey);
-        if (bootstrap.isPresent()) {
-            String tenant = bootstrap.get();
-            return limiter.allow(tenant, tenants.rateLimit(tenant))
-                    ? new Admission.Admitted(tenant, Map.of())
-                    : new Admission.Limited(tenant);
-        }
-        // one Redis round trip: the key's tenant, its settings and this second's count
-        return tenants.admit(presentedKey, limiter.currentSecond())
-                .<Admission>map(a -> {
-                    String limit = a.settings().get("rateLimit");
-                    return a.requestsThisSecond() <= limiter.limitFor(limit == null ? null : Integer.valueOf(limit))
-                            ? new Admission.Admitted(a.tenantId(), a.settings())
-                            : new Admission.Limited(a.tenantId());
-                })
-                .orElseGet(Admission.Unknown::new);
+        // almost always answered from memory; otherwise Redis is asked off the event loop
+        Admission remembered = admissions.fromMemory(presented);
+        Mono<Admission> admission = remembered != null
+                ? Mono.just(remembered)
+                : Mono.fromCallable(() -> admissions.check(presented)).subscribeOn(Schedulers.boundedElastic());
+        return admission.flatMap(answer -> switch (answer) {
+            case Admission.Unknown unknown ->
+                problem(
+                        exchange.getResponse(),
+                        id,
+                        HttpStatus.UNAUTHORIZED,
+                        "unauthenticated",
+                        "Unauthenticated",
+                        "a valid API key is required: Authorization: Bearer <key>");
+            case Admission.Limited limited -> {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+                yield problem(
+                        exchange.getResponse(),
+                        id,
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "rate-limited",
+                        "Too many requests",
+                        "over this tenant's limit of requests per second; retry after a second");
+            }
+            case Admission.Admitted admitted -> {
+                ServerHttpRequest forwarded = request.mutate()
+                        .headers(h -> {
+                            stripTenantHeaders(h);
+                            h.set(TENANT, admitted.tenantId());
+                            // the tenant's senders travel with its requests: no service reads the gateway's
+                            // store
+                            setIfPresent(h, SMS_FROM, admitted.settings().get("smsFrom"));
+                            setIfPresent(h, EMAIL_FROM, admitted.settings().get("emailFrom"));
+                            if (request.getPath().value().startsWith("/v1/messages")) {
+                                // routing keeps the tenant's status webhook from its message requests;
+                                // empty values say there is none (any more)
+                                h.set(WEBHOOK_URL, admitted.settings().getOrDefault("webhookUrl", ""));
+                                h.set(WEBHOOK_SECRET, admitted.settings().getOrDefault("webhookSecret", ""));
+                            }
+                            h.set(INTERNAL, internalToken);
+                            h.set(REQUEST_ID, id);
+                        })
+                        .build();
+                yield chain.filter(exchange.mutate().request(forwarded).build());
+            }
+        });
     }
 
     public static final String SMS_FROM = "X-Tenant-Sms-From";

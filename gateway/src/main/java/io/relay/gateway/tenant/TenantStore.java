@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
 
@@ -18,7 +19,8 @@ import redis.clients.jedis.JedisPooled;
  * Tenants and their API keys in Redis (the gateway's store). A key is shown once, when it is made;
  * only its SHA-256 is kept. Keys look like {@code rly_k_xxxxxxxx_<secret>}, so a leaked one is
  * recognisable (and its key id tells which to revoke). Blocking calls: callers on the reactive path
- * run them on a bounded elastic scheduler.
+ * run them on a bounded elastic scheduler. Every change that can take a right away (a revoked key, a
+ * changed setting) is announced on {@link #CHANGES}.
  */
 @Component
 public class TenantStore {
@@ -38,6 +40,24 @@ public class TenantStore {
     public record Tenant(String tenantId, String name, Map<String, String> settings) {}
 
     public record IssuedKey(String keyId, String apiKey) {}
+
+    /**
+     * Where a revoked key or changed setting is announced, so every replica forgets what it remembered of
+     * keys (see {@code Admissions}).
+     */
+    public static final String CHANGES = "gateway:changes";
+
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+
+    /** Runs after each change this replica makes, before the operator's call returns. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        changeListeners.forEach(Runnable::run);
+        redis.publish(CHANGES, "changed");
+    }
 
     public Tenant create(String name) {
         String tenantId = "t_" + random(12);
@@ -67,50 +87,46 @@ public class TenantStore {
                 redis.hset(tenantKey(tenantId), name, value);
             }
         });
+        changed();
     }
 
-    // one round trip per request: which tenant the key belongs to, the tenant's settings, and this
-    // second's request count (standalone Redis: keys derived inside the script)
-    private static final String ADMIT = """
+    // a key's tenant and the tenant's settings in one round trip (standalone Redis: the tenant's key is
+    // derived inside the script)
+    private static final String RESOLVE = """
             local tenant = redis.call('HGET', KEYS[1], 'tenant')
             if not tenant then return false end
-            local settings = redis.call('HGETALL', 'gateway:tenant:' .. tenant)
-            local counter = 'gateway:rate:' .. tenant .. ':' .. ARGV[1]
-            local n = redis.call('INCR', counter)
-            if n == 1 then redis.call('EXPIRE', counter, 2) end
-            return {tenant, n, settings}
+            return {tenant, redis.call('HGETALL', 'gateway:tenant:' .. tenant)}
             """;
 
-    /** A presented key's tenant, its settings and how many requests it made this second. */
-    public record Admission(String tenantId, Map<String, String> settings, long requestsThisSecond) {}
+    /** Whom a key belongs to, and that tenant's settings (smsFrom, emailFrom, webhookUrl, rateLimit...). */
+    public record KeyOwner(String tenantId, Map<String, String> settings) {}
 
     /** Empty when the key is unknown or revoked. */
-    public Optional<Admission> admit(String presentedKey, long epochSecond) {
-        if (presentedKey == null || !presentedKey.startsWith("rly_") || presentedKey.length() > 128) {
+    public Optional<KeyOwner> owner(String presentedKey) {
+        if (!plausibleKey(presentedKey)) {
             return Optional.empty();
         }
-        Object reply = redis.eval(ADMIT, List.of(apiKeyKey(sha256(presentedKey))), List.of(Long.toString(epochSecond)));
+        Object reply = redis.eval(RESOLVE, List.of(apiKeyKey(sha256(presentedKey))), List.of());
         if (!(reply instanceof List<?> parts) || parts.isEmpty()) {
             return Optional.empty();
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        List<?> flat = (List<?>) parts.get(2);
+        List<?> flat = (List<?>) parts.get(1);
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             settings.put(text(flat.get(i)), text(flat.get(i + 1)));
         }
         settings.remove("name");
         settings.remove("createdAt");
-        return Optional.of(new Admission(text(parts.get(0)), settings, (Long) parts.get(1)));
+        return Optional.of(new KeyOwner(text(parts.get(0)), settings));
+    }
+
+    /** Only a key of our shape is worth a Redis call; anything else is refused from memory. */
+    public static boolean plausibleKey(String presentedKey) {
+        return presentedKey != null && presentedKey.startsWith("rly_") && presentedKey.length() <= 128;
     }
 
     private static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
-    }
-
-    /** The tenant's own requests-per-second limit, if the operator set one. */
-    public Integer rateLimit(String tenantId) {
-        String value = redis.hget(tenantKey(tenantId), "rateLimit");
-        return value == null ? null : Integer.valueOf(value);
     }
 
     /** The key status webhooks are signed with (HMAC-SHA256), shown to the business once. */
@@ -139,6 +155,7 @@ public class TenantStore {
         }
         redis.del(apiKeyKey(hash));
         redis.hdel(keyIdsKey(tenantId), keyId);
+        changed();
         return true;
     }
 
@@ -146,15 +163,8 @@ public class TenantStore {
         return List.copyOf(redis.hkeys(keyIdsKey(tenantId)));
     }
 
-    /** The tenant a presented key belongs to; looked up by its hash, never by the key itself. */
-    public Optional<String> tenantOf(String presentedKey) {
-        if (presentedKey == null || !presentedKey.startsWith("rly_") || presentedKey.length() > 128) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(redis.hget(apiKeyKey(sha256(presentedKey)), "tenant"));
-    }
-
-    static String sha256(String value) {
+    /** The only form in which a key is kept, in Redis or in memory. */
+    public static String sha256(String value) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
