@@ -84,6 +84,37 @@ class GatewayAuthTest {
     }
 
     @Test
+    void aSmallAnswerTheServiceSendsInChunksReachesTheClientWholeWithItsLength() {
+        String json = "{\"customerId\":\"c-2\",\"name\":\"" + "x".repeat(2_000) + "\"}";
+        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-2"))
+                .willReturn(aResponse().withStatus(200).withBody(json).withChunkedDribbleDelay(5, 50)));
+
+        HttpResponse<String> response =
+                client.header("Authorization", "Bearer test-key-123456").get("/v1/customers/c-2");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(json);
+        assertThat(response.headers().firstValue("Content-Length")).hasValue(Integer.toString(json.length()));
+        assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
+    }
+
+    @Test
+    void aLargeAnswerStillStreamsToTheClient() {
+        String json = "{\"export\":\"" + "y".repeat(200_000) + "\"}";
+        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-3"))
+                .willReturn(aResponse().withStatus(200).withBody(json).withChunkedDribbleDelay(20, 100)));
+
+        HttpResponse<String> response =
+                client.header("Authorization", "Bearer test-key-123456").get("/v1/customers/c-3");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(json);
+        assertThat(response.headers().firstValue("Transfer-Encoding"))
+                .as("not held in the gateway")
+                .hasValue("chunked");
+    }
+
+    @Test
     void aMissingKeyIs401ProblemAndNothingReachesTheService() {
         HttpResponse<String> response = client.get("/v1/customers/c-1");
 
