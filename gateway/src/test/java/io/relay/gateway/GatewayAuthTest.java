@@ -83,14 +83,18 @@ class GatewayAuthTest {
                 .isNotBlank();
     }
 
+    /** A GET through the gateway to a service that sends {@code body} in {@code chunks} pieces. */
+    private HttpResponse<String> answeredInChunks(String path, String body, int chunks) {
+        BACKEND.stubFor(get(urlEqualTo(path))
+                .willReturn(aResponse().withStatus(200).withBody(body).withChunkedDribbleDelay(chunks, 5 * chunks)));
+        return client.header("Authorization", "Bearer test-key-123456").get(path);
+    }
+
     @Test
     void aSmallAnswerTheServiceSendsInChunksReachesTheClientWholeWithItsLength() {
         String json = "{\"customerId\":\"c-2\",\"name\":\"" + "x".repeat(2_000) + "\"}";
-        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-2"))
-                .willReturn(aResponse().withStatus(200).withBody(json).withChunkedDribbleDelay(5, 50)));
 
-        HttpResponse<String> response =
-                client.header("Authorization", "Bearer test-key-123456").get("/v1/customers/c-2");
+        HttpResponse<String> response = answeredInChunks("/v1/customers/c-2", json, 5);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(json);
@@ -101,11 +105,8 @@ class GatewayAuthTest {
     @Test
     void aLargeAnswerStillStreamsToTheClient() {
         String json = "{\"export\":\"" + "y".repeat(200_000) + "\"}";
-        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-3"))
-                .willReturn(aResponse().withStatus(200).withBody(json).withChunkedDribbleDelay(20, 100)));
 
-        HttpResponse<String> response =
-                client.header("Authorization", "Bearer test-key-123456").get("/v1/customers/c-3");
+        HttpResponse<String> response = answeredInChunks("/v1/customers/c-3", json, 20);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(json);
