@@ -251,4 +251,31 @@ class TenantsAndKeysTest {
         assertThat(fromPlain.getHeader("X-Tenant-Webhook-Url")).isEmpty();
         assertThat(fromPlain.getHeader("X-Tenant-Webhook-Secret")).isEmpty();
     }
+
+    @Test
+    void anOperatorStopsATenantsStatusWebhooksWithAnEmptyUrl() {
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/messages")
+                .willReturn(aResponse().withStatus(202)));
+        JsonNode hooked = tenant("Hooked");
+        String path = "/admin/tenants/" + hooked.get("tenantId").asString();
+        operator.send("PATCH", path, "{\"webhookUrl\":\"https://hooked.example/status\"}", java.util.Map.of());
+
+        HttpResponse<String> cleared = operator.send("PATCH", path, "{\"webhookUrl\":\"\"}", java.util.Map.of());
+        HttpResponse<String> blank = operator.send("PATCH", path, "{\"webhookUrl\":\" \"}", java.util.Map.of());
+
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        assertThat(json.readTree(cleared.body()).has("webhookUrl")).isFalse();
+        assertThat(blank.statusCode()).as("only an empty value clears it").isEqualTo(400);
+        assertThat(json.readTree(operator.get(path).body()).get("settings").has("webhookUrl"))
+                .isFalse();
+        new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + hooked.get("apiKey").asString())
+                .post("/v1/messages", "{}");
+        var sent = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        urlPathMatching("/v1/messages")))
+                .getLast();
+        assertThat(sent.getHeader("X-Tenant-Webhook-Url"))
+                .as("routing forgets the webhook it kept")
+                .isEmpty();
+    }
 }

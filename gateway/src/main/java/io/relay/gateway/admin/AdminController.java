@@ -105,8 +105,9 @@ public class AdminController {
         if (body.emailFrom() != null && !EMAIL_FROM.matcher(body.emailFrom()).matches()) {
             errors.add(new FieldError("emailFrom", "must be an address, e.g. Acme <no-reply@acme.example>"));
         }
-        if (body.webhookUrl() != null && !isHttpUrl(body.webhookUrl())) {
-            errors.add(new FieldError("webhookUrl", "must be an absolute http(s) URL"));
+        if (body.webhookUrl() != null && !body.webhookUrl().isEmpty() && !isHttpUrl(body.webhookUrl())) {
+            errors.add(
+                    new FieldError("webhookUrl", "must be an absolute http(s) URL, or \"\" to stop status webhooks"));
         }
         if (body.rateLimit() != null && (body.rateLimit() < 1 || body.rateLimit() > 100_000)) {
             errors.add(new FieldError("rateLimit", "must be 1-100000 requests per second"));
@@ -126,7 +127,10 @@ public class AdminController {
                 changes.put("emailFrom", body.emailFrom());
             }
             String newSecret = null;
-            if (body.webhookUrl() != null) {
+            if (body.webhookUrl() != null && body.webhookUrl().isEmpty()) {
+                // no more status webhooks; the secret stays, so a URL set later verifies as before
+                changes.put("webhookUrl", null);
+            } else if (body.webhookUrl() != null) {
                 changes.put("webhookUrl", body.webhookUrl());
                 if (!tenants.find(tenantId).orElseThrow().settings().containsKey("webhookSecret")) {
                     newSecret = tenants.newWebhookSecret();
