@@ -74,14 +74,40 @@ public class Admissions implements SmartLifecycle {
         tenants.onChange(this::forget);
     }
 
+    /**
+     * A presented key as the gateway keeps it, hashed once per check (never the key itself: a heap dump
+     * shows no usable key), with the bootstrap tenant when it is the bootstrap key.
+     */
+    private record Presented(String hash, Optional<String> bootstrapTenant) {
+        String memoryKey() {
+            return bootstrapTenant.isPresent() ? "bootstrap" : hash;
+        }
+    }
+
+    /** Null when the presented value cannot be a key at all. */
+    private Presented present(String presentedKey) {
+        if (presentedKey == null || presentedKey.isEmpty() || presentedKey.length() > 256) {
+            return null;
+        }
+        String hash = TenantStore.sha256(presentedKey);
+        Optional<String> bootstrapTenant = bootstrap.tenantOfHash(hash);
+        return bootstrapTenant.isPresent() || TenantStore.plausibleKey(presentedKey)
+                ? new Presented(hash, bootstrapTenant)
+                : null;
+    }
+
+    private boolean fresh(Known entry) {
+        return entry != null && clock.instant().isBefore(entry.until());
+    }
+
     /** The answer from memory, or null when only Redis can give it ({@link #check}). */
     public Admission fromMemory(String presentedKey) {
-        boolean bootstrapKey = bootstrap.tenantOf(presentedKey).isPresent();
-        if (!bootstrapKey && !TenantStore.plausibleKey(presentedKey)) {
+        Presented key = present(presentedKey);
+        if (key == null) {
             return UNKNOWN;
         }
-        Known entry = listening ? known.get(memoryKey(presentedKey, bootstrapKey)) : null;
-        if (entry == null || !clock.instant().isBefore(entry.until())) {
+        Known entry = listening ? known.get(key.memoryKey()) : null;
+        if (!fresh(entry)) {
             return null;
         }
         return switch (limiter.tryAdmit(entry.owner().tenantId())) {
@@ -94,18 +120,20 @@ public class Admissions implements SmartLifecycle {
 
     /** The answer, asking Redis for what memory lacks; blocking. */
     public Admission check(String presentedKey) {
-        Optional<String> bootstrapTenant = bootstrap.tenantOf(presentedKey);
-        String memoryKey = memoryKey(presentedKey, bootstrapTenant.isPresent());
-        Known entry = known.get(memoryKey);
-        if (entry == null || !clock.instant().isBefore(entry.until())) {
+        Presented key = present(presentedKey);
+        if (key == null) {
+            return UNKNOWN;
+        }
+        Known entry = known.get(key.memoryKey());
+        if (!fresh(entry)) {
             long before = generation.get();
-            Optional<TenantStore.KeyOwner> owner = bootstrapTenant.isPresent()
+            Optional<TenantStore.KeyOwner> owner = key.bootstrapTenant().isPresent()
                     ? Optional.of(new TenantStore.KeyOwner(
-                            bootstrapTenant.get(),
-                            tenants.find(bootstrapTenant.get())
+                            key.bootstrapTenant().get(),
+                            tenants.find(key.bootstrapTenant().get())
                                     .map(TenantStore.Tenant::settings)
                                     .orElse(Map.of())))
-                    : tenants.owner(presentedKey);
+                    : tenants.ownerOfKeyHash(key.hash());
             if (owner.isEmpty()) {
                 return UNKNOWN;
             }
@@ -113,7 +141,7 @@ public class Admissions implements SmartLifecycle {
                     owner.get(),
                     limiter.limitFor(owner.get().settings().get("rateLimit")),
                     clock.instant().plus(memory));
-            remember(memoryKey, entry, before);
+            remember(key.memoryKey(), entry, before);
         }
         String tenantId = entry.owner().tenantId();
         return limiter.acquire(tenantId, entry.limit())
@@ -135,11 +163,6 @@ public class Admissions implements SmartLifecycle {
     void forget() {
         generation.incrementAndGet();
         known.clear();
-    }
-
-    private static String memoryKey(String presentedKey, boolean bootstrapKey) {
-        // never the key itself: a heap dump shows no usable key
-        return bootstrapKey ? "bootstrap" : TenantStore.sha256(presentedKey);
     }
 
     private void listen() {

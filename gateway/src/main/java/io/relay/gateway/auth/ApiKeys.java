@@ -1,14 +1,14 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Which tenant an API key belongs to. Only a SHA-256 hash of the key is kept in memory, and
- * presented keys are compared by hash in constant time.
+ * The bootstrap key's tenant. Only the key's SHA-256 is kept in memory, and a presented key's hash is
+ * compared with it in constant time.
  */
 @Component
 public class ApiKeys {
@@ -17,22 +17,14 @@ public class ApiKeys {
     private final String tenantId;
 
     public ApiKeys(BootstrapKeyProperties properties) {
-        this.keyHash = sha256(properties.bootstrapApiKey());
+        this.keyHash = TenantStore.sha256(properties.bootstrapApiKey()).getBytes(StandardCharsets.US_ASCII);
         this.tenantId = properties.bootstrapTenantId();
     }
 
-    public Optional<String> tenantOf(String presentedKey) {
-        if (presentedKey == null || presentedKey.isEmpty() || presentedKey.length() > 256) {
-            return Optional.empty();
-        }
-        return MessageDigest.isEqual(keyHash, sha256(presentedKey)) ? Optional.of(tenantId) : Optional.empty();
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The bootstrap tenant when {@code presentedKeyHash} (hex SHA-256, as {@link TenantStore#sha256}) is its key's. */
+    public Optional<String> tenantOfHash(String presentedKeyHash) {
+        return MessageDigest.isEqual(keyHash, presentedKeyHash.getBytes(StandardCharsets.US_ASCII))
+                ? Optional.of(tenantId)
+                : Optional.empty();
     }
 }

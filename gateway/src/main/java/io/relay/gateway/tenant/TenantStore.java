@@ -101,12 +101,9 @@ public class TenantStore {
     /** Whom a key belongs to, and that tenant's settings (smsFrom, emailFrom, webhookUrl, rateLimit...). */
     public record KeyOwner(String tenantId, Map<String, String> settings) {}
 
-    /** Empty when the key is unknown or revoked. */
-    public Optional<KeyOwner> owner(String presentedKey) {
-        if (!plausibleKey(presentedKey)) {
-            return Optional.empty();
-        }
-        Object reply = redis.eval(RESOLVE, List.of(apiKeyKey(sha256(presentedKey))), List.of());
+    /** The owner of the key whose {@link #sha256} this is; empty when the key is unknown or revoked. */
+    public Optional<KeyOwner> ownerOfKeyHash(String keyHash) {
+        Object reply = redis.eval(RESOLVE, List.of(apiKeyKey(keyHash)), List.of());
         if (!(reply instanceof List<?> parts) || parts.isEmpty()) {
             return Optional.empty();
         }
