@@ -83,6 +83,55 @@ class GatewayAuthTest {
                 .isNotBlank();
     }
 
+    @Test
+    void theKeyForwardingClaimsAndHopByHopHeadersStayAtTheGatewayAndTheServiceJoinsTheCallersTrace() {
+        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-3"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("X-Customer-Version", "7")
+                        .withHeader("Proxy-Authenticate", "Basic")
+                        .withBody("{}")));
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callersSpan = "00f067aa0ba902b7";
+
+        HttpResponse<String> response = client.header("Authorization", "Bearer test-key-123456")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=203.0.113.9")
+                .header("X-Internal-Token", "forged")
+                .header("X-Tenant-Email-From", "ceo@bank.example")
+                .header("Proxy-Authorization", "Basic c2VjcmV0")
+                .header("X-Client-Note", "kept")
+                .header("traceparent", "00-" + traceId + "-" + callersSpan + "-01")
+                .get("/v1/customers/c-3");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Customer-Version")).hasValue("7");
+        assertThat(response.headers().firstValue("Proxy-Authenticate"))
+                .as("hop-by-hop: for the gateway, not the client")
+                .isEmpty();
+        LoggedRequest seen = BACKEND.findAll(getRequestedFor(urlEqualTo("/v1/customers/c-3")))
+                .getFirst();
+        assertThat(seen.getHeader("X-Client-Note")).isEqualTo("kept");
+        assertThat(seen.containsHeader("Authorization"))
+                .as("no service needs the API key")
+                .isFalse();
+        assertThat(seen.containsHeader("Proxy-Authorization")).isFalse();
+        assertThat(seen.containsHeader("X-Forwarded-For")).isFalse();
+        assertThat(seen.containsHeader("X-Forwarded-Host")).isFalse();
+        assertThat(seen.containsHeader("Forwarded")).isFalse();
+        assertThat(seen.containsHeader("X-Tenant-Email-From"))
+                .as("the tenant has no emailFrom, and the client may not name one")
+                .isFalse();
+        assertThat(seen.getHeaders().getHeader("X-Internal-Token").values()).containsExactly(Http.LOCAL_INTERNAL_TOKEN);
+        String[] traceparent = seen.getHeader("traceparent").split("-");
+        assertThat(traceparent[1]).as("the caller's trace").isEqualTo(traceId);
+        assertThat(traceparent[2])
+                .as("the service's span is a child of the gateway's, not of the caller's")
+                .isNotEqualTo(callersSpan)
+                .hasSize(16);
+    }
+
     /** A GET through the gateway to a service that sends {@code body} in {@code chunks} pieces. */
     private HttpResponse<String> answeredInChunks(String path, String body, int chunks) {
         BACKEND.stubFor(get(urlEqualTo(path))
