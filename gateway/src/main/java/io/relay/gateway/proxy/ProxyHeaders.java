@@ -56,17 +56,18 @@ public final class ProxyHeaders {
                 Set<String> named = connectionOptions(input);
                 // a chunked body's length is the chunks' (RFC 9112 6.3): a Content-Length beside it is dropped
                 boolean chunked = "chunked".equalsIgnoreCase(trimmed(input.getFirst(HttpHeaders.TRANSFER_ENCODING)));
-                for (Map.Entry<String, List<String>> header : input.headerSet()) {
-                    String name = header.getKey().toLowerCase(Locale.ROOT);
-                    if (!HOP_BY_HOP.contains(name)
-                            && !GATEWAYS.contains(name)
-                            && !name.startsWith("x-forwarded-")
-                            && !name.startsWith("x-tenant-")
-                            && !named.contains(name)
-                            && !(chunked && name.equals("content-length"))) {
-                        out.put(header.getKey(), header.getValue());
+                // forEach, not headerSet(): read-only headers build a new set for that on every call
+                input.forEach((name, values) -> {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!HOP_BY_HOP.contains(lower)
+                            && !GATEWAYS.contains(lower)
+                            && !lower.startsWith("x-forwarded-")
+                            && !lower.startsWith("x-tenant-")
+                            && !named.contains(lower)
+                            && !(chunked && lower.equals("content-length"))) {
+                        out.put(name, values);
                     }
-                }
+                });
                 Map<String, String> set = exchange.getAttribute(SET);
                 if (set != null) {
                     set.forEach(out::set);
@@ -100,11 +101,11 @@ public final class ProxyHeaders {
                     return input;
                 }
                 HttpHeaders out = new HttpHeaders();
-                for (Map.Entry<String, List<String>> header : input.headerSet()) {
-                    if (!dropped(header.getKey(), named)) {
-                        out.put(header.getKey(), header.getValue());
+                input.forEach((name, values) -> {
+                    if (!dropped(name, named)) {
+                        out.put(name, values);
                     }
-                }
+                });
                 return out;
             }
 
