@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "relay.gateway.bootstrap-api-key=test-key-123456",
             "relay.gateway.bootstrap-tenant-id=acme",
-            "relay.gateway.preference-centre-origin=https://prefs.acme.example"
+            "relay.gateway.preference-centre-origin=https://prefs.acme.example",
+            "spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s"
         })
 class GatewayAuthTest {
 
@@ -130,6 +131,19 @@ class GatewayAuthTest {
                 .as("the service's span is a child of the gateway's, not of the caller's")
                 .isNotEqualTo(callersSpan)
                 .hasSize(16);
+    }
+
+    @Test
+    void aServiceThatStaysSilentPastTheResponseTimeoutIs504Problem() {
+        BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-slow"))
+                .willReturn(aResponse().withStatus(200).withBody("{}").withFixedDelay(3_000)));
+
+        HttpResponse<String> response =
+                client.header("Authorization", "Bearer test-key-123456").get("/v1/customers/c-slow");
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":504");
     }
 
     /** A GET through the gateway to a service that sends {@code body} in {@code chunks} pieces. */

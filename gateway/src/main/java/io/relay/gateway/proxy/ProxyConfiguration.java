@@ -1,6 +1,8 @@
 package io.relay.gateway.proxy;
 
 import io.micrometer.tracing.propagation.Propagator;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -9,11 +11,16 @@ import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientFactory;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -44,12 +51,29 @@ class ProxyConfiguration {
     @Bean
     NettyRoutingFilter routingFilter(
             HttpClient httpClient, HttpClientProperties properties, ObjectProvider<Propagator> propagator) {
+        // The response timeout becomes Reactor Netty's: a read timeout on the connection's own event loop.
+        // Spring Cloud Gateway's (Flux.timeout) set and cancelled a timer on a shared scheduler per request.
+        // The connect timeout is already on the client (HttpClientFactory); given again, the filter would
+        // copy the client's configuration per request to set it.
+        Duration timeout = properties.getResponseTimeout();
+        HttpClient client = timeout == null ? httpClient : httpClient.responseTimeout(timeout);
         return new NettyRoutingFilter(
-                httpClient,
+                client,
                 fixed(List.of(
                         ProxyHeaders.toService(propagator.getIfAvailable(() -> Propagator.NOOP)),
                         ProxyHeaders.toClient())),
-                properties);
+                new HttpClientProperties()) {
+            @Override
+            public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+                return super.filter(exchange, chain)
+                        .onErrorMap(
+                                ReadTimeoutException.class,
+                                silent -> new ResponseStatusException(
+                                        HttpStatus.GATEWAY_TIMEOUT,
+                                        "the service did not answer within " + timeout,
+                                        silent));
+            }
+        };
     }
 
     @Bean
