@@ -278,4 +278,51 @@ class TenantsAndKeysTest {
                 .as("routing forgets the webhook it kept")
                 .isEmpty();
     }
+
+    @Test
+    void aWebhookChangeReachesRoutingAtOnceCountedSoItsMessageRequestsCannotUndoIt() {
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put("/internal/webhook")
+                .willReturn(aResponse().withStatus(204)));
+        BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/messages")
+                .willReturn(aResponse().withStatus(202)));
+        JsonNode pushed = tenant("Pushed");
+        String tenantId = pushed.get("tenantId").asString();
+        String path = "/admin/tenants/" + tenantId;
+
+        String secret = json.readTree(operator.send(
+                                "PATCH", path, "{\"webhookUrl\":\"https://pushed.example/a\"}", java.util.Map.of())
+                        .body())
+                .get("webhookSecret")
+                .asString();
+        operator.send("PATCH", path, "{\"webhookUrl\":\"\"}", java.util.Map.of());
+        operator.send("PATCH", path, "{\"smsFrom\":\"+3197010000009\"}", java.util.Map.of());
+
+        var pushes = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/internal/webhook"))
+                .withHeader("X-Tenant-Id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(tenantId)));
+        assertThat(pushes).as("one per webhook change, none for the sender").hasSize(2);
+        for (var push : pushes) {
+            assertThat(push.getHeader("X-Internal-Token")).isEqualTo(Http.LOCAL_INTERNAL_TOKEN);
+        }
+        JsonNode set = json.readTree(pushes.get(0).getBodyAsString());
+        assertThat(set.get("url").asString()).isEqualTo("https://pushed.example/a");
+        assertThat(set.get("secret").asString()).isEqualTo(secret);
+        JsonNode cleared = json.readTree(pushes.get(1).getBodyAsString());
+        assertThat(cleared.get("url").asString()).isEmpty();
+        assertThat(cleared.get("version").asLong())
+                .isGreaterThan(set.get("version").asLong());
+
+        new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + pushed.get("apiKey").asString())
+                .post("/v1/messages", "{}");
+        var sent = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        urlPathMatching("/v1/messages")))
+                .getLast();
+        assertThat(Long.parseLong(sent.getHeader("X-Tenant-Settings-Version")))
+                .as("the sender change counted too")
+                .isGreaterThan(cleared.get("version").asLong());
+        assertThat(json.readTree(operator.get(path).body()).get("settings").has("settingsVersion"))
+                .as("bookkeeping, not a setting")
+                .isFalse();
+    }
 }

@@ -1,6 +1,7 @@
 package io.relay.gateway.admin;
 
 import io.relay.gateway.tenant.TenantStore;
+import io.relay.gateway.tenant.WebhookChanges;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +33,11 @@ public class AdminController {
             Pattern.compile("([^<>\\r\\n]{0,100} <)?[^@\\s<>\"]{1,64}@[^@\\s<>\"]+\\.[^@\\s<>\"]{2,}>?");
 
     private final TenantStore tenants;
+    private final WebhookChanges webhookChanges;
 
-    public AdminController(TenantStore tenants) {
+    public AdminController(TenantStore tenants, WebhookChanges webhookChanges) {
         this.tenants = tenants;
+        this.webhookChanges = webhookChanges;
     }
 
     public record NewTenant(String name) {}
@@ -141,8 +144,12 @@ public class AdminController {
                 changes.put("rateLimit", body.rateLimit().toString());
             }
             tenants.updateSettings(tenantId, changes);
-            Map<String, Object> answer =
-                    new LinkedHashMap<>(tenants.find(tenantId).orElseThrow().settings());
+            TenantStore.Tenant updated = tenants.find(tenantId).orElseThrow();
+            if (body.webhookUrl() != null) {
+                // messages routing already holds post their next status change to the new URL (or stop)
+                webhookChanges.tell(updated);
+            }
+            Map<String, Object> answer = new LinkedHashMap<>(updated.settings());
             answer.remove("webhookSecret");
             if (newSecret != null) {
                 answer.put("webhookSecret", newSecret); // shown once: the business verifies X-Signature with it

@@ -131,7 +131,7 @@ public class Admissions implements SmartLifecycle {
                     ? Optional.of(new TenantStore.KeyOwner(
                             key.bootstrapTenant().get(),
                             tenants.find(key.bootstrapTenant().get())
-                                    .map(TenantStore.Tenant::settings)
+                                    .map(TenantStore.Tenant::ownerSettings)
                                     .orElse(Map.of())))
                     : tenants.ownerOfKeyHash(key.hash());
             if (owner.isEmpty()) {

@@ -2,6 +2,7 @@ package io.relay.gateway.auth;
 
 import io.relay.gateway.auth.Admissions.Admission;
 import io.relay.gateway.proxy.ProxyHeaders;
+import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,6 +116,8 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                     // say there is none (any more)
                     set.put(WEBHOOK_URL, admitted.settings().getOrDefault("webhookUrl", ""));
                     set.put(WEBHOOK_SECRET, admitted.settings().getOrDefault("webhookSecret", ""));
+                    // as of which settings change: routing keeps the newest it hears of
+                    set.put(SETTINGS_VERSION, admitted.settings().getOrDefault(TenantStore.SETTINGS_VERSION, "0"));
                 }
                 set.put(INTERNAL, internalToken);
                 set.put(REQUEST_ID, id);
@@ -128,6 +131,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     public static final String EMAIL_FROM = "X-Tenant-Email-From";
     public static final String WEBHOOK_URL = "X-Tenant-Webhook-Url";
     public static final String WEBHOOK_SECRET = "X-Tenant-Webhook-Secret";
+    public static final String SETTINGS_VERSION = "X-Tenant-Settings-Version";
 
     /**
      * A version-4 UUID from a thread's own generator: a request id names a request in logs and is no

@@ -37,7 +37,22 @@ public class TenantStore {
         this.clock = clock;
     }
 
-    public record Tenant(String tenantId, String name, Map<String, String> settings) {}
+    /**
+     * A tenant; {@code settingsVersion} counts its settings changes, so a service told of them in any
+     * order keeps the newest (it travels as {@link #SETTINGS_VERSION} among the settings of a key owner).
+     */
+    public record Tenant(String tenantId, String name, Map<String, String> settings, long settingsVersion) {
+
+        /** The settings as a key owner's carry them: with {@link #SETTINGS_VERSION}. */
+        public Map<String, String> ownerSettings() {
+            Map<String, String> withVersion = new LinkedHashMap<>(settings);
+            withVersion.put(SETTINGS_VERSION, Long.toString(settingsVersion));
+            return withVersion;
+        }
+    }
+
+    /** The hash field (and key owner setting) counting a tenant's settings changes. */
+    public static final String SETTINGS_VERSION = "settingsVersion";
 
     public record IssuedKey(String keyId, String apiKey) {}
 
@@ -64,7 +79,7 @@ public class TenantStore {
         redis.hset(
                 tenantKey(tenantId),
                 Map.of("name", name, "createdAt", clock.instant().toString()));
-        return new Tenant(tenantId, name, Map.of());
+        return new Tenant(tenantId, name, Map.of(), 0);
     }
 
     public Optional<Tenant> find(String tenantId) {
@@ -75,10 +90,15 @@ public class TenantStore {
         Map<String, String> settings = new LinkedHashMap<>(fields);
         settings.remove("name");
         settings.remove("createdAt");
-        return Optional.of(new Tenant(tenantId, fields.get("name"), settings));
+        String version = settings.remove(SETTINGS_VERSION);
+        return Optional.of(
+                new Tenant(tenantId, fields.get("name"), settings, version == null ? 0 : Long.parseLong(version)));
     }
 
-    /** Sets (or, with a null value, clears) settings such as smsFrom, emailFrom, webhookUrl, rateLimit. */
+    /**
+     * Sets (or, with a null value, clears) settings such as smsFrom, emailFrom, webhookUrl, rateLimit, and
+     * counts the change after them: whoever reads the new count reads the new settings too.
+     */
     public void updateSettings(String tenantId, Map<String, String> settings) {
         settings.forEach((name, value) -> {
             if (value == null) {
@@ -87,6 +107,7 @@ public class TenantStore {
                 redis.hset(tenantKey(tenantId), name, value);
             }
         });
+        redis.hincrBy(tenantKey(tenantId), SETTINGS_VERSION, 1);
         changed();
     }
 

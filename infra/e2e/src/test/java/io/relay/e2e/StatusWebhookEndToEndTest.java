@@ -80,6 +80,50 @@ class StatusWebhookEndToEndTest {
         assertThat(statusesOf(system, otherId)).isEmpty();
     }
 
+    @Test
+    void aWebhookMovedByTheOperatorGetsTheNextChangeOfAMessageAlreadyWaiting() {
+        RunningSystem system = RunningSystem.shared();
+        String before = "/hooks/moved-before";
+        String after = "/hooks/moved-after";
+        for (String hook : List.of(before, after)) {
+            system.providers.stubFor(
+                    post(urlPathEqualTo(hook)).willReturn(aResponse().withStatus(204)));
+        }
+        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Tenant tenant = tenant(operator, "Moving Co");
+        String path = "/admin/tenants/" + tenant.id();
+        operator.send(
+                "PATCH", path, "{\"webhookUrl\":\"" + system.providers.baseUrl() + before + "\"}", java.util.Map.of());
+        HttpResponse<String> accepted = tenant.business()
+                .post(
+                        "/v1/messages",
+                        "{\"customerId\":\"w-1\",\"category\":\"receipts\",\"sendAt\":\""
+                                + java.time.Instant.now().plus(Duration.ofDays(1))
+                                + "\",\"content\":{\"email\":{\"subject\":\"Tomorrow\",\"text\":\"Hi\"}}}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = json.readTree(accepted.body()).get("id").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(statusesAt(system, before, id)).contains("scheduled"));
+
+        // no message request in between: the gateway tells routing itself
+        HttpResponse<String> moved = operator.send(
+                "PATCH", path, "{\"webhookUrl\":\"" + system.providers.baseUrl() + after + "\"}", java.util.Map.of());
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(tenant.business().delete("/v1/messages/" + id).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(statusesAt(system, after, id)).contains("cancelled"));
+        assertThat(statusesAt(system, before, id)).doesNotContain("cancelled");
+    }
+
+    private List<String> statusesAt(RunningSystem system, String hook, String id) {
+        return system.providers.findAll(postRequestedFor(urlPathEqualTo(hook))).stream()
+                .map(r -> json.readTree(r.getBodyAsString()))
+                .filter(body -> body.get("id").asString().equals(id))
+                .map(body -> body.get("status").asString())
+                .toList();
+    }
+
     record Tenant(String id, Http business) {}
 
     private Tenant tenant(Http operator, String name) {

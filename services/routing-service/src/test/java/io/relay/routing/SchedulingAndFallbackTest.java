@@ -18,6 +18,7 @@ import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueSpec;
 import io.relay.messaging.Queues;
+import io.relay.routing.webhook.TenantWebhooks;
 import io.relay.testsupport.Http;
 import io.relay.testsupport.LocalInfrastructure;
 import io.relay.testsupport.MutableClock;
@@ -587,6 +588,48 @@ class SchedulingAndFallbackTest {
                 .isEmpty();
         // whether to post a change is decided when it happens, before the change can be seen
         assertThat(hookStatuses("/hooks/cleared", second)).isEmpty();
+    }
+
+    @Test
+    void aWebhookChangeThePushedByTheGatewayReachesWaitingMessagesAndAnOlderWordCannotUndoIt() {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-30", "appointments", EMAIL_ONLY, "");
+        for (String hook : List.of("/hooks/before", "/hooks/after")) {
+            PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(hook))
+                    .willReturn(aResponse().withStatus(204)));
+        }
+        Map<String, String> before = Map.of(
+                "X-Tenant-Webhook-Url", PREFERENCES.baseUrl() + "/hooks/before",
+                "X-Tenant-Webhook-Secret", "whsec_before",
+                "X-Tenant-Settings-Version", "1");
+        String due = ",\"sendAt\":\"2026-11-27T12:00:00Z\"";
+        HttpResponse<String> accepted = post(message("c-30", "appointments", due), before);
+        String id = json.readTree(accepted.body()).get("id").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> hookStatuses("/hooks/before", id).contains("scheduled"));
+
+        // the operator moves the webhook; the gateway pushes the change with the tenant's next version
+        HttpResponse<String> missingVersion = business.send(
+                "PUT", "/internal/webhook", "{\"url\":\"" + PREFERENCES.baseUrl() + "/hooks/after\"}", Map.of());
+        HttpResponse<String> pushed = business.send(
+                "PUT",
+                "/internal/webhook",
+                "{\"url\":\"" + PREFERENCES.baseUrl() + "/hooks/after\",\"secret\":\"whsec_after\",\"version\":2}",
+                Map.of());
+        assertThat(missingVersion.statusCode()).isEqualTo(400);
+        assertThat(missingVersion.body()).contains("version");
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(204);
+        // past this replica's memory, a request admitted on a gateway replica's older view arrives
+        CLOCK.set(CLOCK.instant().plus(TenantWebhooks.KEPT_FOR).plusSeconds(1));
+        assertThat(post(message("c-30", "appointments", due), before).statusCode())
+                .isEqualTo(202);
+
+        assertThat(webhooks.find(tenantId))
+                .hasValue(new TenantWebhooks.Webhook(PREFERENCES.baseUrl() + "/hooks/after", "whsec_after"));
+        assertThat(business.delete("/v1/messages/" + id).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> hookStatuses("/hooks/after", id).contains("cancelled"));
+        assertThat(hookStatuses("/hooks/before", id)).doesNotContain("cancelled");
     }
 
     private String sendWithWebhook(String url) {

@@ -54,9 +54,10 @@ public class MessageController {
             @RequestHeader(value = "X-Tenant-Email-From", required = false) String emailFrom,
             @RequestHeader(value = "X-Tenant-Webhook-Url", required = false) String webhookUrl,
             @RequestHeader(value = "X-Tenant-Webhook-Secret", required = false) String webhookSecret,
+            @RequestHeader(value = "X-Tenant-Settings-Version", required = false) String settingsVersion,
             @RequestBody MessageRequest request) {
         if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
-            webhooks.remember(tenantId, webhookUrl, webhookSecret, clock.instant());
+            webhooks.remember(tenantId, webhookUrl, webhookSecret, version(settingsVersion), clock.instant());
         }
         AcceptService.Accepted accepted = accept.accept(
                 tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom));
@@ -116,5 +117,14 @@ public class MessageController {
     @ExceptionHandler(AcceptService.BrokerUnavailableException.class)
     ResponseEntity<ProblemDetail> brokerUnavailable(AcceptService.BrokerUnavailableException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Not accepted", e.getMessage());
+    }
+
+    /** The gateway's count of the tenant's settings changes; 0 from a gateway that sends none. */
+    private static long version(String header) {
+        try {
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }
