@@ -16,8 +16,9 @@
 #             its one-CPU pod (k8s/base), with wrk and the backend on core 0. This is the target's layout.
 #   shared    everything on both cores: the gateway's CPU is taken from the backend and wrk, so this
 #             ratio is bounded by what the three cost together, not by the gateway alone.
-# Knobs: BENCH_SECONDS per run (15), BENCH_WARMUP seconds per gateway start (90: the gateway's
-# per-request CPU keeps falling for about that long), BENCH_GATEWAY_OPTS (JVM flags).
+# Knobs: BENCH_SECONDS per run (15), BENCH_ROUNDS of saturated direct/gateway runs in turns (3; the
+# medians are reported), BENCH_WARMUP seconds per gateway start (90: the gateway's per-request CPU
+# keeps falling for about that long), BENCH_GATEWAY_OPTS (JVM flags).
 # Prints a table and writes it to target/bench/gateway.txt. Needs Redis on localhost:6379 and wrk
 # (apt-get install wrk; installed here when missing and run as root).
 set -euo pipefail
@@ -28,9 +29,11 @@ OUT="$ROOT/target/bench/gateway.txt"
 WIREMOCK_VERSION=3.13.2
 BACKEND_PORT=18090
 GATEWAY_PORT=18080
-: "${BENCH_SECONDS:=15}" "${BENCH_WARMUP:=90}" "${BENCH_GATEWAY_OPTS:=}"
+: "${BENCH_SECONDS:=15}" "${BENCH_WARMUP:=90}" "${BENCH_ROUNDS:=3}" "${BENCH_GATEWAY_OPTS:=}"
 
 cd "$ROOT"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export PATH="$JAVA_HOME/bin:$PATH"
 mkdir -p "$WORK"
 if ! command -v wrk >/dev/null; then
   [[ $EUID -eq 0 ]] || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -111,6 +114,8 @@ run() {
     echo "$out -"
   fi
 }
+# median RESULT...: the run whose req/s is the median (its p50, p99 and CPU figures come with it)
+median() { printf '%s\n' "$@" | sort -n -k1,1 | sed -n "$((($# + 1) / 2))p"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 pin() { taskset -a -p -c "$2" "$1" >/dev/null; }
 
@@ -127,8 +132,16 @@ for layout in shared own; do
   fi
   echo "$layout: warming up the gateway ${BENCH_WARMUP}s..."
   run "$GATEWAY_URL" "$BENCH_WARMUP" "$cpus" "$WORK/report.lua" key >/dev/null
-  R[$layout,direct,sat]=$(run "$DIRECT_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua")
-  R[$layout,gateway,sat]=$(run "$GATEWAY_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua" key)
+  # direct and through the gateway in turns, BENCH_ROUNDS times: this VM's speed drifts by 10-20 %
+  # over minutes, so each path's median comes from the same stretch of time as the other's
+  direct=() gateway=()
+  for _ in $(seq 1 "$BENCH_ROUNDS"); do
+    direct+=("$(run "$DIRECT_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua")")
+    gateway+=("$(run "$GATEWAY_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua" key)")
+  done
+  R[$layout,direct,sat]=$(median "${direct[@]}")
+  R[$layout,gateway,sat]=$(median "${gateway[@]}")
+  R[$layout,rounds]="direct $(printf '%s ' "${direct[@]%% *}")| gateway $(printf '%s ' "${gateway[@]%% *}")"
   R[$layout,direct,paced]=$(run "$DIRECT_URL" "$BENCH_SECONDS" "$cpus" "$WORK/paced.lua")
   R[$layout,gateway,paced]=$(run "$GATEWAY_URL" "$BENCH_SECONDS" "$cpus" "$WORK/paced.lua" key)
 done
@@ -149,5 +162,6 @@ done
     read -r _ g_p50 g_p99 _ <<<"${R[$layout,gateway,paced]}"
     awk -v l="$layout" -v d="$d_rps" -v g="$g_rps" -v dp="$d_p50" -v gp="$g_p50" -v d9="$d_p99" -v g9="$g_p99" \
       'BEGIN { printf "%-9s ratio %.2f of direct throughput (target >= 0.50); at ~1000/s +%.2f ms p50 (target < 2), +%.2f ms p99\n", l, g / d, gp - dp, g9 - d9 }'
+    printf '%-9s saturated req/s by round: %s\n' "$layout" "${R[$layout,rounds]}"
   done
 } | tee "$OUT"
