@@ -134,6 +134,27 @@ class GatewayAuthTest {
     }
 
     @Test
+    void headersTheClientsConnectionHeaderNamesStayAtTheGateway() throws Exception {
+        // a raw request: Java's HTTP client will not send a Connection header of its own choosing
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET /v1/customers/c-1 HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Authorization: Bearer test-key-123456\r\nConnection: close, X-Hop\r\n"
+                                    + "X-Hop: for the next hop only\r\nX-End: for the service\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200");
+        }
+
+        LoggedRequest seen = BACKEND.findAll(getRequestedFor(urlEqualTo("/v1/customers/c-1")))
+                .getFirst();
+        assertThat(seen.getHeader("X-End")).isEqualTo("for the service");
+        assertThat(seen.containsHeader("X-Hop")).isFalse();
+    }
+
+    @Test
     void aServiceThatStaysSilentPastTheResponseTimeoutIs504Problem() {
         BACKEND.stubFor(get(urlEqualTo("/v1/customers/c-slow"))
                 .willReturn(aResponse().withStatus(200).withBody("{}").withFixedDelay(3_000)));
