@@ -13,7 +13,7 @@ public record MessageRequest(
         Instant sendAt,
         Instant expiresAt,
         Content content,
-        Template template,
+        TemplateUse template,
         Appointment appointment) {
 
     public record Content(EmailContent email, SmsContent sms, PushContent push) {}
@@ -24,7 +24,11 @@ public record MessageRequest(
 
     public record PushContent(String title, String body, Map<String, String> data) {}
 
-    public record Template(String id, Map<String, String> data) {}
+    /**
+     * Which stored template to render, with its placeholders' values. Not named Template: the OpenAPI
+     * document names schemas by simple class name, and that is the stored template's.
+     */
+    public record TemplateUse(String id, Map<String, String> data) {}
 
     /** {@code id} keeps the calendar entry the same across messages about one appointment. */
     public record Appointment(
