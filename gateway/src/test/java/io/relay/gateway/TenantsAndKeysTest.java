@@ -325,4 +325,27 @@ class TenantsAndKeysTest {
                 .as("bookkeeping, not a setting")
                 .isFalse();
     }
+
+    @Test
+    void theOperatorBodiesInTheOpenApiDocumentAreTheOnesTheGatewayReads() {
+        JsonNode doc = json.readTree(
+                new Http("http://localhost:" + port).get("/openapi.json").body());
+
+        for (Class<?> body : java.util.List.of(
+                io.relay.gateway.admin.AdminController.NewTenant.class,
+                io.relay.gateway.admin.AdminController.TenantSettings.class)) {
+            assertThat(doc.at("/components/schemas/" + body.getSimpleName() + "/properties")
+                            .propertyNames())
+                    .as(body.getSimpleName())
+                    .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(body.getRecordComponents())
+                            .map(java.lang.reflect.RecordComponent::getName)
+                            .toList());
+        }
+        assertThat(doc.at("/paths/~1admin~1tenants/post/requestBody/content/application~1json/schema/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/NewTenant");
+        assertThat(doc.at("/paths/~1admin~1tenants~1{tenantId}/patch/requestBody/content/application~1json/schema/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/TenantSettings");
+    }
 }
