@@ -49,8 +49,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     public ApiKeyFilter(
             Admissions admissions,
             @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody,
-            @Value("${relay.internal-token:${INTERNAL_TOKEN:local-internal-token-not-a-secret}}")
-                    String internalToken) {
+            @Value("${relay.internal-token}") String internalToken) {
         this.internalToken = internalToken;
         this.admissions = admissions;
         this.maxBodyBytes = maxBody.toBytes();

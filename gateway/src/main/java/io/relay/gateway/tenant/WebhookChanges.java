@@ -34,9 +34,8 @@ public class WebhookChanges {
     private final String internalToken;
 
     public WebhookChanges(
-            @Value("${ROUTING_SERVICE_URL:http://localhost:8082}") String routingUrl,
-            @Value("${relay.internal-token:${INTERNAL_TOKEN:local-internal-token-not-a-secret}}")
-                    String internalToken) {
+            @Value("${relay.gateway.routing-url}") String routingUrl,
+            @Value("${relay.internal-token}") String internalToken) {
         this.endpoint = URI.create(routingUrl.replaceAll("/+$", "") + "/internal/webhook");
         this.internalToken = internalToken;
     }
