@@ -59,11 +59,10 @@ public final class ProxyHeaders {
                 // forEach, not headerSet(): read-only headers build a new set for that on every call
                 input.forEach((name, values) -> {
                     String lower = name.toLowerCase(Locale.ROOT);
-                    if (!HOP_BY_HOP.contains(lower)
+                    if (!hopByHop(lower, named)
                             && !GATEWAYS.contains(lower)
                             && !lower.startsWith("x-forwarded-")
                             && !lower.startsWith("x-tenant-")
-                            && !named.contains(lower)
                             && !(chunked && lower.equals("content-length"))) {
                         out.put(name, values);
                     }
@@ -94,7 +93,7 @@ public final class ProxyHeaders {
                 Set<String> named = connectionOptions(input);
                 boolean any = false;
                 for (String name : input.headerNames()) {
-                    any |= dropped(name, named);
+                    any |= hopByHop(name.toLowerCase(Locale.ROOT), named);
                 }
                 if (!any) {
                     // the usual answer: nothing to take out, nothing to copy
@@ -102,16 +101,11 @@ public final class ProxyHeaders {
                 }
                 HttpHeaders out = new HttpHeaders();
                 input.forEach((name, values) -> {
-                    if (!dropped(name, named)) {
+                    if (!hopByHop(name.toLowerCase(Locale.ROOT), named)) {
                         out.put(name, values);
                     }
                 });
                 return out;
-            }
-
-            private static boolean dropped(String name, Set<String> named) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                return HOP_BY_HOP.contains(lower) || named.contains(lower);
             }
 
             @Override
@@ -119,6 +113,11 @@ public final class ProxyHeaders {
                 return type == Type.RESPONSE;
             }
         };
+    }
+
+    /** For this connection only: always, or because the message's {@code Connection} header names it. */
+    private static boolean hopByHop(String lowerCaseName, Set<String> named) {
+        return HOP_BY_HOP.contains(lowerCaseName) || named.contains(lowerCaseName);
     }
 
     /** Header names a {@code Connection} header lists, lower case: hop-by-hop by that listing. */
