@@ -37,9 +37,13 @@ class OpenApiDriftTest {
                 .properties()
                 .forEach(path -> path.getValue()
                         .propertyNames()
-                        .forEach(method -> operations.add(
-                                method.toUpperCase() + " " + path.getKey().replaceAll("\\{[^}]+}", "{}"))));
+                        .forEach(method -> operations.add(operation(method, path.getKey()))));
         return operations;
+    }
+
+    /** "GET /v1/customers/{}": an operation, whatever its path parameters are named. */
+    private static String operation(String method, String path) {
+        return method.toUpperCase() + " " + path.replaceAll("\\{[^}]+}", "{}");
     }
 
     @Test
@@ -159,7 +163,7 @@ class OpenApiDriftTest {
             doc.get("paths")
                     .properties()
                     .forEach(path -> path.getValue().properties().forEach(op -> {
-                        String key = op.getKey() + " " + path.getKey().replaceAll("\\{[^}]+}", "{}");
+                        String key = operation(op.getKey(), path.getKey());
                         operations.put(key, op.getValue());
                         origins.put(key, doc);
                     }));
@@ -167,7 +171,7 @@ class OpenApiDriftTest {
         merged.get("paths")
                 .properties()
                 .forEach(path -> path.getValue().properties().forEach(op -> {
-                    String key = op.getKey() + " " + path.getKey().replaceAll("\\{[^}]+}", "{}");
+                    String key = operation(op.getKey(), path.getKey());
                     JsonNode source = operations.get(key);
                     if (source == null) {
                         return; // the operator API and the pages: not the services' to describe
