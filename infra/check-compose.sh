@@ -17,7 +17,7 @@
 #   - infra/wiremock mappings parse and their body files exist;
 #   - the Dockerfile: dockerfile-utils lint (npm), plus the house rules (pinned base images,
 #     MODULE/ARTIFACT/PORT required without defaults and refused when empty, numeric non-root USER,
-#     exec-form JarLauncher ENTRYPOINT, SERVER_PORT=${PORT}, EXPOSE ${PORT}, a HEALTHCHECK that
+#     exec-form JarLauncher ENTRYPOINT (native access allowed), SERVER_PORT=${PORT}, EXPOSE ${PORT}, a HEALTHCHECK that
 #     follows SERVER_PORT), and per service, with its args, that EXPOSE and HEALTHCHECK hit its port.
 #
 # The npm packages go to CHECK_TOOLS_DIR (default /tmp/relay-check-tools), never the repo.
@@ -530,9 +530,10 @@ function analyseDockerfile(file) {
   const entrypoint = final.instr.filter((i) => i.op === 'ENTRYPOINT').pop();
   let entry = null;
   try { entry = entrypoint && JSON.parse(entrypoint.args); } catch { entry = null; }
-  check(JSON.stringify(entry) === JSON.stringify(['java', 'org.springframework.boot.loader.launch.JarLauncher']),
-    `${name}: ENTRYPOINT ["java","org.springframework.boot.loader.launch.JarLauncher"]`,
-    `${name}: ENTRYPOINT should be ["java","org.springframework.boot.loader.launch.JarLauncher"] in exec form`);
+  const launcher = ['java', '--enable-native-access=ALL-UNNAMED', 'org.springframework.boot.loader.launch.JarLauncher'];
+  check(JSON.stringify(entry) === JSON.stringify(launcher),
+    `${name}: ENTRYPOINT ${JSON.stringify(launcher)}`,
+    `${name}: ENTRYPOINT should be ${JSON.stringify(launcher)} in exec form`);
   for (const i of instr) {
     if (i.op === 'ADD' && !/https?:\/\//.test(i.args)) fail(`${name}: uses ADD for local files; use COPY`);
     if (i.op === 'RUN' && /apt-get\s+install/.test(i.args) && !/--no-install-recommends/.test(i.args)) {

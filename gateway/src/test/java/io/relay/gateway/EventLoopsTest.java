@@ -1,0 +1,54 @@
+package io.relay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.uring.IoUring;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the gateway's event loops run on, as its start-up decides and logs it. */
+class EventLoopsTest {
+
+    private Properties saved;
+
+    @BeforeEach
+    void keepProperties() {
+        saved = (Properties) System.getProperties().clone();
+        System.clearProperty("reactor.netty.native");
+        System.clearProperty("reactor.netty.ioWorkerCount");
+    }
+
+    @AfterEach
+    void restoreProperties() {
+        System.setProperties(saved);
+    }
+
+    @Test
+    void ioUringWhereTheKernelAllowsItElseTheJdkSelectorAndOneLoopPerCpu() {
+        GatewayApplication.eventLoopsForAProxy();
+
+        assertThat(System.getProperty("reactor.netty.native")).isEqualTo(Boolean.toString(IoUring.isAvailable()));
+        assertThat(System.getProperty("reactor.netty.ioWorkerCount"))
+                .isEqualTo(Integer.toString(Runtime.getRuntime().availableProcessors()));
+        if (IoUring.isAvailable()) {
+            assertThat(GatewayApplication.transport()).isEqualTo("io_uring");
+        } else {
+            // the log says why, e.g. "Operation not permitted" under a seccomp profile that blocks it
+            assertThat(GatewayApplication.transport()).startsWith("nio (io_uring unavailable: ");
+        }
+    }
+
+    @Test
+    void anOperatorsChoiceIsKept() {
+        System.setProperty("reactor.netty.native", "false");
+        System.setProperty("reactor.netty.ioWorkerCount", "3");
+
+        GatewayApplication.eventLoopsForAProxy();
+
+        assertThat(System.getProperty("reactor.netty.native")).isEqualTo("false");
+        assertThat(System.getProperty("reactor.netty.ioWorkerCount")).isEqualTo("3");
+        assertThat(GatewayApplication.transport()).startsWith("nio (io_uring ");
+    }
+}
