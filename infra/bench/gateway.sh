@@ -14,6 +14,10 @@
 # Layouts:
 #   own core  the gateway as deployed: started on core 1 alone, so it sizes itself for one CPU like
 #             its one-CPU pod (k8s/base), with wrk and the backend on core 0. This is the target's layout.
+#             Its transport is the gateway's own choice: io_uring where the kernel lets it start a ring.
+#   own, nio  the same with the JDK selector (-Dreactor.netty.native=false): the transport a pod gets
+#             under Kubernetes' RuntimeDefault seccomp profile, which blocks io_uring. Skipped when the
+#             gateway chose nio by itself.
 #   shared    everything on both cores: the gateway's CPU is taken from the backend and wrk, so this
 #             ratio is bounded by what the three cost together, not by the gateway alone.
 # Knobs: BENCH_SECONDS per run (15), BENCH_ROUNDS of saturated direct/gateway runs in turns (3; the
@@ -60,18 +64,20 @@ BACKEND=$!
 # the operator token and the tenant's key are made up here, for this run only
 ADMIN="bench-$RANDOM$RANDOM"
 GATEWAY=
-# start_gateway CPUS: (re)starts the gateway on those cores, so it sees only them
+# start_gateway CPUS [JVM flags]: (re)starts the gateway on those cores, so it sees only them
 start_gateway() {
   [[ -z "$GATEWAY" ]] || { kill "$GATEWAY"; wait "$GATEWAY" 2>/dev/null || true; }
   ADMIN_TOKEN="$ADMIN" SERVER_PORT="$GATEWAY_PORT" \
     PREFERENCE_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" ROUTING_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" \
     SMS_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" LOG_FORMAT=logstash \
-    taskset -c "$1" java $BENCH_GATEWAY_OPTS -jar gateway/target/gateway.jar >>"$WORK/gateway.log" 2>&1 &
+    taskset -c "$1" java $BENCH_GATEWAY_OPTS ${2:-} -jar gateway/target/gateway.jar >"$WORK/gateway.log" 2>&1 &
   GATEWAY=$!
   PIDS+=($GATEWAY)
   wait_http "http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness"
+  # GatewayApplication logs its event loops' transport once ready
+  for _ in $(seq 1 20); do grep -q 'transport: ' "$WORK/gateway.log" && break; sleep 0.5; done
+  TRANSPORT=$(sed -n 's/.*transport: \([a-z_]*\).*/\1/p' "$WORK/gateway.log" | head -1)
 }
-: >"$WORK/gateway.log"
 start_gateway 0,1
 wait_http "http://127.0.0.1:$BACKEND_PORT/v1/customers/c-1"
 
@@ -120,10 +126,15 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 pin() { taskset -a -p -c "$2" "$1" >/dev/null; }
 
 declare -A R
-for layout in shared own; do
+LAYOUTS=(shared own own-nio)
+[[ $TRANSPORT == nio ]] && LAYOUTS=(shared own)
+for layout in "${LAYOUTS[@]}"; do
   if [[ $layout == own ]]; then
     pin "$BACKEND" 0
     start_gateway 1
+    cpus=0
+  elif [[ $layout == own-nio ]]; then
+    start_gateway 1 -Dreactor.netty.native=false
     cpus=0
   else
     cpus=0,1
@@ -139,6 +150,7 @@ for layout in shared own; do
     direct+=("$(run "$DIRECT_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua")")
     gateway+=("$(run "$GATEWAY_URL" "$BENCH_SECONDS" "$cpus" "$WORK/report.lua" key)")
   done
+  R[$layout,transport]=$TRANSPORT
   R[$layout,direct,sat]=$(median "${direct[@]}")
   R[$layout,gateway,sat]=$(median "${gateway[@]}")
   R[$layout,rounds]="direct $(printf '%s ' "${direct[@]%% *}")| gateway $(printf '%s ' "${gateway[@]%% *}")"
@@ -149,7 +161,8 @@ done
 {
   printf 'gateway cost: WireMock backend, wrk -c16, API key + rate limit on, %s cores, %s s per run\n' "$(nproc)" "$BENCH_SECONDS"
   printf '%-9s %-10s %-8s %9s %9s %9s %7s %12s\n' layout load path 'req/s' 'p50 ms' 'p99 ms' errors 'gateway us/req'
-  for layout in own shared; do
+  for layout in own own-nio shared; do
+    [[ -n "${R[$layout,transport]:-}" ]] || continue
     for load in sat paced; do
       for path in direct gateway; do
         read -r rps p50 p99 err us <<<"${R[$layout,$path,$load]}"
@@ -163,5 +176,6 @@ done
     awk -v l="$layout" -v d="$d_rps" -v g="$g_rps" -v dp="$d_p50" -v gp="$g_p50" -v d9="$d_p99" -v g9="$g_p99" \
       'BEGIN { printf "%-9s ratio %.2f of direct throughput (target >= 0.50); at ~1000/s +%.2f ms p50 (target < 2), +%.2f ms p99\n", l, g / d, gp - dp, g9 - d9 }'
     printf '%-9s saturated req/s by round: %s\n' "$layout" "${R[$layout,rounds]}"
+    printf '%-9s gateway transport: %s\n' "$layout" "${R[$layout,transport]}"
   done
 } | tee "$OUT"
