@@ -15,7 +15,7 @@
 #   own core  the gateway as deployed: started on core 1 alone, so it sizes itself for one CPU like
 #             its one-CPU pod (k8s/base), with wrk and the backend on core 0. This is the target's layout.
 #             Its transport is the gateway's own choice: io_uring where the kernel lets it start a ring.
-#   own, nio  the same with the JDK selector (-Dreactor.netty.native=false): the transport a pod gets
+#   own-nio   the same with the JDK selector (-Dreactor.netty.native=false): the transport a pod gets
 #             under Kubernetes' RuntimeDefault seccomp profile, which blocks io_uring. Skipped when the
 #             gateway chose nio by itself.
 #   shared    everything on both cores: the gateway's CPU is taken from the backend and wrk, so this
@@ -64,19 +64,28 @@ BACKEND=$!
 # the operator token and the tenant's key are made up here, for this run only
 ADMIN="bench-$RANDOM$RANDOM"
 GATEWAY=
-# start_gateway CPUS [JVM flags]: (re)starts the gateway on those cores, so it sees only them
+STARTS=0
+# start_gateway CPUS [JVM flags]: (re)starts the gateway on those cores, so it sees only them; each
+# start logs to its own gateway-N.log
 start_gateway() {
   [[ -z "$GATEWAY" ]] || { kill "$GATEWAY"; wait "$GATEWAY" 2>/dev/null || true; }
+  STARTS=$((STARTS + 1))
+  local log="$WORK/gateway-$STARTS.log"
   ADMIN_TOKEN="$ADMIN" SERVER_PORT="$GATEWAY_PORT" \
     PREFERENCE_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" ROUTING_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" \
     SMS_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" LOG_FORMAT=logstash \
-    taskset -c "$1" java $BENCH_GATEWAY_OPTS ${2:-} -jar gateway/target/gateway.jar >"$WORK/gateway.log" 2>&1 &
+    taskset -c "$1" java $BENCH_GATEWAY_OPTS ${2:-} -jar gateway/target/gateway.jar >"$log" 2>&1 &
   GATEWAY=$!
   PIDS+=($GATEWAY)
   wait_http "http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness"
   # GatewayApplication logs its event loops' transport once ready
-  for _ in $(seq 1 20); do grep -q 'transport: ' "$WORK/gateway.log" && break; sleep 0.5; done
-  TRANSPORT=$(sed -n 's/.*transport: \([a-z_]*\).*/\1/p' "$WORK/gateway.log" | head -1)
+  TRANSPORT=
+  for _ in $(seq 1 20); do
+    TRANSPORT=$(sed -n 's/.*transport: \([a-z_]*\).*/\1/p' "$log" | head -1)
+    [[ -n "$TRANSPORT" ]] && break
+    sleep 0.5
+  done
+  [[ -n "$TRANSPORT" ]] || { echo "the gateway logged no 'transport:' line (see $log)" >&2; exit 1; }
 }
 start_gateway 0,1
 wait_http "http://127.0.0.1:$BACKEND_PORT/v1/customers/c-1"
@@ -143,7 +152,7 @@ for layout in "${LAYOUTS[@]}"; do
   fi
   echo "$layout: warming up the gateway ${BENCH_WARMUP}s..."
   run "$GATEWAY_URL" "$BENCH_WARMUP" "$cpus" "$WORK/report.lua" key >/dev/null
-  # direct and through the gateway in turns, BENCH_ROUNDS times: this VM's speed drifts by 10-20 %
+  # direct and through the gateway in turns, BENCH_ROUNDS times: this VM's speed drifts by 10-30 %
   # over minutes, so each path's median comes from the same stretch of time as the other's
   direct=() gateway=()
   for _ in $(seq 1 "$BENCH_ROUNDS"); do
