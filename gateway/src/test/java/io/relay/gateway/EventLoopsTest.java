@@ -3,7 +3,6 @@ package io.relay.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.uring.IoUring;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,18 +10,25 @@ import org.junit.jupiter.api.Test;
 /** What the gateway's event loops run on, as its start-up decides and logs it. */
 class EventLoopsTest {
 
-    private Properties saved;
+    private static final String[] KEYS = {"reactor.netty.native", "reactor.netty.ioWorkerCount"};
+    private final String[] saved = new String[KEYS.length];
 
     @BeforeEach
     void keepProperties() {
-        saved = (Properties) System.getProperties().clone();
-        System.clearProperty("reactor.netty.native");
-        System.clearProperty("reactor.netty.ioWorkerCount");
+        for (int i = 0; i < KEYS.length; i++) {
+            saved[i] = System.clearProperty(KEYS[i]);
+        }
     }
 
     @AfterEach
     void restoreProperties() {
-        System.setProperties(saved);
+        for (int i = 0; i < KEYS.length; i++) {
+            if (saved[i] == null) {
+                System.clearProperty(KEYS[i]);
+            } else {
+                System.setProperty(KEYS[i], saved[i]);
+            }
+        }
     }
 
     @Test
