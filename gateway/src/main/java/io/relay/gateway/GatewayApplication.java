@@ -11,6 +11,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import reactor.netty.ReactorNetty;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -35,20 +36,20 @@ public class GatewayApplication {
      * io_uring. Either can still be set with -Dreactor.netty.ioWorkerCount / -Dreactor.netty.native.
      */
     static void eventLoopsForAProxy() {
-        if (System.getProperty("reactor.netty.ioWorkerCount") == null) {
+        if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {
             System.setProperty(
-                    "reactor.netty.ioWorkerCount",
+                    ReactorNetty.IO_WORKER_COUNT,
                     Integer.toString(Runtime.getRuntime().availableProcessors()));
         }
-        if (System.getProperty("reactor.netty.native") == null) {
+        if (System.getProperty(ReactorNetty.NATIVE) == null) {
             // Reactor Netty prefers io_uring to epoll when both are available: "true" means io_uring here
-            System.setProperty("reactor.netty.native", Boolean.toString(IoUring.isAvailable()));
+            System.setProperty(ReactorNetty.NATIVE, Boolean.toString(IoUring.isAvailable()));
         }
     }
 
     /** Which transport the event loops use, and why not io_uring: an SRE reads it in the start-up log. */
     static String transport() {
-        if (!Boolean.parseBoolean(System.getProperty("reactor.netty.native", "true"))) {
+        if (!Boolean.parseBoolean(System.getProperty(ReactorNetty.NATIVE, "true"))) {
             return IoUring.isAvailable()
                     ? "nio (io_uring available, turned off by -Dreactor.netty.native=false)"
                     : "nio (io_uring unavailable: " + IoUring.unavailabilityCause() + ")";
@@ -63,7 +64,7 @@ public class GatewayApplication {
     ApplicationListener<ApplicationReadyEvent> transportReport() {
         return ready -> log.info(
                 "event loops: {}, transport: {}",
-                System.getProperty("reactor.netty.ioWorkerCount", "Reactor Netty's default number"),
+                System.getProperty(ReactorNetty.IO_WORKER_COUNT, "Reactor Netty's default number"),
                 transport());
     }
 

@@ -6,11 +6,12 @@ import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.netty.ReactorNetty;
 
 /** What the gateway's event loops run on, as its start-up decides and logs it. */
 class EventLoopsTest {
 
-    private static final String[] KEYS = {"reactor.netty.native", "reactor.netty.ioWorkerCount"};
+    private static final String[] KEYS = {ReactorNetty.NATIVE, ReactorNetty.IO_WORKER_COUNT};
     private final String[] saved = new String[KEYS.length];
 
     @BeforeEach
@@ -35,8 +36,8 @@ class EventLoopsTest {
     void ioUringWhereTheKernelAllowsItElseTheJdkSelectorAndOneLoopPerCpu() {
         GatewayApplication.eventLoopsForAProxy();
 
-        assertThat(System.getProperty("reactor.netty.native")).isEqualTo(Boolean.toString(IoUring.isAvailable()));
-        assertThat(System.getProperty("reactor.netty.ioWorkerCount"))
+        assertThat(System.getProperty(ReactorNetty.NATIVE)).isEqualTo(Boolean.toString(IoUring.isAvailable()));
+        assertThat(System.getProperty(ReactorNetty.IO_WORKER_COUNT))
                 .isEqualTo(Integer.toString(Runtime.getRuntime().availableProcessors()));
         if (IoUring.isAvailable()) {
             assertThat(GatewayApplication.transport()).isEqualTo("io_uring");
@@ -48,13 +49,13 @@ class EventLoopsTest {
 
     @Test
     void anOperatorsChoiceIsKept() {
-        System.setProperty("reactor.netty.native", "false");
-        System.setProperty("reactor.netty.ioWorkerCount", "3");
+        System.setProperty(ReactorNetty.NATIVE, "false");
+        System.setProperty(ReactorNetty.IO_WORKER_COUNT, "3");
 
         GatewayApplication.eventLoopsForAProxy();
 
-        assertThat(System.getProperty("reactor.netty.native")).isEqualTo("false");
-        assertThat(System.getProperty("reactor.netty.ioWorkerCount")).isEqualTo("3");
+        assertThat(System.getProperty(ReactorNetty.NATIVE)).isEqualTo("false");
+        assertThat(System.getProperty(ReactorNetty.IO_WORKER_COUNT)).isEqualTo("3");
         assertThat(GatewayApplication.transport()).startsWith("nio (io_uring ");
     }
 }
