@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.relay.testsupport.Http;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,16 @@ class TenantsAndKeysTest {
                 .header("Authorization", "Bearer " + apiKey)
                 .get("/v1/customers/c-1")
                 .statusCode();
+    }
+
+    /** A message request with the tenant's key, as routing received it from the gateway. */
+    private LoggedRequest forwardedMessageRequest(JsonNode tenant) {
+        new Http("http://localhost:" + port)
+                .header("Authorization", "Bearer " + tenant.get("apiKey").asString())
+                .post("/v1/messages", "{}");
+        return BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        urlPathMatching("/v1/messages")))
+                .getLast();
     }
 
     @Test
@@ -268,12 +279,7 @@ class TenantsAndKeysTest {
         assertThat(blank.statusCode()).as("only an empty value clears it").isEqualTo(400);
         assertThat(json.readTree(operator.get(path).body()).get("settings").has("webhookUrl"))
                 .isFalse();
-        new Http("http://localhost:" + port)
-                .header("Authorization", "Bearer " + hooked.get("apiKey").asString())
-                .post("/v1/messages", "{}");
-        var sent = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
-                        urlPathMatching("/v1/messages")))
-                .getLast();
+        LoggedRequest sent = forwardedMessageRequest(hooked);
         assertThat(sent.getHeader("X-Tenant-Webhook-Url"))
                 .as("routing forgets the webhook it kept")
                 .isEmpty();
@@ -312,12 +318,7 @@ class TenantsAndKeysTest {
         assertThat(cleared.get("version").asLong())
                 .isGreaterThan(set.get("version").asLong());
 
-        new Http("http://localhost:" + port)
-                .header("Authorization", "Bearer " + pushed.get("apiKey").asString())
-                .post("/v1/messages", "{}");
-        var sent = BACKEND.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
-                        urlPathMatching("/v1/messages")))
-                .getLast();
+        LoggedRequest sent = forwardedMessageRequest(pushed);
         assertThat(Long.parseLong(sent.getHeader("X-Tenant-Settings-Version")))
                 .as("the sender change counted too")
                 .isGreaterThan(cleared.get("version").asLong());
