@@ -151,6 +151,55 @@ class TenantsAndKeysTest {
                 .isEqualTo(401);
     }
 
+    private java.util.Set<String> tenantsAndKeys() {
+        java.util.Set<String> all = new java.util.HashSet<>(redis.keys("gateway:tenant:*"));
+        all.addAll(redis.keys("gateway:apikey:*"));
+        return all;
+    }
+
+    /**
+     * The handler mapping matches decoded segments without their ;parameters: every spelling of
+     * /admin that it could take must meet the operator token, and mint nothing.
+     */
+    @Test
+    void theOperatorApiCannotBeWalkedAroundBySpellingItsPathDifferently() {
+        String victim = tenant("Victim").get("tenantId").asString();
+        java.util.Set<String> keysBefore = tenantsAndKeys();
+        Http stranger = new Http("http://localhost:" + port);
+        java.util.List<String> creates = java.util.List.of(
+                "/%61dmin/tenants",
+                "/%41dmin/tenants",
+                "/admin;x=1/tenants",
+                "/admin/tenants;x=1",
+                "/admin/%74enants",
+                "/ADMIN/tenants",
+                "/Admin/tenants",
+                "//admin/tenants",
+                "/./admin/tenants",
+                "/x/../admin/tenants");
+        java.util.List<String> keyMints = java.util.List.of(
+                "/%61dmin/tenants/" + victim + "/api-keys",
+                "/admin;x=1/tenants/" + victim + "/api-keys",
+                "/admin/tenants/" + victim + "/api-keys;x=1",
+                "/admin/tenants/" + victim + "/%61pi-keys");
+
+        for (String path : creates) {
+            HttpResponse<String> answer = stranger.post(path, "{\"name\":\"Mallory\"}");
+            assertThat(answer.statusCode())
+                    .as("POST %s: %s", path, answer.body())
+                    .isEqualTo(401);
+            assertThat(answer.body()).doesNotContain("rly_");
+        }
+        for (String path : keyMints) {
+            HttpResponse<String> answer = stranger.post(path, null);
+            assertThat(answer.statusCode())
+                    .as("POST %s: %s", path, answer.body())
+                    .isEqualTo(401);
+            assertThat(answer.body()).doesNotContain("rly_");
+        }
+        assertThat(tenantsAndKeys()).as("no tenant or key was made").isEqualTo(keysBefore);
+    }
+
     @Test
     void tenantSettingsAreValidatedFieldByField() {
         String tenantId = tenant("Acme").get("tenantId").asString();

@@ -2,6 +2,8 @@ package io.relay.gateway.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -10,6 +12,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -34,9 +37,33 @@ public class AdminTokenFilter implements WebFilter {
         }
     }
 
+    /**
+     * Whether the handler mapping could take this path for {@code /admin/**}. It matches the decoded
+     * segments without their {@code ;} parameters, so that is what is looked at here too (not the raw
+     * path, which {@code /%61dmin} or {@code /admin;x=1} would walk around), after dropping empty and
+     * dot segments; any case of "admin" counts, so no spelling the router might accept is left open.
+     */
+    static boolean isOperatorPath(PathContainer path) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (PathContainer.Element element : path.elements()) {
+            if (element instanceof PathContainer.PathSegment segment) {
+                String value = segment.valueToMatch();
+                if (value.isEmpty() || value.equals(".")) {
+                    continue;
+                }
+                if (value.equals("..")) {
+                    segments.pollLast();
+                    continue;
+                }
+                segments.addLast(value);
+            }
+        }
+        return !segments.isEmpty() && segments.peekFirst().strip().equalsIgnoreCase("admin");
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith("/admin/")) {
+        if (!isOperatorPath(exchange.getRequest().getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
