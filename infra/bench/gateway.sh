@@ -62,7 +62,11 @@ java -jar "$WIREMOCK_JAR" --port "$BACKEND_PORT" --bind-address 127.0.0.1 --root
 PIDS+=($!)
 BACKEND=$!
 # the operator token and the tenant's key are made up here, for this run only
-ADMIN="bench-$RANDOM$RANDOM"
+# (as in production: no local profile, so the gateway accepts only secrets of 32+ characters)
+secret() { head -c 33 /dev/urandom | base64 | tr '+/' '-_'; }
+ADMIN=$(secret)
+INTERNAL=$(secret)
+OPERATOR_PORT=$((GATEWAY_PORT + 10))
 GATEWAY=
 STARTS=0
 # start_gateway CPUS [JVM flags]: (re)starts the gateway on those cores, so it sees only them; each
@@ -71,7 +75,7 @@ start_gateway() {
   [[ -z "$GATEWAY" ]] || { kill "$GATEWAY"; wait "$GATEWAY" 2>/dev/null || true; }
   STARTS=$((STARTS + 1))
   local log="$WORK/gateway-$STARTS.log"
-  ADMIN_TOKEN="$ADMIN" SERVER_PORT="$GATEWAY_PORT" \
+  ADMIN_TOKEN="$ADMIN" INTERNAL_TOKEN="$INTERNAL" SERVER_PORT="$GATEWAY_PORT" ADMIN_PORT="$OPERATOR_PORT" \
     PREFERENCE_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" ROUTING_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" \
     SMS_SERVICE_URL="http://127.0.0.1:$BACKEND_PORT" LOG_FORMAT=logstash \
     taskset -c "$1" java $BENCH_GATEWAY_OPTS ${2:-} -jar gateway/target/gateway.jar >"$log" 2>&1 &
@@ -90,13 +94,13 @@ start_gateway() {
 start_gateway 0,1
 wait_http "http://127.0.0.1:$BACKEND_PORT/v1/customers/c-1"
 
-TENANT_JSON=$(curl -sf -X POST "http://127.0.0.1:$GATEWAY_PORT/admin/tenants" -H "Authorization: Bearer $ADMIN" \
+TENANT_JSON=$(curl -sf -X POST "http://127.0.0.1:$OPERATOR_PORT/admin/tenants" -H "Authorization: Bearer $ADMIN" \
   -H 'Content-Type: application/json' -d '{"name":"Bench"}')
 KEY=$(sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p' <<<"$TENANT_JSON")
 TENANT=$(sed -n 's/.*"tenantId":"\([^"]*\)".*/\1/p' <<<"$TENANT_JSON")
 [[ -n "$KEY" && -n "$TENANT" ]] || { echo "could not create the bench tenant: $TENANT_JSON" >&2; exit 1; }
 # the highest limit an operator may set: every request still draws on the tenant's counter in Redis
-curl -sf -o /dev/null -X PATCH "http://127.0.0.1:$GATEWAY_PORT/admin/tenants/$TENANT" -H "Authorization: Bearer $ADMIN" \
+curl -sf -o /dev/null -X PATCH "http://127.0.0.1:$OPERATOR_PORT/admin/tenants/$TENANT" -H "Authorization: Bearer $ADMIN" \
   -H 'Content-Type: application/json' -d '{"rateLimit":100000}'
 DIRECT_URL="http://127.0.0.1:$BACKEND_PORT/v1/customers/c-1"
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT/v1/customers/c-1"

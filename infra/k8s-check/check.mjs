@@ -380,6 +380,10 @@ for (const { name: overlay, objects } of overlays) {
     for (const t of i.spec?.tls || []) referencedSecrets.add(t.secretName);
     check(ingresses.length === 1 && (i.spec?.rules || []).flatMap((r) => r.http?.paths || []).every((p) => p.backend?.service?.name === 'gateway'),
       `${overlay}: ${idOf(i)} leads to the gateway only`, `${overlay}: only the gateway may have an Ingress (${idOf(i)})`);
+    const ports = (i.spec?.rules || []).flatMap((r) => r.http?.paths || []).map((p) => p.backend?.service?.port);
+    check(ports.every((p) => p?.name === 'http' || p?.number === 8080),
+      `${overlay}: ${idOf(i)} routes the gateway's public port only, never the operator's`,
+      `${overlay}: ${idOf(i)} routes a gateway port other than http (the operator API must stay off every Ingress)`);
   }
 
   // ------------------------------------------------------------ secrets
@@ -403,6 +407,17 @@ for (const { name: overlay, objects } of overlays) {
       ...(podSpecOf(o)?.spec?.volumes || []).filter((v) => v.secret?.optional).map((v) => v.secret.secretName)]));
     const missing = [...referencedSecrets].filter((s) => !secrets.has(s) && !optional.has(s));
     check(!missing.length, `${overlay}: every Secret its pods need is in the render`, `${overlay}: Secrets named but not rendered: ${missing.join(', ')}`);
+  }
+
+  // ------------------------------------------------------------ no local profile in production
+  if (isProd) {
+    const configMaps = byKind('ConfigMap');
+    const local = objects.filter((o) => WORKLOADS.has(o.kind)).flatMap((o) => (podSpecOf(o)?.spec?.containers || []).flatMap((c) => [
+      ...(c.env || []).filter((e) => e.name === 'SPRING_PROFILES_ACTIVE' && /\blocal\b/.test(e.value || '')).map(() => idOf(o)),
+      ...(c.envFrom || []).map((f) => configMaps.find((m) => m.metadata.name === f.configMapRef?.name))
+        .filter((m) => /\blocal\b/.test(m?.data?.SPRING_PROFILES_ACTIVE || '')).map(() => idOf(o))]));
+    check(!local.length, `${overlay}: no pod runs with the local profile (the services refuse public default secrets)`,
+      `${overlay}: the local profile is active in ${[...new Set(local)].join(', ')}: it accepts the repository's default secrets`);
   }
 
   // ------------------------------------------------------------ network policies

@@ -119,6 +119,8 @@ say "Java: $JAVA ($(java_major "$JAVA"))"
 : "${ROUTING_SERVICE_URL:=http://localhost:${PORT[routing-service]}}"
 : "${SMS_SERVICE_URL:=http://localhost:${PORT[sms-service]}}"
 : "${PUBLIC_BASE_URL:=http://localhost:${PORT[gateway]}}"
+: "${SPRING_PROFILES_ACTIVE:=local}" # a local run: its secrets may be the local defaults (libs/security)
+: "${ADMIN_PORT:=8090}"               # the operator API (/admin/**) listens here only
 : "${ADMIN_TOKEN:=local-admin-token}"
 : "${LINK_SIGNING_KEY:=local-link-signing-key-not-a-secret}"
 : "${TWILIO_ACCOUNT_SID:=AC00000000000000000000000000000000}"
@@ -131,6 +133,7 @@ say "Java: $JAVA ($(java_major "$JAVA"))"
 : "${BOOTSTRAP_API_KEY:=local-dev-key}" "${BOOTSTRAP_TENANT_ID:=demo}"
 export RABBITMQ_HOST RABBITMQ_PORT RABBITMQ_USERNAME RABBITMQ_PASSWORD RABBITMQ_VHOST
 export REDIS_HOST REDIS_PORT POSTGRES_USER
+export SPRING_PROFILES_ACTIVE ADMIN_PORT
 export PREFERENCE_SERVICE_URL ROUTING_SERVICE_URL SMS_SERVICE_URL PUBLIC_BASE_URL ADMIN_TOKEN LINK_SIGNING_KEY
 export TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_API_BASE_URL TWILIO_FROM
 export SMTP_HOST SMTP_PORT SMTP_STARTTLS
@@ -308,6 +311,7 @@ GATEWAY="http://localhost:${PORT[gateway]}"
 summary() {
   say "Up"
   info "gateway         $GATEWAY   (Authorization: Bearer $BOOTSTRAP_API_KEY)"
+  info "operator API    http://localhost:$ADMIN_PORT/admin/tenants   (Authorization: Bearer $ADMIN_TOKEN)"
   is_local_host "$SMTP_HOST" && info "GreenMail API   http://127.0.0.1:$LOCAL_GREENMAIL_API_PORT/api/user/<address>/messages/"
   info "WireMock        http://127.0.0.1:$LOCAL_WIREMOCK_PORT/__admin/requests"
   info "logs            $LOG_DIR/"

@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+            "relay.gateway.admin-port=0",
             "relay.gateway.bootstrap-api-key=test-key-123456",
             "relay.gateway.bootstrap-tenant-id=acme",
             "relay.gateway.preference-centre-origin=https://prefs.acme.example",

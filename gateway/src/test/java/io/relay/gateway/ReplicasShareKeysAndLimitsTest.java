@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.relay.gateway.admin.OperatorListener;
 import io.relay.gateway.auth.Admissions;
 import io.relay.testsupport.Http;
 import io.relay.testsupport.MutableClock;
@@ -70,6 +71,7 @@ class ReplicasShareKeysAndLimitsTest {
         return new SpringApplicationBuilder(GatewayApplication.class, TestClock.class)
                 .run(
                         "--server.port=0",
+                        "--relay.gateway.admin-port=0",
                         "--relay.gateway.admin-token=operator-secret-token",
                         "--ROUTING_SERVICE_URL=" + BACKEND.baseUrl(),
                         "--PREFERENCE_SERVICE_URL=" + BACKEND.baseUrl());
@@ -100,7 +102,9 @@ class ReplicasShareKeysAndLimitsTest {
     }
 
     private static Http operator(ConfigurableApplicationContext replica) {
-        return new Http(base(replica)).header("Authorization", "Bearer operator-secret-token");
+        return new Http("http://localhost:"
+                        + replica.getBean(OperatorListener.class).port())
+                .header("Authorization", "Bearer operator-secret-token");
     }
 
     private JsonNode tenant(String name) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.relay.gateway.admin.OperatorListener;
 import io.relay.testsupport.Http;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+            "relay.gateway.admin-port=0",
             "relay.gateway.bootstrap-api-key=bootstrap-key-123456",
             "relay.gateway.bootstrap-tenant-id=bootstrap",
             "relay.gateway.admin-token=operator-secret-token"
@@ -59,6 +61,13 @@ class TenantsAndKeysTest {
     @Autowired
     JedisPooled redis;
 
+    @Autowired
+    OperatorListener operatorListener;
+
+    private String operatorBase() {
+        return "http://localhost:" + operatorListener.port();
+    }
+
     private final JsonMapper json = JsonMapper.builder().build();
     private Http operator;
 
@@ -67,7 +76,7 @@ class TenantsAndKeysTest {
         BACKEND.resetAll();
         BACKEND.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/v1/customers/.*"))
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
-        operator = new Http("http://localhost:" + port).header("Authorization", "Bearer operator-secret-token");
+        operator = new Http(operatorBase()).header("Authorization", "Bearer operator-secret-token");
     }
 
     private JsonNode tenant(String name) {
@@ -137,13 +146,13 @@ class TenantsAndKeysTest {
 
     @Test
     void theOperatorApiNeedsTheOperatorToken() {
-        Http stranger = new Http("http://localhost:" + port).header("Authorization", "Bearer operator-secret-tokeN");
+        Http stranger = new Http(operatorBase()).header("Authorization", "Bearer operator-secret-tokeN");
         HttpResponse<String> refused = stranger.post("/admin/tenants", "{\"name\":\"Mallory\"}");
 
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         String tenantKey = tenant("Acme").get("apiKey").asString();
-        assertThat(new Http("http://localhost:" + port)
+        assertThat(new Http(operatorBase())
                         .header("Authorization", "Bearer " + tenantKey)
                         .post("/admin/tenants", "{\"name\":\"Escalation\"}")
                         .statusCode())
@@ -158,46 +167,56 @@ class TenantsAndKeysTest {
     }
 
     /**
-     * The handler mapping matches decoded segments without their ;parameters: every spelling of
-     * /admin that it could take must meet the operator token, and mint nothing.
+     * The handler mapping matches decoded segments without their ;parameters: on the operator's port, every
+     * spelling of /admin it could take meets the operator token (401) or is refused as not canonical (400);
+     * on the public port the operator API does not exist (404), even with the operator's token. Nothing is
+     * minted either way.
      */
     @Test
     void theOperatorApiCannotBeWalkedAroundBySpellingItsPathDifferently() {
         String victim = tenant("Victim").get("tenantId").asString();
         java.util.Set<String> keysBefore = tenantsAndKeys();
-        Http stranger = new Http("http://localhost:" + port);
-        java.util.List<String> creates = java.util.List.of(
+        java.util.List<String> decodedToTheOperatorApi = java.util.List.of(
                 "/%61dmin/tenants",
                 "/%41dmin/tenants",
-                "/admin;x=1/tenants",
-                "/admin/tenants;x=1",
                 "/admin/%74enants",
                 "/ADMIN/tenants",
                 "/Admin/tenants",
+                "/%61dmin/tenants/" + victim + "/api-keys",
+                "/admin/tenants/" + victim + "/%61pi-keys");
+        java.util.List<String> notCanonical = java.util.List.of(
+                "/admin;x=1/tenants",
+                "/admin/tenants;x=1",
+                "/admin%3Bx=1/tenants",
+                "/admin%2Ftenants",
                 "//admin/tenants",
                 "/./admin/tenants",
-                "/x/../admin/tenants");
-        java.util.List<String> keyMints = java.util.List.of(
-                "/%61dmin/tenants/" + victim + "/api-keys",
+                "/x/../admin/tenants",
                 "/admin;x=1/tenants/" + victim + "/api-keys",
                 "/admin/tenants/" + victim + "/api-keys;x=1",
-                "/admin/tenants/" + victim + "/%61pi-keys");
+                "/admin/tenants/" + victim + "/%2E%2E/" + victim + "/api-keys");
+        int publicPort = port;
+        int operatorPort = operatorListener.port();
 
-        for (String path : creates) {
-            HttpResponse<String> answer = stranger.post(path, "{\"name\":\"Mallory\"}");
-            assertThat(answer.statusCode())
-                    .as("POST %s: %s", path, answer.body())
-                    .isEqualTo(401);
-            assertThat(answer.body()).doesNotContain("rly_");
+        for (String path : decodedToTheOperatorApi) {
+            assertRefused(operatorPort, path, null, 401);
+            assertRefused(publicPort, path, null, 404);
+            assertRefused(publicPort, path, "Bearer operator-secret-token", 404);
         }
-        for (String path : keyMints) {
-            HttpResponse<String> answer = stranger.post(path, null);
-            assertThat(answer.statusCode())
-                    .as("POST %s: %s", path, answer.body())
-                    .isEqualTo(401);
-            assertThat(answer.body()).doesNotContain("rly_");
+        for (String path : notCanonical) {
+            assertRefused(operatorPort, path, null, 400);
+            assertRefused(operatorPort, path, "Bearer operator-secret-token", 400);
+            assertRefused(publicPort, path, null, 400);
         }
+        assertRefused(publicPort, "/admin/tenants", "Bearer operator-secret-token", 404);
         assertThat(tenantsAndKeys()).as("no tenant or key was made").isEqualTo(keysBefore);
+    }
+
+    private static void assertRefused(int port, String path, String authorization, int status) {
+        String answer = OnePathOneDecisionTest.raw(port, "POST", path, authorization);
+        assertThat(answer).as("POST %s on %d: %s", path, port, answer).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
+        assertThat(answer).doesNotContain("rly_");
     }
 
     @Test

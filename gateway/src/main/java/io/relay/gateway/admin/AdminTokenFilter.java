@@ -30,7 +30,7 @@ public class AdminTokenFilter implements WebFilter {
     private static final Logger log = LoggerFactory.getLogger(AdminTokenFilter.class);
     private final byte[] token;
 
-    public AdminTokenFilter(@Value("${relay.gateway.admin-token:${ADMIN_TOKEN:}}") String token) {
+    public AdminTokenFilter(@Value("${relay.gateway.admin-token}") String token) {
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
         if (this.token == null) {
             log.warn("ADMIN_TOKEN is not set: the operator API (/admin/**) refuses every request");

@@ -17,13 +17,15 @@ public class ApiKeys {
     private final String tenantId;
 
     public ApiKeys(BootstrapKeyProperties properties) {
-        this.keyHash = TenantStore.sha256(properties.bootstrapApiKey()).getBytes(StandardCharsets.US_ASCII);
+        this.keyHash = properties.bootstrapApiKey() == null
+                ? null
+                : TenantStore.sha256(properties.bootstrapApiKey()).getBytes(StandardCharsets.US_ASCII);
         this.tenantId = properties.bootstrapTenantId();
     }
 
     /** The bootstrap tenant when {@code presentedKeyHash} (hex SHA-256, as {@link TenantStore#sha256}) is its key's. */
     public Optional<String> tenantOfHash(String presentedKeyHash) {
-        return MessageDigest.isEqual(keyHash, presentedKeyHash.getBytes(StandardCharsets.US_ASCII))
+        return keyHash != null && MessageDigest.isEqual(keyHash, presentedKeyHash.getBytes(StandardCharsets.US_ASCII))
                 ? Optional.of(tenantId)
                 : Optional.empty();
     }

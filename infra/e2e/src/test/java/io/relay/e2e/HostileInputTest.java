@@ -133,11 +133,12 @@ class HostileInputTest {
     @TestFactory
     Stream<DynamicTest> everyAttackIsRefusedWithA4xx() {
         String expired = new LinkTokens(
-                        new LinkKeys(LinkKeys.LOCAL_DEFAULT, ""),
+                        new LinkKeys(RunningSystem.LINK_SIGNING_KEY, ""),
                         json,
                         Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC))
                 .issue(RunningSystem.TENANT, "victim", LinkClaims.PREFERENCES, null, null, Duration.ofHours(1));
-        String unsubscribeToken = new LinkTokens(new LinkKeys(LinkKeys.LOCAL_DEFAULT, ""), json, Clock.systemUTC())
+        String unsubscribeToken = new LinkTokens(
+                        new LinkKeys(RunningSystem.LINK_SIGNING_KEY, ""), json, Clock.systemUTC())
                 .issue(RunningSystem.TENANT, "victim", LinkClaims.UNSUBSCRIBE, "hostile", "email", Duration.ofHours(1));
         String forgedKey = new LinkTokens(new LinkKeys("an-attackers-own-signing-key", ""), json, Clock.systemUTC())
                 .issue(RunningSystem.TENANT, "victim", LinkClaims.PREFERENCES, null, null, Duration.ofHours(1));
@@ -332,7 +333,8 @@ class HostileInputTest {
                 }
                 String operation = method.toUpperCase() + " " + path.getKey();
                 for (int i = 0; i < ITERATIONS; i++) {
-                    String url = system.gatewayUrl() + fill(path.getKey(), random);
+                    String url = (path.getKey().startsWith("/admin") ? system.operatorUrl() : system.gatewayUrl())
+                            + fill(path.getKey(), random);
                     byte[] body = body(operation, random);
                     Map<String, String> headers = headers(path.getKey(), random);
                     requests++;
@@ -397,7 +399,7 @@ class HostileInputTest {
 
     private static Map<String, String> headers(String path, Random random) {
         Map<String, String> headers = new LinkedHashMap<>();
-        String key = path.startsWith("/admin") ? "e2e-operator-token" : RunningSystem.API_KEY;
+        String key = path.startsWith("/admin") ? RunningSystem.ADMIN_TOKEN : RunningSystem.API_KEY;
         switch (random.nextInt(5)) {
             case 0 -> {} // no credentials
             case 1 -> headers.put("Authorization", "Bearer wrong-" + random.nextInt());

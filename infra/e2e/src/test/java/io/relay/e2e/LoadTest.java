@@ -177,7 +177,7 @@ class LoadTest {
     }
 
     private List<Tenant> setUp(RunningSystem system) {
-        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
         List<Tenant> tenants = new ArrayList<>();
         for (int t = 0; t < TENANTS; t++) {
             var created = json.readTree(operator.post("/admin/tenants", "{\"name\":\"Load " + t + "\"}")

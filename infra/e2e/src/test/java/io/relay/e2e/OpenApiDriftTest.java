@@ -84,7 +84,7 @@ class OpenApiDriftTest {
     @Test
     void theOperatorOperationsInTheDocumentAnswer() {
         RunningSystem system = RunningSystem.shared();
-        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
         String tenantId = json.readTree(
                         operator.post("/admin/tenants", "{\"name\":\"Docs\"}").body())
                 .get("tenantId")

@@ -21,12 +21,16 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RunningSystem implements AutoCloseable {
 
-    static final String API_KEY = "e2e-key-" + TestNames.unique("k");
+    // every secret made for this run: the services start as in production (no local profile, no
+    // defaults), so a link or token test proves the signature check, not only expiry and purpose
+    static final String API_KEY = secret();
     static final String TENANT = "e2e-tenant";
-    static final String ADMIN_TOKEN = "e2e-operator-token";
+    static final String ADMIN_TOKEN = secret();
+    static final String INTERNAL_TOKEN = secret();
+    static final String LINK_SIGNING_KEY = secret();
 
     static final String TWILIO_SID = "AC00000000000000000000000000000e2e";
-    static final String TWILIO_TOKEN = "e2e-twilio-auth-token";
+    static final String TWILIO_TOKEN = java.util.HexFormat.of().formatHex(randomBytes(16));
     static final String TWILIO_FROM = "+3197010000777";
 
     final SmtpServer smtp = SmtpServer.start();
@@ -42,6 +46,8 @@ final class RunningSystem implements AutoCloseable {
     final ServiceProcess gateway;
     final ServiceProcess sms;
     final ServiceProcess push;
+    /** The gateway's operator listener (ADMIN_PORT): /admin/** lives there only. */
+    final int operatorPort;
 
     private static RunningSystem shared;
 
@@ -69,6 +75,24 @@ final class RunningSystem implements AutoCloseable {
         return shared;
     }
 
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** 43 random characters: a secret no one has seen before this run. */
+    static String secret() {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+    }
+
+    /** A client that calls a service directly as the gateway does: the tenant, and this run's proof. */
+    static io.relay.testsupport.Http asGateway(String baseUrl, String tenantId) {
+        return new io.relay.testsupport.Http(baseUrl)
+                .header("X-Tenant-Id", tenantId)
+                .header("X-Internal-Token", INTERNAL_TOKEN);
+    }
+
     private RunningSystem() throws SQLException {
         createDatabase(preferenceDb);
         createDatabase(routingDb);
@@ -85,16 +109,16 @@ final class RunningSystem implements AutoCloseable {
             common.put("REDIS_PORT", System.getProperty("e2e.redis-port"));
         }
         common.put("LOG_FORMAT", "logstash");
+        common.put("INTERNAL_TOKEN", INTERNAL_TOKEN);
         // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
         if (!Boolean.getBoolean("e2e.no-trace-export")) {
             common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
         }
         common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
-        preference = new ServiceProcess(
-                "preference-service",
-                "services/preference-service",
-                preferencePort,
-                with(common, "POSTGRES_URL", jdbcUrl(preferenceDb)));
+        Map<String, String> preferenceEnv = with(common, "POSTGRES_URL", jdbcUrl(preferenceDb));
+        preferenceEnv.put("LINK_SIGNING_KEY", LINK_SIGNING_KEY);
+        preference =
+                new ServiceProcess("preference-service", "services/preference-service", preferencePort, preferenceEnv);
         Map<String, String> routingEnv = with(common, "POSTGRES_URL", jdbcUrl(routingDb));
         routingEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
         if (System.getProperty("e2e.routing-consumers") != null) {
@@ -103,6 +127,7 @@ final class RunningSystem implements AutoCloseable {
         routing = new ServiceProcess("routing-service", "services/routing-service", routingPort, routingEnv);
         Map<String, String> emailEnv = with(common, "SMTP_HOST", "127.0.0.1");
         emailEnv.put("SMTP_PORT", Integer.toString(smtp.port()));
+        emailEnv.put("LINK_SIGNING_KEY", LINK_SIGNING_KEY);
         // one SMTP transaction at a time, so the crash test knows which one it interrupts
         emailEnv.put("EMAIL_CONSUMERS", System.getProperty("e2e.email-consumers", "1"));
         // a crash mid-send blocks that message for the lease: short here, so the crash test is quick
@@ -116,6 +141,8 @@ final class RunningSystem implements AutoCloseable {
         gatewayEnv.put("SMS_SERVICE_URL", "http://127.0.0.1:" + smsPort);
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
         gatewayEnv.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        operatorPort = LocalInfrastructure.freePort();
+        gatewayEnv.put("ADMIN_PORT", Integer.toString(operatorPort));
         gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
         gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);
         Map<String, String> smsEnv = new HashMap<>(common);
@@ -180,6 +207,10 @@ final class RunningSystem implements AutoCloseable {
 
     String gatewayUrl() {
         return gateway.baseUrl();
+    }
+
+    String operatorUrl() {
+        return "http://127.0.0.1:" + operatorPort;
     }
 
     @Override

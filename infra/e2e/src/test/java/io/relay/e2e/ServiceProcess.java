@@ -64,6 +64,8 @@ final class ServiceProcess {
                 .split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
+        // as in production: no local profile (and so no local default secrets) unless a test says so
+        builder.environment().remove("SPRING_PROFILES_ACTIVE");
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         Path logs = Path.of("target", "e2e-logs");

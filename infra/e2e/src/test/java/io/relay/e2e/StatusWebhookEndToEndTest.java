@@ -35,7 +35,7 @@ class StatusWebhookEndToEndTest {
         RunningSystem system = RunningSystem.shared();
         system.providers.stubFor(
                 post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
-        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
 
         Tenant withHook = tenant(operator, "Webhook Co");
         JsonNode settings = json.readTree(operator.send(
@@ -89,7 +89,7 @@ class StatusWebhookEndToEndTest {
             system.providers.stubFor(
                     post(urlPathEqualTo(hook)).willReturn(aResponse().withStatus(204)));
         }
-        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
         Tenant tenant = tenant(operator, "Moving Co");
         String path = "/admin/tenants/" + tenant.id();
         operator.send(

@@ -27,7 +27,7 @@ class TenantIsolationTest {
     @BeforeAll
     void twoTenants() {
         RunningSystem system = RunningSystem.shared();
-        Http operator = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
         a = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + key(operator, "Tenant A"));
         b = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + key(operator, "Tenant B"));
         assertThat(a.put("/v1/categories/news", "{\"kind\":\"marketing\",\"defaultChannels\":[\"email\"]}")

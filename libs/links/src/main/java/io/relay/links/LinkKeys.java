@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public class LinkKeys {
 
     private static final Logger log = LoggerFactory.getLogger(LinkKeys.class);
-    public static final String LOCAL_DEFAULT = "local-link-signing-key-not-a-secret";
 
     private final String currentId;
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
@@ -31,9 +30,6 @@ public class LinkKeys {
     public LinkKeys(String current, String previous) {
         if (current == null || current.length() < 16) {
             throw new IllegalArgumentException("LINK_SIGNING_KEY must be at least 16 characters");
-        }
-        if (LOCAL_DEFAULT.equals(current)) {
-            log.warn("LINK_SIGNING_KEY is the local default: set a secret of your own outside local runs");
         }
         this.currentId = idOf(current);
         keys.put(currentId, current.getBytes(StandardCharsets.UTF_8));

@@ -11,23 +11,47 @@ import org.springframework.util.unit.DataSize;
 @AutoConfiguration
 public class WebAutoConfiguration {
 
-    /** The default shared by gateway and services for local runs only. */
-    public static final String LOCAL_INTERNAL_TOKEN = "local-internal-token-not-a-secret";
-
     @Bean
     ProblemAdvice problemAdvice() {
         return new ProblemAdvice();
     }
 
+    /** Before anything else reads the path: one path, one decision (libs/security). */
+    @Bean
+    FilterRegistrationBean<CanonicalPathFilter> relayCanonicalPathFilter() {
+        FilterRegistrationBean<CanonicalPathFilter> registration =
+                new FilterRegistrationBean<>(new CanonicalPathFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /**
+     * Tomcat refuses some paths itself (an encoded '/' or '\'), before any filter runs, with an HTML page:
+     * its host's error report becomes {@link ProblemReportValve}, so those answers are problem+json too.
+     */
+    @Bean
+    org.springframework.boot.tomcat.TomcatContextCustomizer tomcatsOwnRefusalsAsProblems() {
+        return context -> context.addLifecycleListener(event -> {
+            if (org.apache.catalina.Lifecycle.BEFORE_START_EVENT.equals(event.getType())
+                    && context.getParent() != null) {
+                org.apache.catalina.Pipeline host = context.getParent().getPipeline();
+                for (org.apache.catalina.Valve valve : host.getValves()) {
+                    if (valve instanceof org.apache.catalina.valves.ErrorReportValve
+                            && !(valve instanceof ProblemReportValve)) {
+                        host.removeValve(valve);
+                    }
+                }
+                if (java.util.Arrays.stream(host.getValves()).noneMatch(ProblemReportValve.class::isInstance)) {
+                    host.addValve(new ProblemReportValve());
+                }
+            }
+        });
+    }
+
     @Bean
     FilterRegistrationBean<RequestContextFilter> relayRequestContextFilter(
             @Value("${relay.http.max-body-size:256KB}") DataSize maxBody,
-            @Value("${relay.internal-token:${INTERNAL_TOKEN:" + LOCAL_INTERNAL_TOKEN + "}}") String internalToken) {
-        if (LOCAL_INTERNAL_TOKEN.equals(internalToken)) {
-            org.slf4j.LoggerFactory.getLogger(WebAutoConfiguration.class)
-                    .warn(
-                            "INTERNAL_TOKEN is the local default: set a secret shared with the gateway outside local runs");
-        }
+            @Value("${relay.internal-token}") String internalToken) {
         FilterRegistrationBean<RequestContextFilter> registration =
                 new FilterRegistrationBean<>(new RequestContextFilter(maxBody.toBytes(), internalToken));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);

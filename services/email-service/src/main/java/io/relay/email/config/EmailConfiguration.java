@@ -44,7 +44,7 @@ class EmailConfiguration {
     /** Links in emails are signed here with LINK_SIGNING_KEY, the key preference-service checks them with. */
     @Bean
     LinkUrls linkUrls(
-            @Value("${relay.links.signing-key:${LINK_SIGNING_KEY:" + LinkKeys.LOCAL_DEFAULT + "}}") String key,
+            @Value("${relay.links.signing-key}") String key,
             @Value("${relay.public-base-url:${PUBLIC_BASE_URL:http://localhost:8080}}") String publicBaseUrl,
             JsonMapper json,
             Clock clock) {

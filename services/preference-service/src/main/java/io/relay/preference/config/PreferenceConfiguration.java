@@ -22,8 +22,8 @@ class PreferenceConfiguration {
     /** LINK_SIGNING_KEY signs new links; LINK_SIGNING_KEYS_PREVIOUS (comma-separated) still verify. */
     @Bean
     LinkKeys linkKeys(
-            @Value("${relay.links.signing-key:${LINK_SIGNING_KEY:" + LinkKeys.LOCAL_DEFAULT + "}}") String current,
-            @Value("${relay.links.previous-keys:${LINK_SIGNING_KEYS_PREVIOUS:}}") String previous) {
+            @Value("${relay.links.signing-key}") String current,
+            @Value("${relay.links.previous-keys}") String previous) {
         return new LinkKeys(current, previous);
     }
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class CustomerValidator {
 
     /** Ids travel in paths, keys and logs: a safe alphabet and a sane length. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    public static final Pattern ID = Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:@-]{1,128}");
 
     // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the SMTP server's call.
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>,;]{1,64}@[^@\\s\"<>,;]+\\.[^@\\s\"<>,;]{2,}");

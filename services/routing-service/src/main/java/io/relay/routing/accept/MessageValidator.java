@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public final class MessageValidator {
 
     public static final Set<String> CHANNELS = Set.of("email", "sms", "push");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Pattern ID = Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:@-]{1,128}");
     private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private MessageValidator() {}

@@ -39,9 +39,7 @@ public class PreferenceClient {
     public PreferenceClient(
             RestClient.Builder builder,
             @Value("${relay.preference-service-url}") String baseUrl,
-            @Value("${relay.internal-token:${INTERNAL_TOKEN:" + io.relay.web.WebAutoConfiguration.LOCAL_INTERNAL_TOKEN
-                            + "}}")
-                    String internalToken,
+            @Value("${relay.internal-token}") String internalToken,
             io.micrometer.core.instrument.MeterRegistry meters,
             java.time.Clock clock) {
         this.clock = clock;

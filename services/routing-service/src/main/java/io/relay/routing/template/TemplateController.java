@@ -20,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class TemplateController {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern ID = Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._-]{1,128}");
 
     private final TemplateStore store;
     private final Clock clock;

@@ -1,0 +1,47 @@
+package io.relay.gateway.admin;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Which port answers what: the operator API only on the operator listener ({@link OperatorListener}), and
+ * nothing else there; on the public port it does not exist (404), however its path is spelled. Runs after
+ * the canonical-path check and before the operator token's.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+public class OperatorPortFilter implements WebFilter {
+
+    private final OperatorListener operator;
+
+    public OperatorPortFilter(OperatorListener operator) {
+        this.operator = operator;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        InetSocketAddress local = exchange.getRequest().getLocalAddress();
+        boolean onOperatorPort = local != null && local.getPort() == operator.port();
+        boolean operatorPath =
+                AdminTokenFilter.isOperatorPath(exchange.getRequest().getPath().pathWithinApplication());
+        if (onOperatorPort == operatorPath) {
+            return chain.filter(exchange);
+        }
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.NOT_FOUND);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = ("{\"type\":\"https://relay.example/problems/not-found\",\"title\":\"Not found\","
+                        + "\"status\":404,\"detail\":\"no such resource on this port\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}
