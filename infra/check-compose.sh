@@ -72,7 +72,7 @@ const check = (cond, good, bad) => (cond ? ok(good) : fail(bad));
 const DOCKERFILE = 'infra/docker/Dockerfile';
 const BUILD_ARGS = ['MODULE', 'ARTIFACT', 'PORT'];
 const APP_SERVICES = {
-  'gateway':            { module: 'gateway',                     port: 8080 },
+  'gateway':            { module: 'gateway',                     port: 8080, database: 'gateway' },
   'preference-service': { module: 'services/preference-service', port: 8081, database: 'preference' },
   'routing-service':    { module: 'services/routing-service',    port: 8082, database: 'routing' },
   'sms-service':        { module: 'services/sms-service',        port: 8083 },
@@ -84,9 +84,9 @@ const ENV_CONTRACT = {
   SERVER_PORT: '*',
   RABBITMQ_HOST: '*', RABBITMQ_PORT: '*', RABBITMQ_USERNAME: '*', RABBITMQ_PASSWORD: '*', RABBITMQ_VHOST: '*',
   REDIS_HOST: '*', REDIS_PORT: '*', REDIS_PASSWORD: '*',
-  POSTGRES_URL: ['preference-service', 'routing-service'],
-  POSTGRES_USER: ['preference-service', 'routing-service'],
-  POSTGRES_PASSWORD: ['preference-service', 'routing-service'],
+  POSTGRES_URL: ['gateway', 'preference-service', 'routing-service'],
+  POSTGRES_USER: ['gateway', 'preference-service', 'routing-service'],
+  POSTGRES_PASSWORD: ['gateway', 'preference-service', 'routing-service'],
   PREFERENCE_SERVICE_URL: ['gateway', 'routing-service'],
   ROUTING_SERVICE_URL: ['gateway'],
   SMS_SERVICE_URL: ['gateway'],

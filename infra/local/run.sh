@@ -121,6 +121,7 @@ say "Java: $JAVA ($(java_major "$JAVA"))"
 : "${PUBLIC_BASE_URL:=http://localhost:${PORT[gateway]}}"
 : "${SPRING_PROFILES_ACTIVE:=local}" # a local run: its secrets may be the local defaults (libs/security)
 : "${ADMIN_PORT:=8090}"               # the operator API (/admin/**) listens here only
+: "${GATEWAY_ADMIN_URL:=http://localhost:$ADMIN_PORT}" # sms-service asks it which tenants send from a number
 : "${ADMIN_TOKEN:=local-admin-token}"
 : "${LINK_SIGNING_KEY:=local-link-signing-key-not-a-secret}"
 : "${TWILIO_ACCOUNT_SID:=AC00000000000000000000000000000000}"
@@ -133,7 +134,7 @@ say "Java: $JAVA ($(java_major "$JAVA"))"
 : "${BOOTSTRAP_API_KEY:=local-dev-key}" "${BOOTSTRAP_TENANT_ID:=demo}"
 export RABBITMQ_HOST RABBITMQ_PORT RABBITMQ_USERNAME RABBITMQ_PASSWORD RABBITMQ_VHOST
 export REDIS_HOST REDIS_PORT POSTGRES_USER
-export SPRING_PROFILES_ACTIVE ADMIN_PORT
+export SPRING_PROFILES_ACTIVE ADMIN_PORT GATEWAY_ADMIN_URL
 export PREFERENCE_SERVICE_URL ROUTING_SERVICE_URL SMS_SERVICE_URL PUBLIC_BASE_URL ADMIN_TOKEN LINK_SIGNING_KEY
 export TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_API_BASE_URL TWILIO_FROM
 export SMTP_HOST SMTP_PORT SMTP_STARTTLS
@@ -155,7 +156,7 @@ else
     note_started postgresql
     wait_for 30 pg_isready -q -h localhost -p 5432 || die "PostgreSQL did not accept connections within 30 s"
   fi
-  say "PostgreSQL: ready; databases preference and routing"
+  say "PostgreSQL: ready; databases gateway, preference and routing"
   psql -h localhost -U postgres -v ON_ERROR_STOP=1 -q -f infra/postgres/init.sql >/dev/null
 fi
 
@@ -279,8 +280,8 @@ for s in "${SERVICES[@]}"; do
   ensure_port_free "$s" "${PORT[$s]}"
   extra_env=()
   case "$s" in
-    preference-service | routing-service)
-      # one contract variable, two databases: set per process unless the operator set it
+    gateway | preference-service | routing-service)
+      # one contract variable, three databases: set per process unless the operator set it
       [[ -n "${POSTGRES_URL:-}" ]] || extra_env+=("POSTGRES_URL=jdbc:postgresql://localhost:5432/${s%-service}")
       ;;
   esac

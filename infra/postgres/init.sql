@@ -7,3 +7,6 @@ SELECT 'CREATE DATABASE preference'
 
 SELECT 'CREATE DATABASE routing'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'routing')\gexec
+
+SELECT 'CREATE DATABASE gateway'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'gateway')\gexec

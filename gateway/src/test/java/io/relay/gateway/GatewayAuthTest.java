@@ -34,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class GatewayAuthTest {
 
     private static final WireMockServer BACKEND = start();
+    private static final String SCHEMA = GatewayDatabase.newSchema();
 
     private static WireMockServer start() {
         WireMockServer server =
@@ -44,6 +45,7 @@ class GatewayAuthTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
+        GatewayDatabase.use(registry, SCHEMA);
         registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
         registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
         registry.add("SMS_SERVICE_URL", BACKEND::baseUrl);

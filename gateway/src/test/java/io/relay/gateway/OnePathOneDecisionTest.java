@@ -40,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OnePathOneDecisionTest {
 
     private static final WireMockServer BACKEND = start();
+    private static final String SCHEMA = GatewayDatabase.newSchema();
 
     private static WireMockServer start() {
         WireMockServer server =
@@ -50,6 +51,7 @@ class OnePathOneDecisionTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
+        GatewayDatabase.use(registry, SCHEMA);
         registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
         registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
         registry.add("SMS_SERVICE_URL", BACKEND::baseUrl);

@@ -27,7 +27,6 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import redis.clients.jedis.JedisPooled;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,14 +67,19 @@ class ReplicasShareKeysAndLimitsTest {
 
     private static ConfigurableApplicationContext replica() {
         // arguments, not default properties: application.yml would win over those
+        java.util.List<String> arguments = new java.util.ArrayList<>(GatewayDatabase.arguments(SCHEMA));
+        arguments.addAll(java.util.List.of(
+                "--server.port=0",
+                "--relay.gateway.admin-port=0",
+                "--relay.gateway.admin-token=operator-secret-token",
+                "--ROUTING_SERVICE_URL=" + BACKEND.baseUrl(),
+                "--PREFERENCE_SERVICE_URL=" + BACKEND.baseUrl()));
         return new SpringApplicationBuilder(GatewayApplication.class, TestClock.class)
-                .run(
-                        "--server.port=0",
-                        "--relay.gateway.admin-port=0",
-                        "--relay.gateway.admin-token=operator-secret-token",
-                        "--ROUTING_SERVICE_URL=" + BACKEND.baseUrl(),
-                        "--PREFERENCE_SERVICE_URL=" + BACKEND.baseUrl());
+                .run(arguments.toArray(String[]::new));
     }
+
+    /** Both replicas share one database, as they share Redis. */
+    private static final String SCHEMA = GatewayDatabase.newSchema();
 
     @AfterAll
     static void stop() {
@@ -204,11 +208,11 @@ class ReplicasShareKeysAndLimitsTest {
         String key = acme.get("apiKey").asString();
         assertThat(call(two, key).statusCode()).isEqualTo(200);
 
-        // an operator deletes it in Redis by hand: no replica hears of it
-        JedisPooled redis = one.getBean(JedisPooled.class);
-        redis.keys("gateway:apikey:*").stream()
-                .filter(k -> acme.get("tenantId").asString().equals(redis.hget(k, "tenant")))
-                .forEach(redis::del);
+        // an operator deletes it in the database by hand: no replica hears of it
+        one.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("DELETE FROM api_keys WHERE tenant_id = ?")
+                .param(acme.get("tenantId").asString())
+                .update();
         assertThat(call(two, key).statusCode()).as("still remembered").isEqualTo(200);
 
         CLOCK.advance(Duration.ofSeconds(11));

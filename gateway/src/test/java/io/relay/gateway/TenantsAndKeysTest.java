@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 class TenantsAndKeysTest {
 
     private static final WireMockServer BACKEND = start();
+    private static final String SCHEMA = GatewayDatabase.newSchema();
 
     private static WireMockServer start() {
         WireMockServer server =
@@ -46,6 +47,7 @@ class TenantsAndKeysTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
+        GatewayDatabase.use(registry, SCHEMA);
         registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
         registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
     }
@@ -63,6 +65,9 @@ class TenantsAndKeysTest {
 
     @Autowired
     OperatorListener operatorListener;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     private String operatorBase() {
         return "http://localhost:" + operatorListener.port();
@@ -111,12 +116,22 @@ class TenantsAndKeysTest {
         assertThat(call(key)).isEqualTo(200);
         BACKEND.verify(getRequestedFor(urlPathMatching("/v1/customers/c-1"))
                 .withHeader("X-Tenant-Id", equalTo(acme.get("tenantId").asString())));
-        assertThat(redis.keys("gateway:*").stream().anyMatch(k -> k.contains(key)))
-                .as("never stored in clear")
+        assertThat(redis.keys("*").stream().anyMatch(k -> k.contains(key)))
+                .as("never in Redis")
                 .isFalse();
-        assertThat(redis.keys("gateway:apikey:*").stream()
-                        .noneMatch(k -> redis.hgetAll(k).containsValue(key)))
-                .isTrue();
+        assertThat(db.sql("SELECT count(*) FROM api_keys WHERE key_hash = ?")
+                        .param(io.relay.gateway.tenant.TenantStore.sha256(key))
+                        .query(Integer.class)
+                        .single())
+                .as("kept as its SHA-256")
+                .isEqualTo(1);
+        assertThat(db.sql("SELECT count(*) FROM api_keys k JOIN tenants t USING (tenant_id) "
+                                + "WHERE k::text LIKE ? OR t::text LIKE ?")
+                        .params("%" + key + "%", "%" + key + "%")
+                        .query(Integer.class)
+                        .single())
+                .as("never stored in clear")
+                .isZero();
         assertThat(operator.get("/admin/tenants/" + acme.get("tenantId").asString())
                         .body())
                 .doesNotContain(key);
@@ -160,10 +175,11 @@ class TenantsAndKeysTest {
                 .isEqualTo(401);
     }
 
-    private java.util.Set<String> tenantsAndKeys() {
-        java.util.Set<String> all = new java.util.HashSet<>(redis.keys("gateway:tenant:*"));
-        all.addAll(redis.keys("gateway:apikey:*"));
-        return all;
+    private java.util.List<String> tenantsAndKeys() {
+        return db.sql("SELECT tenant_id || ' ' || coalesce(k.key_id, '') || ' ' || coalesce(k.revoked_at::text, '') "
+                        + "FROM tenants LEFT JOIN api_keys k USING (tenant_id) ORDER BY 1")
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -175,7 +191,7 @@ class TenantsAndKeysTest {
     @Test
     void theOperatorApiCannotBeWalkedAroundBySpellingItsPathDifferently() {
         String victim = tenant("Victim").get("tenantId").asString();
-        java.util.Set<String> keysBefore = tenantsAndKeys();
+        java.util.List<String> keysBefore = tenantsAndKeys();
         java.util.List<String> decodedToTheOperatorApi = java.util.List.of(
                 "/%61dmin/tenants",
                 "/%41dmin/tenants",

@@ -44,6 +44,11 @@ public class AdminTokenFilter implements WebFilter {
      * dot segments; any case of "admin" counts, so no spelling the router might accept is left open.
      */
     static boolean isOperatorPath(PathContainer path) {
+        return "admin".equalsIgnoreCase(firstSegment(path));
+    }
+
+    /** The first segment as the handler mapping would see it (decoded, without parameters, dots resolved). */
+    static String firstSegment(PathContainer path) {
         Deque<String> segments = new ArrayDeque<>();
         for (PathContainer.Element element : path.elements()) {
             if (element instanceof PathContainer.PathSegment segment) {
@@ -58,7 +63,7 @@ public class AdminTokenFilter implements WebFilter {
                 segments.addLast(value);
             }
         }
-        return !segments.isEmpty() && segments.peekFirst().strip().equalsIgnoreCase("admin");
+        return segments.isEmpty() ? "" : segments.peekFirst().strip();
     }
 
     @Override

@@ -13,8 +13,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Which port answers what: the operator API only on the operator listener ({@link OperatorListener}), and
- * nothing else there; on the public port it does not exist (404), however its path is spelled. Runs after
+ * Which port answers what: the operator API, and the gateway's own internal API for the services
+ * ({@code /internal/**}), only on the operator listener ({@link OperatorListener}), and nothing else there;
+ * on the public port neither exists (404), however its path is spelled. Runs after
  * the canonical-path check and before the operator token's.
  */
 @Component
@@ -31,8 +32,9 @@ public class OperatorPortFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         InetSocketAddress local = exchange.getRequest().getLocalAddress();
         boolean onOperatorPort = local != null && local.getPort() == operator.port();
-        boolean operatorPath =
-                AdminTokenFilter.isOperatorPath(exchange.getRequest().getPath().pathWithinApplication());
+        String first =
+                AdminTokenFilter.firstSegment(exchange.getRequest().getPath().pathWithinApplication());
+        boolean operatorPath = first.equalsIgnoreCase("admin") || first.equalsIgnoreCase("internal");
         if (onOperatorPort == operatorPath) {
             return chain.filter(exchange);
         }

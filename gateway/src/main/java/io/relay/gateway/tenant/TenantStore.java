@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -12,15 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tenants and their API keys in Redis (the gateway's store). A key is shown once, when it is made;
- * only its SHA-256 is kept. Keys look like {@code rly_k_xxxxxxxx_<secret>}, so a leaked one is
- * recognisable (and its key id tells which to revoke). Blocking calls: callers on the reactive path
- * run them on a bounded elastic scheduler. Every change that can take a right away (a revoked key, a
- * changed setting) is announced on {@link #CHANGES}.
+ * Tenants and their API keys, in the gateway's PostgreSQL database: they outlive Redis, which keeps only
+ * the rate-limit counters and the change announcements. A key is shown once, when it is made; only its
+ * SHA-256 is kept, and a revoked key stays on record as revoked. Keys look like
+ * {@code rly_k_xxxxxxxx_<secret>}, so a leaked one is recognisable (and its key id tells which to revoke).
+ * Blocking calls: callers on the reactive path run them on a bounded elastic scheduler. Every change that
+ * can take a right away (a revoked key, a changed setting) is announced on {@link #CHANGES}.
  */
 @Component
 public class TenantStore {
@@ -28,12 +34,17 @@ public class TenantStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+    private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {};
 
+    private final JdbcClient db;
     private final JedisPooled redis;
+    private final JsonMapper json;
     private final Clock clock;
 
-    public TenantStore(JedisPooled redis, Clock clock) {
+    public TenantStore(JdbcClient db, JedisPooled redis, JsonMapper json, Clock clock) {
+        this.db = db;
         this.redis = redis;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -51,7 +62,7 @@ public class TenantStore {
         }
     }
 
-    /** The hash field (and key owner setting) counting a tenant's settings changes. */
+    /** The key owner setting counting a tenant's settings changes. */
     public static final String SETTINGS_VERSION = "settingsVersion";
 
     public record IssuedKey(String keyId, String apiKey) {}
@@ -76,75 +87,83 @@ public class TenantStore {
 
     public Tenant create(String name) {
         String tenantId = "t_" + random(12);
-        redis.hset(
-                tenantKey(tenantId),
-                Map.of("name", name, "createdAt", clock.instant().toString()));
+        db.sql("INSERT INTO tenants (tenant_id, name, created_at) VALUES (?, ?, ?)")
+                .params(tenantId, name, Timestamp.from(clock.instant()))
+                .update();
         return new Tenant(tenantId, name, Map.of(), 0);
     }
 
+    /** Makes sure a tenant given by configuration (the bootstrap key's) exists, named after its id. */
+    public void ensure(String tenantId) {
+        db.sql("INSERT INTO tenants (tenant_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(tenantId, tenantId, Timestamp.from(clock.instant()))
+                .update();
+    }
+
     public Optional<Tenant> find(String tenantId) {
-        Map<String, String> fields = redis.hgetAll(tenantKey(tenantId));
-        if (fields.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> settings = new LinkedHashMap<>(fields);
-        settings.remove("name");
-        settings.remove("createdAt");
-        String version = settings.remove(SETTINGS_VERSION);
-        return Optional.of(
-                new Tenant(tenantId, fields.get("name"), settings, version == null ? 0 : Long.parseLong(version)));
+        return db.sql("SELECT name, settings::text AS settings, settings_version FROM tenants WHERE tenant_id = ?")
+                .param(tenantId)
+                .query((row, n) -> new Tenant(
+                        tenantId,
+                        row.getString("name"),
+                        settings(row.getString("settings")),
+                        row.getLong("settings_version")))
+                .optional();
     }
 
     /**
      * Sets (or, with a null value, clears) settings such as smsFrom, emailFrom, webhookUrl, rateLimit, and
-     * counts the change after them: whoever reads the new count reads the new settings too.
+     * counts the change in the same statement: whoever reads the new count reads the new settings too.
      */
     public void updateSettings(String tenantId, Map<String, String> settings) {
+        Map<String, String> set = new LinkedHashMap<>();
+        List<String> cleared = new ArrayList<>();
         settings.forEach((name, value) -> {
             if (value == null) {
-                redis.hdel(tenantKey(tenantId), name);
+                cleared.add(name);
             } else {
-                redis.hset(tenantKey(tenantId), name, value);
+                set.put(name, value);
             }
         });
-        redis.hincrBy(tenantKey(tenantId), SETTINGS_VERSION, 1);
+        db.sql("UPDATE tenants SET settings = (settings || ?::jsonb) - ?::text[], "
+                        + "settings_version = settings_version + 1 WHERE tenant_id = ?")
+                .params(json.writeValueAsString(set), cleared.toArray(String[]::new), tenantId)
+                .update();
         changed();
     }
-
-    // a key's tenant and the tenant's settings in one round trip (standalone Redis: the tenant's key is
-    // derived inside the script)
-    private static final String RESOLVE = """
-            local tenant = redis.call('HGET', KEYS[1], 'tenant')
-            if not tenant then return false end
-            return {tenant, redis.call('HGETALL', 'gateway:tenant:' .. tenant)}
-            """;
 
     /** Whom a key belongs to, and that tenant's settings (smsFrom, emailFrom, webhookUrl, rateLimit...). */
     public record KeyOwner(String tenantId, Map<String, String> settings) {}
 
     /** The owner of the key whose {@link #sha256} this is; empty when the key is unknown or revoked. */
     public Optional<KeyOwner> ownerOfKeyHash(String keyHash) {
-        Object reply = redis.eval(RESOLVE, List.of(apiKeyKey(keyHash)), List.of());
-        if (!(reply instanceof List<?> parts) || parts.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        List<?> flat = (List<?>) parts.get(1);
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            settings.put(text(flat.get(i)), text(flat.get(i + 1)));
-        }
-        settings.remove("name");
-        settings.remove("createdAt");
-        return Optional.of(new KeyOwner(text(parts.get(0)), settings));
+        return db.sql("SELECT t.tenant_id, t.settings::text AS settings, t.settings_version FROM api_keys k "
+                        + "JOIN tenants t ON t.tenant_id = k.tenant_id WHERE k.key_hash = ? AND k.revoked_at IS NULL")
+                .param(keyHash)
+                .query((row, n) -> {
+                    Map<String, String> owned = settings(row.getString("settings"));
+                    owned.put(SETTINGS_VERSION, Long.toString(row.getLong("settings_version")));
+                    return new KeyOwner(row.getString("tenant_id"), owned);
+                })
+                .optional();
     }
 
-    /** Only a key of our shape is worth a Redis call; anything else is refused from memory. */
+    /**
+     * The tenants an inbound SMS to {@code senders} (a number, a Messaging Service) concerns: those
+     * configured to send from one of them, and, when one of them is the platform's own sender, every
+     * tenant without a sender of its own.
+     */
+    public List<String> tenantsSendingFrom(List<String> senders, boolean platformSender) {
+        return db.sql("SELECT tenant_id FROM tenants WHERE sms_from = ANY(?) OR (? AND sms_from IS NULL) "
+                        + "ORDER BY tenant_id")
+                .params(senders.toArray(String[]::new), platformSender)
+                .query(String.class)
+                .list();
+    }
+
+    /** Only a key of our shape is worth a lookup; anything else is refused from memory. */
     public static boolean plausibleKey(String presentedKey) {
         return presentedKey != null && presentedKey.startsWith("rly_") && presentedKey.length() <= 128;
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     /** The key status webhooks are signed with (HMAC-SHA256), shown to the business once. */
@@ -159,29 +178,34 @@ public class TenantStore {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String apiKey = "rly_" + keyId + "_" + B64.encodeToString(secret);
-        String hash = sha256(apiKey);
-        redis.hset(apiKeyKey(hash), Map.of("tenant", tenantId, "keyId", keyId));
-        redis.hset(keyIdsKey(tenantId), keyId, hash);
+        db.sql("INSERT INTO api_keys (key_hash, key_id, tenant_id, created_at) VALUES (?, ?, ?, ?)")
+                .params(sha256(apiKey), keyId, tenantId, Timestamp.from(clock.instant()))
+                .update();
         return new IssuedKey(keyId, apiKey);
     }
 
-    /** Revokes at once; false when the key id is not one of this tenant's. */
+    /** Revokes at once, for good; false when the key id is not one of this tenant's live keys. */
     public boolean revoke(String tenantId, String keyId) {
-        String hash = redis.hget(keyIdsKey(tenantId), keyId);
-        if (hash == null) {
+        int revoked = db.sql("UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND key_id = ? "
+                        + "AND revoked_at IS NULL")
+                .params(Timestamp.from(clock.instant()), tenantId, keyId)
+                .update();
+        if (revoked == 0) {
             return false;
         }
-        redis.del(apiKeyKey(hash));
-        redis.hdel(keyIdsKey(tenantId), keyId);
         changed();
         return true;
     }
 
+    /** The ids of a tenant's live keys. */
     public List<String> keyIds(String tenantId) {
-        return List.copyOf(redis.hkeys(keyIdsKey(tenantId)));
+        return db.sql("SELECT key_id FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY created_at")
+                .param(tenantId)
+                .query(String.class)
+                .list();
     }
 
-    /** The only form in which a key is kept, in Redis or in memory. */
+    /** The only form in which a key is kept, in the database or in memory. */
     public static String sha256(String value) {
         try {
             return HexFormat.of()
@@ -191,23 +215,15 @@ public class TenantStore {
         }
     }
 
+    private Map<String, String> settings(String stored) {
+        return new LinkedHashMap<>(json.readValue(stored, SETTINGS));
+    }
+
     private static String random(int length) {
         StringBuilder s = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         return s.toString();
-    }
-
-    private static String tenantKey(String tenantId) {
-        return "gateway:tenant:" + tenantId;
-    }
-
-    private static String keyIdsKey(String tenantId) {
-        return "gateway:tenant:" + tenantId + ":keys";
-    }
-
-    private static String apiKeyKey(String hash) {
-        return "gateway:apikey:" + hash;
     }
 }

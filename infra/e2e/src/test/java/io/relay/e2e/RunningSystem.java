@@ -40,6 +40,7 @@ final class RunningSystem implements AutoCloseable {
     final RabbitVhost vhost = RabbitVhost.create();
     final String preferenceDb = TestNames.schema("e2e_pref");
     final String routingDb = TestNames.schema("e2e_routing");
+    final String gatewayDb = TestNames.schema("e2e_gateway");
     final ServiceProcess preference;
     final ServiceProcess routing;
     final ServiceProcess email;
@@ -96,6 +97,7 @@ final class RunningSystem implements AutoCloseable {
     private RunningSystem() throws SQLException {
         createDatabase(preferenceDb);
         createDatabase(routingDb);
+        createDatabase(gatewayDb);
         int preferencePort = LocalInfrastructure.freePort();
         int routingPort = LocalInfrastructure.freePort();
         Map<String, String> common = new HashMap<>();
@@ -135,6 +137,7 @@ final class RunningSystem implements AutoCloseable {
         email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
         Map<String, String> gatewayEnv = new HashMap<>(common);
         gatewayEnv.remove("RABBITMQ_VHOST");
+        gatewayEnv.put("POSTGRES_URL", jdbcUrl(gatewayDb));
         gatewayEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
         gatewayEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
         int smsPort = LocalInfrastructure.freePort();
@@ -151,6 +154,7 @@ final class RunningSystem implements AutoCloseable {
         smsEnv.put("TWILIO_FROM", TWILIO_FROM);
         smsEnv.put("TWILIO_API_BASE_URL", providers.baseUrl());
         smsEnv.put("PUBLIC_BASE_URL", gateway.baseUrl()); // Twilio signs the URL it calls: the gateway's
+        smsEnv.put("GATEWAY_ADMIN_URL", operatorUrl()); // which tenants send from a number
         sms = new ServiceProcess("sms-service", "services/sms-service", smsPort, smsEnv);
         push = new ServiceProcess("push-service", "services/push-service", LocalInfrastructure.freePort(), common);
     }
@@ -200,6 +204,33 @@ final class RunningSystem implements AutoCloseable {
                 .join();
     }
 
+    /**
+     * Twilio calling the gateway, signed as Twilio does it: base64(HMAC-SHA1(auth token, URL + posted
+     * names and values, sorted)).
+     */
+    java.net.http.HttpResponse<String> twilioCalls(String pathAndQuery, Map<String, String> params) throws Exception {
+        String url = gatewayUrl() + pathAndQuery;
+        StringBuilder signed = new StringBuilder(url);
+        new java.util.TreeMap<>(params).forEach((k, v) -> signed.append(k).append(v));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                TWILIO_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+        String signature = java.util.Base64.getEncoder()
+                .encodeToString(mac.doFinal(signed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String form = params.entrySet().stream()
+                .map(e -> java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8) + "="
+                        + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("X-Twilio-Signature", signature)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** What the Twilio simulator accepted. */
     TwilioLedger twilio() {
         return LEDGER;
@@ -223,6 +254,7 @@ final class RunningSystem implements AutoCloseable {
         vhost.close();
         dropDatabase(preferenceDb);
         dropDatabase(routingDb);
+        dropDatabase(gatewayDb);
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -7,19 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.relay.testsupport.Http;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,27 +49,8 @@ class SmsEndToEndTest {
         return json.readTree(business.get("/v1/messages/" + id).body());
     }
 
-    /** As Twilio does it: base64(HMAC-SHA1(auth token, URL + posted names and values, sorted)). */
     private HttpResponse<String> twilioCalls(String pathAndQuery, Map<String, String> params) throws Exception {
-        String url = system.gatewayUrl() + pathAndQuery;
-        StringBuilder signed = new StringBuilder(url);
-        new TreeMap<>(params).forEach((k, v) -> signed.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(RunningSystem.TWILIO_TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        String signature =
-                Base64.getEncoder().encodeToString(mac.doFinal(signed.toString().getBytes(StandardCharsets.UTF_8)));
-        String form = params.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header("X-Twilio-Signature", signature)
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return system.twilioCalls(pathAndQuery, params);
     }
 
     @Test

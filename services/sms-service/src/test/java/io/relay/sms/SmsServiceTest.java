@@ -83,6 +83,7 @@ class SmsServiceTest {
         registry.add("twilio.api-base-url", TWILIO::baseUrl);
         registry.add("twilio.from", () -> FROM);
         registry.add("relay.public-base-url", () -> PUBLIC);
+        registry.add("relay.gateway-admin-url", TWILIO::baseUrl);
     }
 
     @AfterAll
@@ -187,7 +188,6 @@ class SmsServiceTest {
                         .withFormParam(
                                 "StatusCallback",
                                 equalTo(PUBLIC + "/webhooks/twilio/status?m=" + id + "&t=" + tenant)));
-        assertThat(redis.smembers("sms:senders:" + FROM)).contains(tenant);
     }
 
     @Test
@@ -375,7 +375,14 @@ class SmsServiceTest {
     @Test
     void stopFromACustomerOptsThemOutForEveryTenantSendingFromThatNumberAndHelpIsAnswered() throws Exception {
         String ourNumber = "+3197010009" + (int) (Math.random() * 900 + 100);
-        redis.sadd("sms:senders:" + ourNumber, tenant, tenant + "-b");
+        // the gateway's sender map (PostgreSQL there): two tenants send from this number
+        TWILIO.stubFor(get(urlPathMatching("/internal/sms-senders"))
+                .withQueryParam("sender", equalTo(ourNumber))
+                .withQueryParam("platform", equalTo("false"))
+                .withHeader("X-Internal-Token", equalTo(io.relay.testsupport.Http.LOCAL_INTERNAL_TOKEN))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"tenants\":[\"" + tenant + "\",\"" + tenant + "-b\"]}")));
         String path = "/webhooks/twilio/inbound";
 
         Map<String, String> stop = Map.of("From", "+31677777777", "To", ourNumber, "Body", "  stop ");
@@ -398,5 +405,20 @@ class SmsServiceTest {
         HttpResponse<String> helpReply = webhook(path, help, sign(PUBLIC + path, help));
         assertThat(helpReply.headers().firstValue("Content-Type").orElse("")).startsWith("application/xml");
         assertThat(helpReply.body()).startsWith("<Response><Message>").contains("Reply STOP");
+    }
+
+    @Test
+    void aStopTheSenderMapCannotPlaceIsRefusedWith503SoTwilioReportsItInsteadOfDroppingIt() throws Exception {
+        String ourNumber = "+3197010008" + (int) (Math.random() * 900 + 100);
+        TWILIO.stubFor(get(urlPathMatching("/internal/sms-senders"))
+                .withQueryParam("sender", equalTo(ourNumber))
+                .willReturn(aResponse().withStatus(503)));
+        String path = "/webhooks/twilio/inbound";
+        Map<String, String> stop = Map.of("From", "+31677777778", "To", ourNumber, "Body", "STOP");
+
+        HttpResponse<String> answered = webhook(path, stop, sign(PUBLIC + path, stop));
+
+        assertThat(answered.statusCode()).isEqualTo(503);
+        assertThat(answered.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
 }

@@ -35,7 +35,6 @@ public class SmsDispatchHandler implements EnvelopeHandler {
     private static final Logger log = LoggerFactory.getLogger(SmsDispatchHandler.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final long RECORD_TTL_SECONDS = Duration.ofDays(7).toSeconds();
-    private static final long SENDER_TTL_SECONDS = Duration.ofDays(90).toSeconds();
 
     private final TwilioSender twilio;
     private final TwilioProperties properties;
@@ -68,11 +67,6 @@ public class SmsDispatchHandler implements EnvelopeHandler {
 
     static String attemptKey(String tenantId, String messageId) {
         return "sms:" + tenantId + ":attempt:" + messageId;
-    }
-
-    /** Which tenants send from a number: inbound STOP to that number concerns them. */
-    public static String sendersKey(String from) {
-        return "sms:senders:" + from;
     }
 
     @Override
@@ -111,7 +105,7 @@ public class SmsDispatchHandler implements EnvelopeHandler {
                     body,
                     Instant.parse(earlierAttempt).minusSeconds(5).atZone(ZoneOffset.UTC)));
             if (found.isPresent()) {
-                record(envelope, sms, from, found.get());
+                record(envelope, sms, found.get());
                 return;
             }
         }
@@ -120,7 +114,7 @@ public class SmsDispatchHandler implements EnvelopeHandler {
             TwilioSender.Sent result = guarded(
                             () -> Optional.of(twilio.send(sms.to(), from, body, statusCallback(tenantId, sms))))
                     .orElseThrow();
-            record(envelope, sms, from, result);
+            record(envelope, sms, result);
         } catch (TwilioSender.TransientFailure e) {
             if (e.answered()) {
                 redis.del(attemptKey); // Twilio said no: nothing to reconcile next time
@@ -145,14 +139,12 @@ public class SmsDispatchHandler implements EnvelopeHandler {
         }
     }
 
-    private void record(Envelope<Object> envelope, SmsDispatch sms, String from, TwilioSender.Sent result) {
+    private void record(Envelope<Object> envelope, SmsDispatch sms, TwilioSender.Sent result) {
         redis.set(
                 sentKey(envelope.tenantId(), sms.messageId()),
                 result.sid(),
                 SetParams.setParams().ex(RECORD_TTL_SECONDS));
         redis.del(attemptKey(envelope.tenantId(), sms.messageId()));
-        redis.sadd(sendersKey(from), envelope.tenantId());
-        redis.expire(sendersKey(from), SENDER_TTL_SECONDS);
         log.info("accepted by Twilio as {}", result.sid());
         publish(envelope, event(sms, DeliveryEvent.Status.SENT, result.sid(), null, null));
     }

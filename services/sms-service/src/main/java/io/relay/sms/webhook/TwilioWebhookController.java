@@ -7,7 +7,6 @@ import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.sms.config.TwilioProperties;
-import io.relay.sms.send.SmsDispatchHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +28,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.HtmlUtils;
-import redis.clients.jedis.JedisPooled;
 
 /**
  * Twilio's webhooks. Every request must carry a valid X-Twilio-Signature for the URL as Twilio saw it
@@ -48,21 +48,21 @@ public class TwilioWebhookController {
     private final RequestValidator validator;
     private final TwilioProperties twilio;
     private final ConfirmingPublisher publisher;
-    private final JedisPooled redis;
+    private final SenderTenants senderTenants;
     private final Clock clock;
     private final String publicBaseUrl;
 
     public TwilioWebhookController(
             TwilioProperties twilio,
             ConfirmingPublisher publisher,
-            JedisPooled redis,
+            SenderTenants senderTenants,
             Clock clock,
             @Value("${relay.public-base-url}") String publicBaseUrl) {
         // without an auth token nothing can be verified, so every webhook is refused
         this.validator = twilio.configured() ? new RequestValidator(twilio.authToken()) : null;
         this.twilio = twilio;
         this.publisher = publisher;
-        this.redis = redis;
+        this.senderTenants = senderTenants;
         this.clock = clock;
         this.publicBaseUrl =
                 publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
@@ -119,8 +119,19 @@ public class TwilioWebhookController {
                 ? ContactEvent.Kind.SMS_OPT_OUT
                 : START.contains(keyword) ? ContactEvent.Kind.SMS_OPT_IN : null;
         if (kind != null && from != null && to != null) {
+            List<String> tenants;
+            try {
+                tenants = senderTenants.of(to, posted.get("MessagingServiceSid"));
+            } catch (RestClientException e) {
+                // not a 2xx: Twilio reports the failed webhook, and the opt-out is not silently lost
+                log.error("inbound {} to {}: cannot ask the gateway which tenants send from it", keyword, to, e);
+                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"type\":\"https://relay.example/problems/unavailable\",\"title\":\"Unavailable\","
+                                + "\"status\":503,\"detail\":\"the sender map cannot be read; retry\"}");
+            }
             // every tenant that sends from this number hears it
-            for (String tenantId : redis.smembers(SmsDispatchHandler.sendersKey(to))) {
+            for (String tenantId : tenants) {
                 ContactEvent event = new ContactEvent(kind, from, keyword, "inbound SMS to " + to, clock.instant());
                 publisher.publishAndWait(
                         Topology.EVENTS_EXCHANGE,
