@@ -104,6 +104,72 @@ class FrontDoorTest {
         return tests.stream();
     }
 
+    /** A request, how it is spelled and credentialed, and the exact answer it must get. */
+    private record Knock(String door, String method, String path, String authorization, int expected) {}
+
+    /**
+     * Spellings every reader decodes to the same path (encoded letters, case) meet the same decision as
+     * the plain one: 401 without credentials or with wrong ones, 403 for a forged Twilio signature, 404
+     * where the path does not exist (the operator API off its port, a prefix in the wrong case).
+     */
+    @TestFactory
+    Stream<DynamicTest> spellingsThatDecodeToAProtectedPathMeetItsExactDecision() {
+        String gateway = system.gatewayUrl();
+        String operator = system.operatorUrl();
+        String key = "Bearer " + RunningSystem.API_KEY;
+        String admin = "Bearer " + RunningSystem.ADMIN_TOKEN;
+        String before = victimState();
+        List<Knock> knocks = new ArrayList<>();
+        for (String path : List.of("/v1/customers/victim", "/%761/customers/victim", "/v1/%63ustomers/victim")) {
+            knocks.add(new Knock(gateway, "GET", path, null, 401));
+            knocks.add(new Knock(gateway, "GET", path, "Bearer rly_k_guessed_x", 401));
+            knocks.add(new Knock(gateway, "GET", path, admin, 401));
+            knocks.add(new Knock(gateway, "GET", path, key, 200));
+        }
+        for (String path : List.of("/V1/customers/victim", "/v1/CUSTOMERS/victim")) {
+            knocks.add(new Knock(gateway, "GET", path, key, 404));
+        }
+        for (String path : List.of("/admin/tenants", "/%61dmin/tenants", "/ADMIN/tenants", "/Admin/%74enants")) {
+            knocks.add(new Knock(gateway, "POST", path, admin, 404));
+            knocks.add(new Knock(operator, "POST", path, null, 401));
+            knocks.add(new Knock(operator, "POST", path, key, 401));
+            knocks.add(new Knock(operator, "POST", path, "Bearer " + RunningSystem.ADMIN_TOKEN + "x", 401));
+        }
+        for (String path : List.of("/internal/sms-senders?sender=x", "/%69nternal/sms-senders?sender=x")) {
+            knocks.add(new Knock(gateway, "GET", path, null, 404));
+            knocks.add(new Knock(operator, "GET", path, null, 401));
+            knocks.add(new Knock(operator, "GET", path, admin, 401));
+        }
+        for (String path : List.of("/internal/webhook", "/%69nternal/webhook")) {
+            knocks.add(new Knock(gateway, "PUT", path, key, 404));
+            knocks.add(new Knock(system.routing.baseUrl(), "PUT", path, null, 401));
+        }
+        for (String path : List.of("/v1/me/preferences?token=forged", "/v1/me/%70references?token=forged")) {
+            knocks.add(new Knock(gateway, "GET", path, null, 401));
+        }
+        for (String path : List.of("/unsubscribe?token=forged", "/%75nsubscribe?token=forged")) {
+            knocks.add(new Knock(gateway, "POST", path, null, 401));
+        }
+        for (String path :
+                List.of("/webhooks/twilio/inbound", "/webhooks/twilio/%69nbound", "/%77ebhooks/twilio/inbound")) {
+            knocks.add(new Knock(gateway, "POST", path, null, 403));
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Knock knock : knocks) {
+            tests.add(DynamicTest.dynamicTest(
+                    knock.door() + " " + knock.method() + " " + knock.path()
+                            + (knock.authorization() == null ? "" : " (credentialed)"),
+                    () -> {
+                        String answer = raw(knock.door(), knock.method(), knock.path(), knock.authorization());
+                        assertThat(answer).as(answer).startsWith("HTTP/1.1 " + knock.expected() + " ");
+                        assertThat(answer).doesNotContain("rly_k_");
+                    }));
+        }
+        tests.add(DynamicTest.dynamicTest(
+                "nothing of the victim changed", () -> assertThat(victimState()).isEqualTo(before)));
+        return tests.stream();
+    }
+
     private String victimState() {
         return business.get("/v1/customers/victim").body()
                 + business.get("/v1/customers/victim/consents").body();
@@ -114,10 +180,15 @@ class FrontDoorTest {
         URI base = URI.create(baseUrl);
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            String body = "{\"name\":\"Mallory\"}";
+            // Twilio and one-click unsubscribe post forms; everything else takes JSON
+            boolean form = path.contains("ebhooks") || path.contains("nsubscribe");
+            String body = form
+                    ? "From=%2B31612349999&To=%2B3197010000777&Body=STOP&List-Unsubscribe=One-Click"
+                    : "{\"name\":\"Mallory\"}";
             String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+                    + "Content-Type: " + (form ? "application/x-www-form-urlencoded" : "application/json")
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {

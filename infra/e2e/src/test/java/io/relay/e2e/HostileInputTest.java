@@ -39,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Hostile input against the running system, through the gateway: hand-written attacks, each of which
- * must get a 4xx, and a mutation fuzzer that walks every operation of the gateway's OpenAPI document
+ * must get the exact refusal it names, and a mutation fuzzer that walks every operation of the gateway's OpenAPI document
  * with broken ids, headers and bodies (grown from a valid seed per operation) and requires no 5xx and
  * no hang. Before and after, a victim customer's profile, preferences and consent ledger and the
  * tenant's categories and template are read: nothing of theirs may change.
@@ -100,9 +100,10 @@ class HostileInputTest {
 
     // ------------------------------------------------------------------ hand-written attacks
 
-    record Attack(String name, String method, String url, Map<String, String> headers, byte[] body) {}
+    /** One attack and the exact refusal it must get. */
+    record Attack(String name, int expected, String method, String url, Map<String, String> headers, byte[] body) {}
 
-    private Attack attack(String name, String method, String path, String body, String... headers) {
+    private Attack attack(String name, int expected, String method, String path, String body, String... headers) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Authorization", "Bearer " + RunningSystem.API_KEY);
         h.put("Content-Type", "application/json");
@@ -111,6 +112,7 @@ class HostileInputTest {
         }
         return new Attack(
                 name,
+                expected,
                 method,
                 system.gatewayUrl() + path,
                 h,
@@ -131,7 +133,7 @@ class HostileInputTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyAttackIsRefusedWithA4xx() {
+    Stream<DynamicTest> everyAttackGetsTheExactRefusalItNames() {
         String expired = new LinkTokens(
                         new LinkKeys(RunningSystem.LINK_SIGNING_KEY, ""),
                         json,
@@ -140,56 +142,75 @@ class HostileInputTest {
         String unsubscribeToken = new LinkTokens(
                         new LinkKeys(RunningSystem.LINK_SIGNING_KEY, ""), json, Clock.systemUTC())
                 .issue(RunningSystem.TENANT, "victim", LinkClaims.UNSUBSCRIBE, "hostile", "email", Duration.ofHours(1));
+        String signedWithThePublicDefault = new LinkTokens(
+                        new LinkKeys(io.relay.security.RequiredSecrets.Secret.LINK_SIGNING_KEY.localDefault(), ""),
+                        json,
+                        Clock.systemUTC())
+                .issue(RunningSystem.TENANT, "victim", LinkClaims.PREFERENCES, null, null, Duration.ofHours(1));
         String forgedKey = new LinkTokens(new LinkKeys("an-attackers-own-signing-key", ""), json, Clock.systemUTC())
                 .issue(RunningSystem.TENANT, "victim", LinkClaims.PREFERENCES, null, null, Duration.ofHours(1));
         List<Attack> attacks = new ArrayList<>(List.of(
-                attack("a 10 MB body", "POST", "/v1/messages", "{\"customerId\":\"" + "x".repeat(10 << 20) + "\"}"),
-                attack("JSON nested 100,000 deep", "POST", "/v1/messages", "[".repeat(100_000)),
+                attack(
+                        "a 10 MB body",
+                        413,
+                        "POST",
+                        "/v1/messages",
+                        "{\"customerId\":\"" + "x".repeat(10 << 20) + "\"}"),
+                attack("JSON nested 100,000 deep", 400, "POST", "/v1/messages", "[".repeat(100_000)),
                 attack(
                         "deep JSON inside a valid field",
+                        400,
                         "PUT",
                         "/v1/customers/victim",
                         "{\"attributes\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000) + "}"),
                 attack(
                         "an email subject with a header in it",
+                        400,
                         "POST",
                         "/v1/messages",
                         message("{\"email\":{\"subject\":\"Hi\\r\\nBcc: evil@example.org\",\"text\":\"x\"}}")),
                 attack(
                         "an email subject with a bare LF",
+                        400,
                         "POST",
                         "/v1/messages",
                         message("{\"email\":{\"subject\":\"Hi\\nBcc: evil@example.org\",\"text\":\"x\"}}")),
                 attack(
                         "a customer attribute carrying a header (it fills subjects)",
+                        400,
                         "PUT",
                         "/v1/customers/victim",
                         "{\"email\":\"victim@example.org\",\"attributes\":{\"firstName\":\"Eve\\r\\nBcc: evil@example.org\"}}"),
                 attack(
                         "an SMS body with control characters",
+                        400,
                         "POST",
                         "/v1/messages",
                         message("{\"sms\":{\"text\":\"Hello\\u0000\\u001b[31mworld\\u0007\"}}")),
                 attack(
                         "a template with a partial (file inclusion)",
+                        400,
                         "PUT",
                         "/v1/templates/evil",
                         "{\"defaultLocale\":\"en\",\"channels\":{\"email\":{\"en\":{\"subject\":\"{{> /etc/passwd}}\",\"text\":\"x\"}}}}"),
                 attack(
                         "a template that never closes its section",
+                        400,
                         "PUT",
                         "/v1/templates/evil",
                         "{\"defaultLocale\":\"en\",\"channels\":{\"sms\":{\"en\":{\"text\":\"{{#customer}}{{firstName}}\"}}}}"),
                 attack(
                         "a customer id climbing out of its path",
+                        400,
                         "GET",
                         "/v1/customers/..%2F..%2Fadmin%2Ftenants",
                         null),
-                attack("a customer id of dots", "GET", "/v1/customers/%2e%2e", null),
-                attack("a message id with a matrix parameter", "GET", "/v1/messages/..;/customers/victim", null),
-                attack("a 5,000-character id", "GET", "/v1/customers/" + "a".repeat(5_000), null),
+                attack("a customer id of dots", 400, "GET", "/v1/customers/%2e%2e", null),
+                attack("a message id with a matrix parameter", 400, "GET", "/v1/messages/..;/customers/victim", null),
+                attack("a 5,000-character id", 414, "GET", "/v1/customers/" + "a".repeat(5_000), null),
                 attack(
                         "a client-sent tenant header naming another tenant",
+                        401,
                         "GET",
                         "/v1/customers/victim",
                         null,
@@ -197,17 +218,26 @@ class HostileInputTest {
                         "someone-else",
                         "Authorization",
                         "Bearer not-a-key"),
-                attack("an unknown API key", "GET", "/v1/customers/victim", null, "Authorization", "Bearer rly_k_x_y"),
-                attack("a forged customer link", "GET", "/v1/me/preferences?token=eyJmb28iOiJiYXIifQ.AAAA", null),
-                attack("an expired customer link", "GET", "/v1/me/preferences?token=" + expired, null),
+                attack(
+                        "an unknown API key",
+                        401,
+                        "GET",
+                        "/v1/customers/victim",
+                        null,
+                        "Authorization",
+                        "Bearer rly_k_x_y"),
+                attack("a forged customer link", 401, "GET", "/v1/me/preferences?token=eyJmb28iOiJiYXIifQ.AAAA", null),
+                attack("an expired customer link", 401, "GET", "/v1/me/preferences?token=" + expired, null),
                 attack(
                         "an unsubscribe link used as a preferences link",
+                        401,
                         "PUT",
                         "/v1/me/preferences?token=" + unsubscribeToken,
                         "{\"categories\":{\"hostile\":{\"channels\":[]}},\"source\":\"web\"}"),
-                attack("a link signed with another key", "GET", "/v1/me/preferences?token=" + forgedKey, null),
+                attack("a link signed with another key", 401, "GET", "/v1/me/preferences?token=" + forgedKey, null),
                 attack(
                         "one-click unsubscribe with a forged token",
+                        401,
                         "POST",
                         "/unsubscribe?token=" + forgedKey,
                         "List-Unsubscribe=One-Click",
@@ -215,6 +245,7 @@ class HostileInputTest {
                         "application/x-www-form-urlencoded"),
                 attack(
                         "a Twilio inbound STOP with a forged signature",
+                        403,
                         "POST",
                         "/webhooks/twilio/inbound",
                         "From=%2B31612349999&To=%2B3197010000777&Body=STOP",
@@ -224,37 +255,69 @@ class HostileInputTest {
                         "Zm9yZ2VkLXNpZ25hdHVyZQ=="),
                 attack(
                         "a Twilio status callback without a signature",
+                        403,
                         "POST",
                         "/webhooks/twilio/status?m=x&t=" + RunningSystem.TENANT,
                         "MessageSid=SM1&MessageStatus=delivered",
                         "Content-Type",
                         "application/x-www-form-urlencoded"),
-                attack("JSON sent as text/plain", "POST", "/v1/messages", message("{}"), "Content-Type", "text/plain"),
-                attack("the admin API with a business key", "POST", "/admin/tenants", "{\"name\":\"x\"}")));
+                attack(
+                        "JSON sent as text/plain",
+                        415,
+                        "POST",
+                        "/v1/messages",
+                        message("{}"),
+                        "Content-Type",
+                        "text/plain"),
+                attack("the admin API with a business key", 404, "POST", "/admin/tenants", "{\"name\":\"x\"}")));
         attacks.add(new Attack(
                 "bad UTF-8 in a JSON string",
+                400,
                 "POST",
                 system.gatewayUrl() + "/v1/messages",
                 Map.of("Authorization", "Bearer " + RunningSystem.API_KEY, "Content-Type", "application/json"),
                 badUtf8()));
         attacks.add(new Attack(
                 "a forged tenant straight to routing-service, past the gateway",
+                401,
                 "GET",
                 system.routing.baseUrl() + "/v1/messages",
                 Map.of("X-Tenant-Id", RunningSystem.TENANT, "X-Internal-Token", "guessed"),
                 null));
         attacks.add(new Attack(
                 "a forged tenant straight to preference-service, no internal token",
+                401,
                 "GET",
                 system.preference.baseUrl() + "/v1/customers/victim",
                 Map.of("X-Tenant-Id", RunningSystem.TENANT),
                 null));
+        attacks.add(new Attack(
+                "a link signed with the repository's local default key (the system has its own)",
+                401,
+                "GET",
+                system.gatewayUrl() + "/v1/me/preferences?token=" + signedWithThePublicDefault,
+                Map.of(),
+                null));
+        attacks.add(new Attack(
+                "the operator API on its own port with a business key",
+                401,
+                "POST",
+                system.operatorUrl() + "/admin/tenants",
+                Map.of("Authorization", "Bearer " + RunningSystem.API_KEY, "Content-Type", "application/json"),
+                "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+        attacks.add(new Attack(
+                "the operator API with the operator's own token, on the public port",
+                404,
+                "POST",
+                system.gatewayUrl() + "/admin/tenants",
+                Map.of("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN, "Content-Type", "application/json"),
+                "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
         return attacks.stream()
                 .map(a -> DynamicTest.dynamicTest(a.name(), () -> {
                     HttpResponse<String> response = send(a.method(), a.url(), a.headers(), a.body());
                     assertThat(response.statusCode())
                             .as("%s → %s", a.name(), response.body())
-                            .isBetween(400, 499);
+                            .isEqualTo(a.expected());
                 }));
     }
 

@@ -44,7 +44,8 @@ public class RequestContextFilter extends OncePerRequestFilter {
         response.setHeader(REQUEST_ID, requestId);
         MDC.put("requestId", requestId);
         String tenant = request.getHeader(TENANT);
-        if (tenant != null) {
+        // the services' own API for the gateway (/internal/**) needs the proof even without a tenant
+        if (tenant != null || isInternal(request)) {
             // a tenant is believed only from the gateway: calling a service directly with a forged one fails
             String proof = request.getHeader(INTERNAL_TOKEN);
             if (proof == null
@@ -55,11 +56,15 @@ public class RequestContextFilter extends OncePerRequestFilter {
                         401,
                         "unauthenticated",
                         "Unauthenticated",
-                        "X-Tenant-Id is accepted only from the gateway");
+                        tenant != null
+                                ? "X-Tenant-Id is accepted only from the gateway"
+                                : "this endpoint is the gateway's only");
                 MDC.remove("requestId");
                 return;
             }
-            MDC.put("tenantId", tenant);
+            if (tenant != null) {
+                MDC.put("tenantId", tenant);
+            }
         }
         try {
             if (request.getContentLengthLong() > maxBodyBytes) {
@@ -71,6 +76,15 @@ public class RequestContextFilter extends OncePerRequestFilter {
             MDC.remove("requestId");
             MDC.remove("tenantId");
         }
+    }
+
+    /** The decoded path starts with /internal/ (a canonical path: CanonicalPathFilter ran first). */
+    private static boolean isInternal(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.indexOf('%') >= 0) {
+            path = java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return path.regionMatches(true, 0, "/internal/", 0, "/internal/".length());
     }
 
     private void writeTooLarge(HttpServletResponse response) throws IOException {

@@ -41,6 +41,14 @@ class MessageValidatorTest {
     }
 
     @Test
+    void aCustomerIdOfDotsIsRefusedButDotsInsideAnIdAreFine() {
+        assertThat(fields(request(".", null, null, null, EMAIL))).containsExactly("customerId");
+        assertThat(fields(request("..", null, null, null, EMAIL))).containsExactly("customerId");
+        assertThat(fields(request("a.b", null, null, null, EMAIL))).isEmpty();
+        assertThat(fields(request("...", null, null, null, EMAIL))).isEmpty();
+    }
+
+    @Test
     void contentOnlyForAChannelTheBusinessDisallowedIsRejected() {
         assertThat(fields(request("c-42", List.of("sms"), null, null, EMAIL))).containsExactly("content");
     }
