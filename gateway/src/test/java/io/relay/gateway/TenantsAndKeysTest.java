@@ -29,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "relay.gateway.admin-port=0",
+            "relay.gateway.webhook-allowed-hosts=localhost:9999",
             "relay.gateway.bootstrap-api-key=bootstrap-key-123456",
             "relay.gateway.bootstrap-tenant-id=bootstrap",
             "relay.gateway.admin-token=operator-secret-token"
@@ -233,6 +234,43 @@ class TenantsAndKeysTest {
         assertThat(answer).as("POST %s on %d: %s", path, port, answer).startsWith("HTTP/1.1 " + status + " ");
         assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
         assertThat(answer).doesNotContain("rly_");
+    }
+
+    @Test
+    void aWebhookCannotBePointedInwardsOrOverPlainHttpAndARefusalChangesNothing() {
+        String tenantId = tenant("Ssrf").get("tenantId").asString();
+        String path = "/admin/tenants/" + tenantId;
+        String before = operator.get(path).body();
+
+        for (String url : java.util.List.of(
+                "http://169.254.169.254/latest/meta-data/",
+                "https://169.254.169.254/latest/meta-data/",
+                "http://127.0.0.1:8081/v1/customers",
+                "http://10.0.0.1/",
+                "https://10.0.0.1/",
+                "http://[::1]:8082/",
+                "https://[::ffff:127.0.0.1]/",
+                "http://localhost:8085/",
+                "https://localhost/",
+                "https://[fd00::1]/",
+                "http://hooks.example.com/status")) {
+            HttpResponse<String> refused =
+                    operator.send("PATCH", path, "{\"webhookUrl\":\"" + url + "\"}", java.util.Map.of());
+            assertThat(refused.statusCode()).as("%s: %s", url, refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(json.readTree(refused.body()).get("errors").findValuesAsString("field"))
+                    .containsExactly("webhookUrl");
+        }
+        assertThat(operator.get(path).body()).as("nothing changed").isEqualTo(before);
+
+        HttpResponse<String> named =
+                operator.send("PATCH", path, "{\"webhookUrl\":\"http://localhost:9999/hooks\"}", java.util.Map.of());
+        assertThat(named.statusCode())
+                .as("a receiver named in WEBHOOK_ALLOWED_HOSTS")
+                .isEqualTo(200);
+        assertThat(json.readTree(named.body()).get("webhookSecret").asString())
+                .as("standard base64 after whsec_, as Standard Webhooks libraries read it")
+                .matches("whsec_[A-Za-z0-9+/]{43}=");
     }
 
     @Test

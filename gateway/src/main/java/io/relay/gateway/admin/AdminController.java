@@ -2,6 +2,7 @@ package io.relay.gateway.admin;
 
 import io.relay.gateway.tenant.TenantStore;
 import io.relay.gateway.tenant.WebhookChanges;
+import io.relay.security.OutboundTargets;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -35,9 +37,15 @@ public class AdminController {
     private final TenantStore tenants;
     private final WebhookChanges webhookChanges;
 
-    public AdminController(TenantStore tenants, WebhookChanges webhookChanges) {
+    private final OutboundTargets webhookTargets;
+
+    public AdminController(
+            TenantStore tenants,
+            WebhookChanges webhookChanges,
+            @Value("${relay.gateway.webhook-allowed-hosts}") String webhookAllowedHosts) {
         this.tenants = tenants;
         this.webhookChanges = webhookChanges;
+        this.webhookTargets = new OutboundTargets(webhookAllowedHosts);
     }
 
     public record NewTenant(String name) {}
@@ -108,9 +116,12 @@ public class AdminController {
         if (body.emailFrom() != null && !EMAIL_FROM.matcher(body.emailFrom()).matches()) {
             errors.add(new FieldError("emailFrom", "must be an address, e.g. Acme <no-reply@acme.example>"));
         }
-        if (body.webhookUrl() != null && !body.webhookUrl().isEmpty() && !isHttpUrl(body.webhookUrl())) {
-            errors.add(
-                    new FieldError("webhookUrl", "must be an absolute http(s) URL, or \"\" to stop status webhooks"));
+        if (body.webhookUrl() != null && !body.webhookUrl().isEmpty()) {
+            // https to a public address only (checked again at every send, address by address)
+            webhookTargets
+                    .refusal(body.webhookUrl())
+                    .ifPresent(
+                            why -> errors.add(new FieldError("webhookUrl", why + ", or \"\" to stop status webhooks")));
         }
         if (body.rateLimit() != null && (body.rateLimit() < 1 || body.rateLimit() > 100_000)) {
             errors.add(new FieldError("rateLimit", "must be 1-100000 requests per second"));
@@ -162,17 +173,6 @@ public class AdminController {
         Map<String, String> shown = new LinkedHashMap<>(settings);
         shown.remove("webhookSecret");
         return shown;
-    }
-
-    private static boolean isHttpUrl(String value) {
-        try {
-            URI uri = URI.create(value);
-            return uri.isAbsolute()
-                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static Mono<ResponseEntity<Object>> blocking(Callable<ResponseEntity<Object>> call) {

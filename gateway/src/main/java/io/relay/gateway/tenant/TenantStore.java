@@ -166,11 +166,14 @@ public class TenantStore {
         return presentedKey != null && presentedKey.startsWith("rly_") && presentedKey.length() <= 128;
     }
 
-    /** The key status webhooks are signed with (HMAC-SHA256), shown to the business once. */
+    /**
+     * The key status webhooks are signed with (HMAC-SHA256), shown to the business once: {@code whsec_}
+     * and 32 random bytes in standard base64, the form Standard Webhooks libraries take as it is.
+     */
     public String newWebhookSecret() {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        return "whsec_" + B64.encodeToString(secret);
+        return "whsec_" + Base64.getEncoder().encodeToString(secret);
     }
 
     public IssuedKey issueKey(String tenantId) {

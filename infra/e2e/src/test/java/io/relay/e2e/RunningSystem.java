@@ -112,6 +112,8 @@ final class RunningSystem implements AutoCloseable {
         }
         common.put("LOG_FORMAT", "logstash");
         common.put("INTERNAL_TOKEN", INTERNAL_TOKEN);
+        // the tests' webhook receiver (the providers' WireMock, plain http on this machine) and nothing else
+        common.put("WEBHOOK_ALLOWED_HOSTS", "localhost:" + providers.port());
         // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
         if (!Boolean.getBoolean("e2e.no-trace-export")) {
             common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");

@@ -82,6 +82,9 @@ class SchedulingAndFallbackTest {
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
         registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
         registry.add("relay.scheduler.poll-interval", () -> "50ms");
+        // the tests' own webhook receivers, over http on this machine
+        registry.add("relay.webhooks.allowed-hosts", () -> "localhost:" + PREFERENCES.port());
+        registry.add("relay.webhooks.poll-interval", () -> "50ms");
     }
 
     @AfterAll
@@ -551,7 +554,13 @@ class SchedulingAndFallbackTest {
                         secret));
         String id = json.readTree(response.body()).get("id").asString();
 
-        // one POST got 503 and comes again from the retry queue: three in all, both statuses delivered
+        // one POST got 503; it comes again once the clock has moved past its first wait (30 s)
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !PREFERENCES
+                        .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                                urlEqualTo("/hooks/messages")))
+                        .isEmpty());
+        CLOCK.set(CLOCK.instant().plusSeconds(31));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<String> statuses = hookStatuses("/hooks/messages", id);
             return statuses.size() >= 3 && statuses.containsAll(List.of("accepted", "dispatched"));
@@ -565,7 +574,39 @@ class SchedulingAndFallbackTest {
                     secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
             String expected = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(request.getBody()));
             assertThat(request.getHeader("X-Signature")).isEqualTo(expected);
+            assertThat(request.getHeader("webhook-signature"))
+                    .as("Standard Webhooks: v1,<base64 HMAC of id.timestamp.body>")
+                    .isEqualTo(standardSignature(
+                            secret,
+                            request.getHeader("webhook-id"),
+                            request.getHeader("webhook-timestamp"),
+                            request.getBodyAsString()));
+            assertThat(json.readTree(request.getBodyAsString()).get("type").asString())
+                    .isEqualTo("message.status");
         }
+        assertThat(requests.stream()
+                        .map(r -> r.getHeader("webhook-id"))
+                        .distinct()
+                        .count())
+                .as("a retry carries the event id of its first attempt")
+                .isLessThan(requests.size());
+    }
+
+    /** As a receiver checks it: HMAC-SHA256 under the bytes the secret's base64 part decodes to. */
+    private static String standardSignature(String secret, String id, String timestamp, String body) throws Exception {
+        String encoded = secret.substring("whsec_".length());
+        byte[] key;
+        try {
+            key = java.util.Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException urlSafe) {
+            key = java.util.Base64.getUrlDecoder().decode(encoded);
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return "v1,"
+                + java.util.Base64.getEncoder()
+                        .encodeToString(mac.doFinal(
+                                (id + "." + timestamp + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -52,7 +52,9 @@ class RoutingConfiguration {
 
     @Bean
     QueueConsumer statusWebhooks(
-            io.relay.routing.webhook.StatusWebhookSender handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
+            io.relay.routing.webhook.StatusWebhookRecorder handler,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher) {
         return new QueueConsumer(Queues.ROUTING_WEBHOOKS, handler, codec, publisher);
     }
 

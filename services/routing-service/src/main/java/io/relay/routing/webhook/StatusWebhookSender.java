@@ -1,67 +1,144 @@
 package io.relay.routing.webhook;
 
-import io.relay.contracts.Envelope;
-import io.relay.contracts.payload.StatusChanged;
-import io.relay.messaging.EnvelopeHandler;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookSigningException;
+import io.relay.security.OutboundTargets;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * POSTs a status change to the tenant's webhookUrl, signed {@code X-Signature: sha256=<hex HMAC of the
- * body>} under the tenant's webhook secret. Anything but 2xx throws, and the change waits in the
- * webhook retry queue (10 s, 30 attempts, then parked): the retries live in RabbitMQ, not in memory.
+ * POSTs one owed webhook to the tenant's URL, signed as the Standard Webhooks specification has it
+ * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<base64 HMAC-SHA256 of
+ * id.timestamp.body>}) and, for receivers built before that, {@code X-Signature: sha256=<hex HMAC of the
+ * body>}. The URL must be https and its host public ({@link OutboundTargets}): the client connects only
+ * to the addresses that check passed, so a name that changes its answer afterwards (DNS rebinding) gains
+ * nothing; redirects are not followed and at most 64 KiB of the answer is read. Anything but 2xx throws.
  */
 @Component
-public class StatusWebhookSender implements EnvelopeHandler {
+public class StatusWebhookSender implements DisposableBean {
 
-    private final TenantWebhooks webhooks;
-    private final JsonMapper json;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
-    public StatusWebhookSender(TenantWebhooks webhooks, JsonMapper json) {
-        this.webhooks = webhooks;
-        this.json = json;
+    private final OutboundTargets targets;
+    private final CloseableHttpClient http;
+
+    public StatusWebhookSender(
+            @Value("${relay.webhooks.allowed-hosts}") String allowedHosts,
+            @Value("${relay.webhooks.timeout}") Duration timeout) {
+        this.targets = new OutboundTargets(allowedHosts);
+        DnsResolver checked = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                throw new UnknownHostException("resolved with its port only");
+            }
+
+            @Override
+            public java.util.List<java.net.InetSocketAddress> resolve(String host, int port)
+                    throws UnknownHostException {
+                return targets.resolve(host, port).stream()
+                        .map(address -> new java.net.InetSocketAddress(address, port))
+                        .toList();
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(checked)
+                        .setMaxConnTotal(200)
+                        .setMaxConnPerRoute(8)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(3))
+                                .setSocketTimeout(Timeout.of(timeout))
+                                .build())
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(timeout))
+                        .setConnectionRequestTimeout(Timeout.ofSeconds(5))
+                        .build())
+                .build();
     }
 
-    @Override
-    public void handle(Envelope<Object> envelope) throws IOException, InterruptedException {
-        StatusChanged change = (StatusChanged) envelope.payload();
-        var webhook = webhooks.find(envelope.tenantId());
-        if (webhook.isEmpty()) {
-            return; // the tenant removed its webhook meanwhile
+    /** Sends {@code delivery}'s body to {@code webhook} as of {@code now}; throws unless it answers 2xx. */
+    public void send(TenantWebhooks.Webhook webhook, WebhookDeliveries.Delivery delivery, Instant now)
+            throws IOException {
+        var refusal = targets.refusal(webhook.url());
+        if (refusal.isPresent()) {
+            throw new IOException("webhookUrl " + refusal.get());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", change.id());
-        body.put("status", change.status());
-        body.put("channel", change.channel());
-        body.put("at", change.at() == null ? null : change.at().toString());
-        body.put("reason", change.reason());
-        String payload = json.writeValueAsString(body);
-        HttpResponse<Void> response = http.send(
-                HttpRequest.newBuilder(URI.create(webhook.get().url()))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .header("X-Signature", "sha256=" + sign(webhook.get().secret(), payload))
-                        .POST(HttpRequest.BodyPublishers.ofString(payload))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("the business's webhook answered " + response.statusCode());
+        HttpPost post = new HttpPost(URI.create(webhook.url()));
+        post.setHeader("webhook-id", delivery.eventId());
+        post.setHeader("webhook-timestamp", Long.toString(now.getEpochSecond()));
+        post.setHeader("webhook-signature", standardSignature(webhook.secret(), delivery, now));
+        post.setHeader("X-Signature", "sha256=" + sign(webhook.secret(), delivery.payload()));
+        post.setEntity(new StringEntity(delivery.payload(), ContentType.APPLICATION_JSON));
+        int status = http.execute(post, response -> {
+            if (response.getEntity() != null) {
+                try (InputStream answer = response.getEntity().getContent()) {
+                    answer.readNBytes(MAX_ANSWER_BYTES); // bounded: the rest is dropped with the connection
+                }
+            }
+            return response.getCode();
+        });
+        if (status / 100 != 2) {
+            throw new IOException("the business's webhook answered " + status);
+        }
+    }
+
+    /** {@code v1,<base64 HMAC-SHA256 of id.timestamp.body>} under the secret's key bytes. */
+    static String standardSignature(String secret, WebhookDeliveries.Delivery delivery, Instant now) {
+        try {
+            return new Webhook(key(secret)).sign(delivery.eventId(), now.getEpochSecond(), delivery.payload());
+        } catch (WebhookSigningException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The HMAC key of a {@code whsec_} secret: the bytes the part after the prefix decodes to (base64, the
+     * standard or the URL-safe alphabet), as Standard Webhooks libraries read it.
+     */
+    static byte[] key(String secret) {
+        String encoded = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
+        try {
+            return Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException notStandard) {
+            try {
+                return Base64.getUrlDecoder().decode(encoded);
+            } catch (IllegalArgumentException notBase64) {
+                return secret.getBytes(StandardCharsets.UTF_8);
+            }
         }
     }
 
@@ -73,5 +150,10 @@ public class StatusWebhookSender implements EnvelopeHandler {
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
     }
 }
