@@ -48,6 +48,9 @@ public final class MessageValidator {
                 v.add(new FieldViolation("expiresAt", "must be after sendAt"));
             }
         }
+        if (request.appointment() != null) {
+            appointmentViolations(request.appointment(), v);
+        }
         if (request.template() != null) {
             if (request.content() != null) {
                 v.add(new FieldViolation("template", "give content or a template, not both"));
@@ -101,6 +104,51 @@ public final class MessageValidator {
                 || (content.push() != null && allowed(request, "push"));
         if (!anyUsable) {
             v.add(new FieldViolation("content", "has nothing for any allowed channel"));
+        }
+    }
+
+    /**
+     * An appointment becomes a calendar invite and a link in SMS and push: one-line texts without control
+     * characters, an https reschedule link, a start before its end.
+     */
+    private static void appointmentViolations(MessageRequest.Appointment appointment, List<FieldViolation> v) {
+        if (appointment.id() == null || !ID.matcher(appointment.id()).matches()) {
+            v.add(new FieldViolation("appointment.id", "is required: 1-128 letters, digits or ._:@-"));
+        }
+        oneLine("appointment.title", appointment.title(), 200, v);
+        oneLine("appointment.location", appointment.location(), 500, v);
+        if (appointment.start() != null
+                && appointment.end() != null
+                && !appointment.start().isBefore(appointment.end())) {
+            v.add(new FieldViolation("appointment.end", "must be after appointment.start"));
+        } else if (appointment.end() != null && appointment.start() == null) {
+            v.add(new FieldViolation("appointment.start", "is required when appointment.end is given"));
+        }
+        if (appointment.rescheduleUrl() != null && !httpsUrl(appointment.rescheduleUrl())) {
+            v.add(new FieldViolation(
+                    "appointment.rescheduleUrl", "must be an absolute https URL of at most 2000 characters, one line"));
+        }
+    }
+
+    private static void oneLine(String field, String value, int max, List<FieldViolation> v) {
+        if (value != null
+                && (value.length() > max
+                        || value.matches("(?s).*[\\r\\n].*")
+                        || CONTROL.matcher(value).find())) {
+            v.add(new FieldViolation(
+                    field, "must be one line of at most " + max + " characters, no control characters"));
+        }
+    }
+
+    private static boolean httpsUrl(String value) {
+        if (value.length() > 2000 || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return false; // no spaces, control characters or line breaks: a raw URL is ASCII
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(value);
+            return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -48,6 +48,42 @@ class MessageValidatorTest {
         assertThat(fields(request("...", null, null, null, EMAIL))).isEmpty();
     }
 
+    private static List<String> appointmentFields(MessageRequest.Appointment appointment) {
+        return fields(new MessageRequest("c-42", "appointments", "normal", null, null, null, EMAIL, null, appointment));
+    }
+
+    @Test
+    void anAppointmentMustStartBeforeItEndsLinkOverHttpsAndHoldNoLineBreaks() {
+        Instant start = NOW.plusSeconds(3600);
+        assertThat(appointmentFields(new MessageRequest.Appointment(
+                        "apt-1", "Check-up", start, start.plusSeconds(1800), "Main St 1", "https://acme.example/r/1")))
+                .isEmpty();
+        assertThat(appointmentFields(
+                        new MessageRequest.Appointment("apt-1", "Check-up", start, start.minusSeconds(1), null, null)))
+                .containsExactly("appointment.end");
+        assertThat(appointmentFields(new MessageRequest.Appointment("apt-1", "Check-up", start, start, null, null)))
+                .containsExactly("appointment.end");
+        assertThat(appointmentFields(new MessageRequest.Appointment(
+                        "apt-1",
+                        "Check-up",
+                        start,
+                        null,
+                        null,
+                        "https://acme.example/r/1\r\nATTENDEE:mailto:evil@example.org")))
+                .containsExactly("appointment.rescheduleUrl");
+        assertThat(appointmentFields(new MessageRequest.Appointment(
+                        "apt-1", "Check-up", start, null, null, "http://acme.example/r/1")))
+                .containsExactly("appointment.rescheduleUrl");
+        assertThat(appointmentFields(
+                        new MessageRequest.Appointment("apt-1", "Check-up", start, null, null, "javascript:alert(1)")))
+                .containsExactly("appointment.rescheduleUrl");
+        assertThat(appointmentFields(
+                        new MessageRequest.Appointment("apt-1", "Check\nup", start, null, "Main\u0000St", null)))
+                .containsExactly("appointment.title", "appointment.location");
+        assertThat(appointmentFields(new MessageRequest.Appointment(null, "Check-up", start, null, null, null)))
+                .containsExactly("appointment.id");
+    }
+
     @Test
     void contentOnlyForAChannelTheBusinessDisallowedIsRejected() {
         assertThat(fields(request("c-42", List.of("sms"), null, null, EMAIL))).containsExactly("content");
