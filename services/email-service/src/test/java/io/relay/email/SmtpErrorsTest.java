@@ -223,4 +223,16 @@ class SmtpErrorsTest {
             server.close();
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aRefusedAddressIsNotInTheLogsNotEvenInTheServersErrorText(
+            org.springframework.boot.test.system.CapturedOutput logs) throws Exception {
+        String id = TestNames.unique("msg");
+
+        dispatch(id, "nobody@example.org"); // the peer answers 550 5.1.1 <nobody@example.org>
+
+        assertThat(event(id, Duration.ofSeconds(10)).status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(logs.getAll()).contains("550").doesNotContain("nobody@example.org");
+    }
 }

@@ -220,4 +220,34 @@ class PushServiceTest {
         events(Queues.ROUTING_DELIVERY, DeliveryEvent.class, e -> e.messageId().equals(id), 1);
         assertThat(sendsTo("tok-live-4")).isEqualTo(1);
     }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aFailedPushLogsNoContactDetails(org.springframework.boot.test.system.CapturedOutput logs) throws Exception {
+        String id = TestNames.unique("msg");
+        // a customer's reachable details in the push's data: they must not reach the logs either
+        dispatch(new PushDispatch(
+                id,
+                "c-1",
+                "offers",
+                List.of("unregistered-token"),
+                "Hi ana@example.org",
+                "Call +31612345678",
+                null,
+                null,
+                null));
+
+        assertThat(events(
+                                Queues.ROUTING_DELIVERY,
+                                DeliveryEvent.class,
+                                e -> e.messageId().equals(id),
+                                1)
+                        .getFirst()
+                        .status())
+                .isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(logs.getAll()).doesNotContain("ana@example.org").doesNotContain("612345678");
+        assertThat(logs.getAll())
+                .doesNotContainPattern("[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9-]+\\.[A-Za-z]{2,}")
+                .doesNotContainPattern("\\+[1-9][0-9]{7,}");
+    }
 }

@@ -421,4 +421,17 @@ class SmsServiceTest {
         assertThat(answered.statusCode()).isEqualTo(503);
         assertThat(answered.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aFailedSendLogsNoPhoneNumberNotEvenInTwiliosErrorText(org.springframework.boot.test.system.CapturedOutput logs)
+            throws Exception {
+        String id = TestNames.unique("msg");
+        dispatch(sms(id, "+15005550001")); // Twilio answers "The 'To' number +15005550001 is not valid"
+
+        assertThat(deliveryEvents(id, 1).getFirst().status()).isEqualTo(DeliveryEvent.Status.FAILED);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> logs.getOut().contains("Twilio refused for good"));
+        assertThat(logs.getAll()).doesNotContain("15005550001").doesNotContain("5005550001");
+    }
 }

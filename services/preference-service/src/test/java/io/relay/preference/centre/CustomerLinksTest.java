@@ -121,6 +121,22 @@ class CustomerLinksTest extends PreferenceServiceTestBase {
     }
 
     @Test
+    void theCustomersPagesCannotBeFramedRunNoScriptLeakNoTokenAndAreNotCached() {
+        for (HttpResponse<String> page : java.util.List.of(
+                anonymous.get("/unsubscribe?token=" + q(unsubscribeToken("offers", "email"))),
+                anonymous.get("/preferences?token=" + q(preferenceToken())),
+                anonymous.get("/v1/me/preferences?token=" + q(preferenceToken())))) {
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("default-src 'none'")
+                    .contains("frame-ancestors 'none'")
+                    .doesNotContain("script-src");
+            assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
+    }
+
+    @Test
     void forgedOrExpiredLinksAre401AndChangeNothing() {
         String token = unsubscribeToken("offers", "email");
         String forged = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
