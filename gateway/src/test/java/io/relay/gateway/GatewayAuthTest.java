@@ -295,4 +295,26 @@ class GatewayAuthTest {
         assertThat(businessApi.headers().firstValue("Access-Control-Allow-Origin"))
                 .isEmpty();
     }
+
+    @Test
+    void linkRoutesAreLimitedPerClientAddressWithRetryAfter() {
+        BACKEND.stubFor(get(urlEqualTo("/preferences?token=guess"))
+                .willReturn(aResponse().withStatus(401)));
+        Http guesser = new Http("http://localhost:" + port);
+
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> response = guesser.get("/preferences?token=guess");
+            if (response.statusCode() == 429) {
+                limited++;
+                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+            }
+        }
+
+        assertThat(limited).as("20 a second from one address").isGreaterThanOrEqualTo(20);
+        assertThat(retryAfter).isEqualTo("1");
+        assertThat(BACKEND.findAll(getRequestedFor(urlEqualTo("/preferences?token=guess"))))
+                .hasSize(60 - limited);
+    }
 }

@@ -301,6 +301,46 @@ class TenantsAndKeysTest {
     }
 
     @Test
+    void paidSendSettingsAreValidatedAndTravelToTheServicesWithEveryRequest() {
+        JsonNode acme = tenant("Acme Sms");
+        String path = "/admin/tenants/" + acme.get("tenantId").asString();
+        HttpResponse<String> bad = operator.send(
+                "PATCH",
+                path,
+                "{\"smsCountries\":[\"NL\",\"XX\"],\"smsMaxSegments\":0,\"smsDailyQuota\":-1}",
+                java.util.Map.of());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("errors").findValuesAsString("field"))
+                .containsExactlyInAnyOrder("smsCountries", "smsMaxSegments", "smsDailyQuota");
+
+        LoggedRequest before = forwardedMessageRequest(acme);
+        assertThat(before.getHeader("X-Tenant-Sms-Countries"))
+                .as("SMS_DEFAULT_COUNTRIES")
+                .isEqualTo("*");
+        assertThat(before.getHeader("X-Tenant-Sms-Max-Segments")).isEqualTo("10");
+        assertThat(before.containsHeader("X-Tenant-Sms-Daily-Quota")).isFalse();
+
+        HttpResponse<String> good = operator.send(
+                "PATCH",
+                path,
+                "{\"smsCountries\":[\"NL\",\"BE\"],\"smsMaxSegments\":3,\"smsDailyQuota\":500}",
+                java.util.Map.of());
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        LoggedRequest after = forwardedMessageRequest(acme);
+        assertThat(after.getHeader("X-Tenant-Sms-Countries")).isEqualTo("NL,BE");
+        assertThat(after.getHeader("X-Tenant-Sms-Max-Segments")).isEqualTo("3");
+        assertThat(after.getHeader("X-Tenant-Sms-Daily-Quota")).isEqualTo("500");
+        assertThat(new Http("http://localhost:" + port)
+                        .header("Authorization", "Bearer " + acme.get("apiKey").asString())
+                        .header("X-Tenant-Sms-Daily-Quota", "999999")
+                        .get("/v1/customers/c-1")
+                        .statusCode())
+                .isEqualTo(200);
+        BACKEND.verify(getRequestedFor(urlPathMatching("/v1/customers/c-1"))
+                .withHeader("X-Tenant-Sms-Daily-Quota", equalTo("500")));
+    }
+
+    @Test
     void aFloodFromOneTenantGets429WithRetryAfterWhileAnotherIsServed() {
         JsonNode noisy = tenant("Noisy");
         JsonNode quiet = tenant("Quiet");

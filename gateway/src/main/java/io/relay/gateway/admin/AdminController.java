@@ -50,7 +50,16 @@ public class AdminController {
 
     public record NewTenant(String name) {}
 
-    public record TenantSettings(String smsFrom, String emailFrom, String webhookUrl, Integer rateLimit) {}
+    public record TenantSettings(
+            String smsFrom,
+            String emailFrom,
+            String webhookUrl,
+            Integer rateLimit,
+            List<String> smsCountries,
+            Integer smsMaxSegments,
+            Integer smsDailyQuota) {}
+
+    private static final java.util.Set<String> COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
 
     public record FieldError(String field, String message) {}
 
@@ -126,6 +135,19 @@ public class AdminController {
         if (body.rateLimit() != null && (body.rateLimit() < 1 || body.rateLimit() > 100_000)) {
             errors.add(new FieldError("rateLimit", "must be 1-100000 requests per second"));
         }
+        if (body.smsCountries() != null
+                && !body.smsCountries().equals(List.of("*"))
+                && !body.smsCountries().stream().allMatch(c -> c != null && COUNTRIES.contains(c))) {
+            errors.add(new FieldError(
+                    "smsCountries",
+                    "must be ISO 3166 country codes (e.g. [\"NL\",\"BE\"]), [\"*\"] for any, or [] for the default"));
+        }
+        if (body.smsMaxSegments() != null && (body.smsMaxSegments() < 1 || body.smsMaxSegments() > 50)) {
+            errors.add(new FieldError("smsMaxSegments", "must be 1-50 segments"));
+        }
+        if (body.smsDailyQuota() != null && (body.smsDailyQuota() < 0 || body.smsDailyQuota() > 10_000_000)) {
+            errors.add(new FieldError("smsDailyQuota", "must be 0-10000000 messages a day, or null for no quota"));
+        }
         if (!errors.isEmpty()) {
             return Mono.just(invalid(errors));
         }
@@ -153,6 +175,17 @@ public class AdminController {
             }
             if (body.rateLimit() != null) {
                 changes.put("rateLimit", body.rateLimit().toString());
+            }
+            if (body.smsCountries() != null) {
+                // [] goes back to the operator's SMS_DEFAULT_COUNTRIES
+                changes.put(
+                        "smsCountries", body.smsCountries().isEmpty() ? null : String.join(",", body.smsCountries()));
+            }
+            if (body.smsMaxSegments() != null) {
+                changes.put("smsMaxSegments", body.smsMaxSegments().toString());
+            }
+            if (body.smsDailyQuota() != null) {
+                changes.put("smsDailyQuota", body.smsDailyQuota().toString());
             }
             tenants.updateSettings(tenantId, changes);
             TenantStore.Tenant updated = tenants.find(tenantId).orElseThrow();

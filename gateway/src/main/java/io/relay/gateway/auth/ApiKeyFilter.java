@@ -43,15 +43,21 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final Admissions admissions;
+    private final PerAddressLimit perAddress;
     private final long maxBodyBytes;
     private final String internalToken;
+    private final String defaultSmsCountries;
 
     public ApiKeyFilter(
             Admissions admissions,
+            PerAddressLimit perAddress,
             @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody,
-            @Value("${relay.internal-token}") String internalToken) {
+            @Value("${relay.internal-token}") String internalToken,
+            @Value("${relay.gateway.sms-default-countries}") String defaultSmsCountries) {
         this.internalToken = internalToken;
+        this.defaultSmsCountries = defaultSmsCountries.isBlank() ? "*" : defaultSmsCountries.strip();
         this.admissions = admissions;
+        this.perAddress = perAddress;
         this.maxBodyBytes = maxBody.toBytes();
     }
 
@@ -75,7 +81,22 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             // a signed link or Twilio's signature names the tenant; nothing the client sends may
             // (ProxyHeaders drops every X-Tenant-* header, the internal token and Authorization)
             exchange.getAttributes().put(ProxyHeaders.SET, Map.of(REQUEST_ID, requestId));
-            return chain.filter(exchange);
+            String id = requestId;
+            return Mono.fromCallable(() -> perAddress.admit(request))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(admitted -> {
+                        if (admitted) {
+                            return chain.filter(exchange);
+                        }
+                        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+                        return problem(
+                                exchange.getResponse(),
+                                id,
+                                HttpStatus.TOO_MANY_REQUESTS,
+                                "rate-limited",
+                                "Too many requests",
+                                "over the limit of requests per second from one address; retry after a second");
+                    });
         }
         String presented = bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
         String id = requestId;
@@ -110,6 +131,10 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                 // the tenant's senders travel with its requests: no service reads the gateway's store
                 putIfPresent(set, SMS_FROM, admitted.settings().get("smsFrom"));
                 putIfPresent(set, EMAIL_FROM, admitted.settings().get("emailFrom"));
+                // what paid sends may cost: the countries it may text, segments per SMS, a daily quota
+                set.put(SMS_COUNTRIES, admitted.settings().getOrDefault("smsCountries", defaultSmsCountries));
+                set.put(SMS_MAX_SEGMENTS, admitted.settings().getOrDefault("smsMaxSegments", "10"));
+                putIfPresent(set, SMS_DAILY_QUOTA, admitted.settings().get("smsDailyQuota"));
                 if (request.getPath().value().startsWith("/v1/messages")) {
                     // routing keeps the tenant's status webhook from its message requests; empty values
                     // say there is none (any more)
@@ -131,6 +156,9 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     public static final String WEBHOOK_URL = "X-Tenant-Webhook-Url";
     public static final String WEBHOOK_SECRET = "X-Tenant-Webhook-Secret";
     public static final String SETTINGS_VERSION = "X-Tenant-Settings-Version";
+    public static final String SMS_COUNTRIES = "X-Tenant-Sms-Countries";
+    public static final String SMS_MAX_SEGMENTS = "X-Tenant-Sms-Max-Segments";
+    public static final String SMS_DAILY_QUOTA = "X-Tenant-Sms-Daily-Quota";
 
     /**
      * A version-4 UUID from a thread's own generator: a request id names a request in logs and is no

@@ -44,6 +44,22 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request body too large", e.getMessage());
     }
 
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
+        long seconds = Math.max(
+                1,
+                java.time.Duration.between(java.time.Instant.now(), e.resetsAt())
+                        .toSeconds());
+        ProblemDetail problem = Problems.of(
+                        HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded", e.getMessage())
+                .getBody();
+        problem.setProperty("resetsAt", e.resetsAt().toString());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
     @ExceptionHandler(UnauthenticatedException.class)
     ResponseEntity<ProblemDetail> unauthenticated(UnauthenticatedException e) {
         return Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", e.getMessage());

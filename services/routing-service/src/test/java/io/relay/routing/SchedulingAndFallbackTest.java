@@ -609,6 +609,66 @@ class SchedulingAndFallbackTest {
                                 (id + "." + timestamp + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    private static String smsOnly(String customer, String text) {
+        return "{\"customerId\":\"" + customer + "\",\"category\":\"appointments\",\"content\":{\"sms\":{\"text\":\""
+                + text + "\"}}}";
+    }
+
+    @Test
+    void anSmsLongerThanTheTenantsSegmentsIsRefusedAtAcceptNamingItsText() {
+        customer("c-40", "appointments", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
+        String gsm = "x".repeat(5_000); // 33 segments of 153
+        String ucs2 = "ü€😀".repeat(200); // 800 UTF-16 units outside GSM-7 -> 12 segments of 67
+
+        HttpResponse<String> tooLong = post(smsOnly("c-40", gsm), Map.of());
+        HttpResponse<String> tooLongUnicode = post(smsOnly("c-40", ucs2), Map.of("X-Tenant-Sms-Max-Segments", "11"));
+        HttpResponse<String> withinARaisedLimit = post(smsOnly("c-40", gsm), Map.of("X-Tenant-Sms-Max-Segments", "33"));
+
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("content.sms.text").contains("33 SMS segments");
+        assertThat(tooLongUnicode.statusCode()).isEqualTo(400);
+        assertThat(tooLongUnicode.body()).contains("12 SMS segments");
+        assertThat(withinARaisedLimit.statusCode())
+                .as(withinARaisedLimit.body())
+                .isEqualTo(202);
+    }
+
+    @Test
+    void pastTheDailySmsQuotaAcceptsAnswer429UntilMidnightWhileEmailOnlyMessagesStillGo() {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-41", "appointments", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
+        Map<String, String> quotaOfTwo = Map.of("X-Tenant-Sms-Daily-Quota", "2");
+
+        assertThat(post(smsOnly("c-41", "one"), quotaOfTwo).statusCode()).isEqualTo(202);
+        assertThat(post(smsOnly("c-41", "two"), quotaOfTwo).statusCode()).isEqualTo(202);
+        HttpResponse<String> third = post(smsOnly("c-41", "three"), quotaOfTwo);
+        HttpResponse<String> emailOnly = post(
+                "{\"customerId\":\"c-41\",\"category\":\"appointments\",\"content\":{\"email\":"
+                        + "{\"subject\":\"Hi\",\"text\":\"Hello\"}}}",
+                quotaOfTwo);
+
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        assertThat(third.body()).contains("daily SMS quota of 2").contains("2026-11-28T00:00:00Z");
+        assertThat(emailOnly.statusCode()).as("no SMS, no quota").isEqualTo(202);
+        CLOCK.set(Instant.parse("2026-11-28T00:00:01Z"));
+        assertThat(post(smsOnly("c-41", "next day"), quotaOfTwo).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aMessageToAPhoneOutsideTheTenantsSmsCountriesIsSuppressedWithTheReason() {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        // the customer's Dutch number was fine when it was saved; the tenant now texts the US only
+        customer("c-42", "appointments", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
+
+        HttpResponse<String> response = post(smsOnly("c-42", "Hello"), Map.of("X-Tenant-Sms-Countries", "US"));
+        String id = json.readTree(response.body()).get("id").asString();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("suppressed"));
+        assertThat(view(id).toString()).contains("NL is not among the countries this tenant may text");
+    }
+
     @Test
     void aTenantWhoseWebhookWasClearedGetsNoMoreCalls() {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));

@@ -45,8 +45,9 @@ public class CustomerController {
     public ResponseEntity<Customer> put(
             @RequestHeader(RequestContextFilter.TENANT) String tenantId,
             @PathVariable String customerId,
+            @RequestHeader(value = "X-Tenant-Sms-Countries", required = false) String smsCountries,
             @RequestBody CustomerProfile profile) {
-        List<FieldViolation> violations = CustomerValidator.violations(customerId, profile);
+        List<FieldViolation> violations = CustomerValidator.violations(customerId, profile, smsCountries);
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }

@@ -26,6 +26,14 @@ public final class CustomerValidator {
     private CustomerValidator() {}
 
     public static List<FieldViolation> violations(String customerId, CustomerProfile profile) {
+        return violations(customerId, profile, null);
+    }
+
+    /**
+     * @param smsCountries the countries the tenant may text (ISO 3166 codes, comma-separated; null or "*":
+     *     any), as the gateway passes them
+     */
+    public static List<FieldViolation> violations(String customerId, CustomerProfile profile, String smsCountries) {
         List<FieldViolation> violations = new ArrayList<>();
         if (!ID.matcher(customerId).matches()) {
             violations.add(new FieldViolation("customerId", "must be 1-128 letters, digits or ._:@-"));
@@ -37,6 +45,9 @@ public final class CustomerValidator {
         }
         if (profile.phone() != null && !isE164(profile.phone())) {
             violations.add(new FieldViolation("phone", "must be a valid number in E.164 form, e.g. +31612345678"));
+        } else if (profile.phone() != null) {
+            phoneForSms(profile.phone(), smsCountries)
+                    .ifPresent(why -> violations.add(new FieldViolation("phone", why)));
         }
         for (int i = 0; i < profile.pushTokens().size(); i++) {
             PushToken token = profile.pushTokens().get(i);
@@ -77,6 +88,48 @@ public final class CustomerValidator {
             return PHONES.isValidNumber(PHONES.parse(phone, null));
         } catch (NumberParseException e) {
             return false;
+        }
+    }
+
+    /** Number types that can take an SMS; premium-rate, shared-cost, fixed lines, pagers... cannot, or cost. */
+    private static final java.util.Set<PhoneNumberUtil.PhoneNumberType> TEXTABLE = java.util.EnumSet.of(
+            PhoneNumberUtil.PhoneNumberType.MOBILE,
+            PhoneNumberUtil.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            PhoneNumberUtil.PhoneNumberType.PERSONAL_NUMBER,
+            PhoneNumberUtil.PhoneNumberType.VOIP);
+
+    /**
+     * Why an SMS to this valid number is refused, if it is: a premium-rate or shared-cost number (for every
+     * tenant: SMS pumping pays whoever owns those), a type that cannot take an SMS, or a country the tenant
+     * may not text.
+     */
+    static java.util.Optional<String> phoneForSms(String phone, String smsCountries) {
+        try {
+            var number = PHONES.parse(phone, null);
+            var type = PHONES.getNumberType(number);
+            if (type == PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE
+                    || type == PhoneNumberUtil.PhoneNumberType.SHARED_COST) {
+                return java.util.Optional.of("is a premium-rate or shared-cost number, which no tenant may text");
+            }
+            if (!TEXTABLE.contains(type)) {
+                return java.util.Optional.of("is a "
+                        + type.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " number, which cannot take an SMS");
+            }
+            String region = PHONES.getRegionCodeForNumber(number);
+            if (smsCountries != null
+                    && !smsCountries.isBlank()
+                    && !smsCountries.strip().equals("*")) {
+                boolean allowed = java.util.Arrays.stream(smsCountries.split(","))
+                        .map(String::strip)
+                        .anyMatch(c -> c.equalsIgnoreCase(region));
+                if (!allowed) {
+                    return java.util.Optional.of("is in " + region + ", not among the countries this tenant may text ("
+                            + smsCountries + ")");
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (NumberParseException e) {
+            return java.util.Optional.of("must be a valid number in E.164 form, e.g. +31612345678");
         }
     }
 

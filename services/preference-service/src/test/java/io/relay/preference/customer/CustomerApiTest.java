@@ -91,6 +91,34 @@ class CustomerApiTest extends PreferenceServiceTestBase {
     }
 
     @Test
+    void numbersThatPumpPaidSendsOrLieOutsideTheTenantsCountriesAreRefusedAndNothingIsStored() {
+        java.util.Map<String, String> dutchOnly = java.util.Map.of("X-Tenant-Sms-Countries", "NL,BE");
+        for (String[] refused : new String[][] {
+            {"+449098790000", "premium-rate"}, // UK premium rate: refused for every tenant
+            {"+448431234567", "premium-rate or shared-cost"}, // UK shared cost
+            {"+31201234567", "fixed line"}, // an Amsterdam landline takes no SMS
+        }) {
+            HttpResponse<String> answer = tenantA.put("/v1/customers/c-pump", "{\"phone\":\"" + refused[0] + "\"}");
+            assertThat(answer.statusCode()).as(refused[0]).isEqualTo(400);
+            assertThat(read(answer.body()).get("errors").findValuesAsString("field"))
+                    .containsExactly("phone");
+            assertThat(answer.body()).contains(refused[1]);
+        }
+        HttpResponse<String> american =
+                tenantA.send("PUT", "/v1/customers/c-pump", "{\"phone\":\"+14155550123\"}", dutchOnly);
+        assertThat(american.statusCode()).isEqualTo(400);
+        assertThat(american.body()).contains("US").contains("NL,BE");
+        assertThat(tenantA.get("/v1/customers/c-pump").statusCode())
+                .as("nothing stored")
+                .isEqualTo(404);
+
+        assertThat(tenantA.send("PUT", "/v1/customers/c-pump", "{\"phone\":\"+32470123456\"}", dutchOnly)
+                        .statusCode())
+                .as("a Belgian mobile, for a tenant that texts NL and BE")
+                .isEqualTo(201);
+    }
+
+    @Test
     void unknownFieldsAreRejectedByName() {
         HttpResponse<String> response =
                 tenantA.put("/v1/customers/c-46", "{ \"email\": \"a@example.org\", \"isAdmin\": true }");

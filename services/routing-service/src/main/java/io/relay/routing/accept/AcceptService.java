@@ -45,6 +45,7 @@ public class AcceptService {
     private final TemplateStore templates;
     private final PreferenceClient preferences;
     private final Dispatcher dispatcher;
+    private final SmsQuota smsQuota;
     private final TransactionTemplate tx;
     private final Clock clock;
     // map keys sorted, so the same body always hashes the same
@@ -58,6 +59,7 @@ public class AcceptService {
             TemplateStore templates,
             PreferenceClient preferences,
             Dispatcher dispatcher,
+            SmsQuota smsQuota,
             TransactionTemplate tx,
             Clock clock) {
         this.store = store;
@@ -65,6 +67,7 @@ public class AcceptService {
         this.templates = templates;
         this.preferences = preferences;
         this.dispatcher = dispatcher;
+        this.smsQuota = smsQuota;
         this.tx = tx;
         this.clock = clock;
     }
@@ -77,12 +80,30 @@ public class AcceptService {
         public static final Senders DEFAULT = new Senders(null, null);
     }
 
+    /**
+     * The tenant's rules for paid sends, as the gateway passes them: the countries it may text ("*": any),
+     * the most segments one SMS may take, and a daily quota of SMS-capable messages (null: none).
+     */
+    public record SmsRules(String countries, int maxSegments, Integer dailyQuota) {
+        public static final SmsRules DEFAULT = new SmsRules("*", 10, null);
+    }
+
     public Accepted accept(String tenantId, MessageRequest request, String traceparent, String idempotencyKey) {
         return accept(tenantId, request, traceparent, idempotencyKey, Senders.DEFAULT);
     }
 
     public Accepted accept(
             String tenantId, MessageRequest request, String traceparent, String idempotencyKey, Senders senders) {
+        return accept(tenantId, request, traceparent, idempotencyKey, senders, SmsRules.DEFAULT);
+    }
+
+    public Accepted accept(
+            String tenantId,
+            MessageRequest request,
+            String traceparent,
+            String idempotencyKey,
+            Senders senders,
+            SmsRules sms) {
         Instant now = clock.instant();
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidRequestException("header Idempotency-Key", "must be 1-255 visible ASCII characters");
@@ -103,20 +124,35 @@ public class AcceptService {
             throw new InvalidRequestException("category", "is not a category of this tenant");
         }
         MessageRequest accepted = request.template() == null ? request : rendered(tenantId, request);
+        boolean maySms = accepted.content() != null
+                && accepted.content().sms() != null
+                && (accepted.channels() == null || accepted.channels().contains("sms"));
+        if (maySms) {
+            int segments = SmsSegments.count(accepted.content().sms().text());
+            if (segments > sms.maxSegments()) {
+                throw new InvalidRequestException(
+                        "content.sms.text",
+                        "takes " + segments + " SMS segments; this tenant may send at most " + sms.maxSegments()
+                                + " (153 GSM-7 or 67 UCS-2 characters each, once concatenated)");
+            }
+            smsQuota.take(tenantId, sms.dailyQuota(), now);
+        }
+        Integer quota = maySms ? sms.dailyQuota() : null;
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         MDC.put("messageId", id);
         try {
             // without a key the insert is one statement, atomic on its own: no transaction round trips
             boolean claimed = idempotencyKey == null
-                    ? insert(tenantId, id, accepted, senders, traceparent, now)
+                    ? insert(tenantId, id, accepted, senders, sms, traceparent, now)
                     : Boolean.TRUE.equals(tx.execute(status -> {
                         if (!keys.claim(tenantId, idempotencyKey, hash, id, now)) {
                             status.setRollbackOnly();
                             return false;
                         }
-                        return insert(tenantId, id, accepted, senders, traceparent, now);
+                        return insert(tenantId, id, accepted, senders, sms, traceparent, now);
                     }));
             if (!claimed) {
+                smsQuota.giveBack(tenantId, quota, now);
                 // a concurrent request with the same key won the race: answer as it did
                 return replay(tenantId, idempotencyKey, hash, now)
                         .orElseThrow(() -> new ConflictException(
@@ -128,6 +164,7 @@ public class AcceptService {
                                 tenantId, id, request.customerId(), request.category(), traceparent, now),
                         CONFIRM_TIMEOUT);
             } catch (ConfirmingPublisher.PublishException e) {
+                smsQuota.giveBack(tenantId, quota, now);
                 tx.executeWithoutResult(status -> {
                     store.forget(tenantId, id);
                     if (idempotencyKey != null) {
@@ -144,8 +181,15 @@ public class AcceptService {
     }
 
     private boolean insert(
-            String tenantId, String id, MessageRequest accepted, Senders senders, String traceparent, Instant now) {
-        store.insertAccepted(tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), traceparent, now);
+            String tenantId,
+            String id,
+            MessageRequest accepted,
+            Senders senders,
+            SmsRules sms,
+            String traceparent,
+            Instant now) {
+        store.insertAccepted(
+                tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), sms.countries(), traceparent, now);
         return true;
     }
 

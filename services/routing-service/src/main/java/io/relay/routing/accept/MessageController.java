@@ -55,12 +55,19 @@ public class MessageController {
             @RequestHeader(value = "X-Tenant-Webhook-Url", required = false) String webhookUrl,
             @RequestHeader(value = "X-Tenant-Webhook-Secret", required = false) String webhookSecret,
             @RequestHeader(value = "X-Tenant-Settings-Version", required = false) String settingsVersion,
+            @RequestHeader(value = "X-Tenant-Sms-Countries", required = false) String smsCountries,
+            @RequestHeader(value = "X-Tenant-Sms-Max-Segments", required = false) Integer smsMaxSegments,
+            @RequestHeader(value = "X-Tenant-Sms-Daily-Quota", required = false) Integer smsDailyQuota,
             @RequestBody MessageRequest request) {
         if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
             webhooks.remember(tenantId, webhookUrl, webhookSecret, version(settingsVersion), clock.instant());
         }
+        AcceptService.SmsRules sms = new AcceptService.SmsRules(
+                smsCountries == null ? AcceptService.SmsRules.DEFAULT.countries() : smsCountries,
+                smsMaxSegments == null ? AcceptService.SmsRules.DEFAULT.maxSegments() : smsMaxSegments,
+                smsDailyQuota);
         AcceptService.Accepted accepted = accept.accept(
-                tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom));
+                tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom), sms);
         ResponseEntity.BodyBuilder response =
                 ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
         if (accepted.replayed()) {

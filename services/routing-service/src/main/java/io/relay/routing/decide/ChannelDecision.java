@@ -22,6 +22,19 @@ public final class ChannelDecision {
      */
     public static Decision decide(
             MessageRequest message, PreferenceAnswer answer, List<String> tried, Set<String> deliverable) {
+        return decide(message, answer, tried, deliverable, null);
+    }
+
+    /**
+     * @param smsCountries the countries the tenant may text (ISO 3166 codes, comma-separated; null or "*":
+     *     any): a phone elsewhere is passed over with the reason, as the tenant's setting is now
+     */
+    public static Decision decide(
+            MessageRequest message,
+            PreferenceAnswer answer,
+            List<String> tried,
+            Set<String> deliverable,
+            String smsCountries) {
         if (answer instanceof PreferenceAnswer.Unknown unknown) {
             return new Decision.Suppress("preference-service: " + unknown.detail());
         }
@@ -39,6 +52,9 @@ public final class ChannelDecision {
                 passedOver.add(channel + ": no " + channel + " content given");
             } else if (!deliverable.contains(channel)) {
                 passedOver.add(channel + ": not delivered by this deployment");
+            } else if (channel.equals("sms") && !SmsCountries.allowsAny(smsCountries, option.addresses())) {
+                passedOver.add("sms: " + SmsCountries.regionsOf(option.addresses())
+                        + " is not among the countries this tenant may text (smsCountries " + smsCountries + ")");
             } else {
                 String reason = channel + ": customer's choice " + rank + " for " + choices.category()
                         + (passedOver.isEmpty() ? "" : " (passed over " + String.join("; ", passedOver) + ")");

@@ -62,7 +62,8 @@ public class Router {
                 message.tenantId(),
                 message.request().customerId(),
                 message.request().category());
-        Decision decision = ChannelDecision.decide(message.request(), answer, message.triedChannels(), deliverable);
+        Decision decision = ChannelDecision.decide(
+                message.request(), answer, message.triedChannels(), deliverable, message.smsCountries());
         if (decision instanceof Decision.Suppress suppress) {
             finish(
                     message,

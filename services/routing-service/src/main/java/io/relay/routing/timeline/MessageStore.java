@@ -44,7 +44,7 @@ public class MessageStore {
     }
 
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
-        insertAccepted(tenantId, id, request, null, null, null, now);
+        insertAccepted(tenantId, id, request, null, null, null, null, now);
     }
 
     /**
@@ -57,15 +57,17 @@ public class MessageStore {
             MessageRequest request,
             String smsFrom,
             String emailFrom,
+            String smsCountries,
             String traceparent,
             Instant now) {
         jdbc.sql("""
                         WITH inserted AS (
                             INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
-                                                  expires_at, request, status, sms_from, email_from, traceparent,
-                                                  created_at, updated_at)
+                                                  expires_at, request, status, sms_from, email_from, sms_countries,
+                                                  traceparent, created_at, updated_at)
                             VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
-                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :traceparent,
+                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :smsCountries,
+                                    :traceparent,
                                     :now, :now)
                             RETURNING tenant_id, id, created_at)
                         INSERT INTO message_events (tenant_id, message_id, at, event)
@@ -82,6 +84,7 @@ public class MessageStore {
                 .param("request", json.writeValueAsString(request))
                 .param("smsFrom", smsFrom)
                 .param("emailFrom", emailFrom)
+                .param("smsCountries", smsCountries)
                 .param("traceparent", traceparent)
                 .param("now", Timestamp.from(now))
                 .update();
@@ -445,6 +448,7 @@ public class MessageStore {
                 rs.getString("category_kind"),
                 rs.getString("sms_from"),
                 rs.getString("email_from"),
+                rs.getString("sms_countries"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
                 rs.getString("traceparent"));

@@ -18,6 +18,7 @@ public record StoredMessage(
         String categoryKind,
         String smsFrom,
         String emailFrom,
+        String smsCountries,
         Instant createdAt,
         Instant updatedAt,
         String traceparent) {
@@ -38,6 +39,7 @@ public record StoredMessage(
                 route.categoryKind(),
                 smsFrom,
                 emailFrom,
+                smsCountries,
                 createdAt,
                 route.dispatchedAt() != null ? route.dispatchedAt() : updatedAt,
                 traceparent);
