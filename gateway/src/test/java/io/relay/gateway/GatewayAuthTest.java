@@ -26,6 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "relay.gateway.admin-port=0",
+            // this machine stands in for the ingress controller: its X-Forwarded-For names the client
+            "relay.gateway.trusted-proxies=127.0.0.1/32",
             "relay.gateway.bootstrap-api-key=test-key-123456",
             "relay.gateway.bootstrap-tenant-id=acme",
             "relay.gateway.preference-centre-origin=https://prefs.acme.example",
@@ -300,7 +302,8 @@ class GatewayAuthTest {
     void linkRoutesAreLimitedPerClientAddressWithRetryAfter() {
         BACKEND.stubFor(get(urlEqualTo("/preferences?token=guess"))
                 .willReturn(aResponse().withStatus(401)));
-        Http guesser = new Http("http://localhost:" + port);
+        // one client behind the trusted proxy; the other tests' requests come from the proxy itself
+        Http guesser = new Http("http://localhost:" + port).header("X-Forwarded-For", "198.51.100.7, 203.0.113.77");
 
         int limited = 0;
         String retryAfter = null;
@@ -316,5 +319,11 @@ class GatewayAuthTest {
         assertThat(retryAfter).isEqualTo("1");
         assertThat(BACKEND.findAll(getRequestedFor(urlEqualTo("/preferences?token=guess"))))
                 .hasSize(60 - limited);
+        assertThat(new Http("http://localhost:" + port)
+                        .header("X-Forwarded-For", "203.0.113.78")
+                        .get("/preferences?token=guess")
+                        .statusCode())
+                .as("another client behind the same proxy is not held up")
+                .isEqualTo(401);
     }
 }

@@ -67,6 +67,14 @@ class StatusWebhookEndToEndTest {
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             assertThat(request.getHeader("X-Signature"))
                     .isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(request.getBody())));
+            // as a business verifies it, with the Standard Webhooks library: genuine, and fresh
+            new com.standardwebhooks.Webhook(secret)
+                    .verify(
+                            request.getBodyAsString(),
+                            java.util.Map.of(
+                                    "webhook-id", List.of(request.getHeader("webhook-id")),
+                                    "webhook-timestamp", List.of(request.getHeader("webhook-timestamp")),
+                                    "webhook-signature", List.of(request.getHeader("webhook-signature"))));
         }
         // the other tenant's message went out too, and not one of its changes reached this webhook
         await().atMost(Duration.ofSeconds(30))
