@@ -203,9 +203,19 @@ class EmailDispatchTest {
                 .endsWith("</p></body></html>");
         MimeMessage transactional = receivedFor(receipt).getFirst();
         assertThat(transactional.getHeader("List-Unsubscribe")).isNull();
-        assertThat(partOfType((MimeMultipart) transactional.getContent(), "text/plain"))
-                .startsWith("Thanks")
-                .contains("How we contact you: https://relay.test/preferences?token=");
+        String text = partOfType((MimeMultipart) transactional.getContent(), "text/plain");
+        assertThat(text).startsWith("Thanks").contains("How we contact you: https://relay.test/preferences?token=");
+        // the preference link lives as long as everywhere else it is issued: 7 days (relay.links.preference-ttl)
+        String token = java.net.URLDecoder.decode(
+                text.replaceAll("(?s).*preferences\\?token=([^\\s]+).*", "$1"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        long expires = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))))
+                .get("exp")
+                .asLong();
+        assertThat(java.time.Duration.between(java.time.Instant.now(), java.time.Instant.ofEpochSecond(expires)))
+                .isBetween(java.time.Duration.ofDays(7).minusMinutes(5), java.time.Duration.ofDays(7));
     }
 
     @Test

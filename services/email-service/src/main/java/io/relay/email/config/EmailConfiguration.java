@@ -45,11 +45,13 @@ class EmailConfiguration {
     @Bean
     LinkUrls linkUrls(
             @Value("${relay.links.signing-key}") String key,
+            @Value("${relay.links.preference-ttl}") java.time.Duration preferenceTtl,
+            @Value("${relay.links.unsubscribe-ttl}") java.time.Duration unsubscribeTtl,
             @Value("${relay.public-base-url:${PUBLIC_BASE_URL:http://localhost:8080}}") String publicBaseUrl,
             JsonMapper json,
             Clock clock) {
         LinkTokens tokens = new LinkTokens(new LinkKeys(key, ""), json, clock);
-        return new LinkUrls(tokens, publicBaseUrl, java.time.Duration.ofDays(30), java.time.Duration.ofDays(90));
+        return new LinkUrls(tokens, publicBaseUrl, preferenceTtl, unsubscribeTtl);
     }
 
     /** EMAIL_CONSUMERS: SMTP transactions in parallel (one per consumer channel). */
