@@ -1,6 +1,6 @@
 package io.relay.preference.category;
 
-import io.relay.preference.resolve.ResolvedCache;
+import io.relay.preference.change.Changes;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
@@ -21,12 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class CategoryController {
 
     private final CategoryStore store;
-    private final ResolvedCache cache;
+    private final Changes changes;
     private final Clock clock;
 
-    public CategoryController(CategoryStore store, ResolvedCache cache, Clock clock) {
+    public CategoryController(CategoryStore store, Changes changes, Clock clock) {
         this.store = store;
-        this.cache = cache;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -47,7 +47,7 @@ public class CategoryController {
                 Boolean.TRUE.equals(request.urgentAllowed()),
                 request.frequencyCap());
         boolean created = store.upsert(tenantId, stored, clock.instant());
-        cache.invalidateTenant(tenantId);
+        changes.categories(tenantId);
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(stored);
     }

@@ -4,6 +4,7 @@ import io.relay.links.LinkClaims;
 import io.relay.links.LinkTokens;
 import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
+import io.relay.preference.change.Changes;
 import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.customer.CustomerValidator;
@@ -14,7 +15,6 @@ import io.relay.preference.preference.PreferenceService;
 import io.relay.preference.preference.PreferencesRequest;
 import io.relay.preference.preference.PreferencesView;
 import io.relay.preference.preference.QuietHours;
-import io.relay.preference.resolve.ResolvedCache;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
@@ -49,7 +49,7 @@ public class PreferenceCentreController {
     private final PreferenceService preferences;
     private final CustomerStore customers;
     private final CategoryStore categories;
-    private final ResolvedCache cache;
+    private final Changes changes;
     private final Clock clock;
 
     public PreferenceCentreController(
@@ -57,13 +57,13 @@ public class PreferenceCentreController {
             PreferenceService preferences,
             CustomerStore customers,
             CategoryStore categories,
-            ResolvedCache cache,
+            Changes changes,
             Clock clock) {
         this.tokens = tokens;
         this.preferences = preferences;
         this.customers = customers;
         this.categories = categories;
-        this.cache = cache;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -126,7 +126,7 @@ public class PreferenceCentreController {
                         false);
                 if (zone != null) {
                     customers.setTimeZone(tenantId, customerId, zone, clock.instant());
-                    cache.invalidateCustomer(tenantId, customerId);
+                    changes.customer(tenantId, customerId);
                 }
                 return "redirect:/preferences?saved=1&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
             } catch (InvalidRequestException e) {

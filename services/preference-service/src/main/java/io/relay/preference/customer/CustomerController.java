@@ -1,7 +1,7 @@
 package io.relay.preference.customer;
 
+import io.relay.preference.change.Changes;
 import io.relay.preference.preference.PreferenceService;
-import io.relay.preference.resolve.ResolvedCache;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
@@ -24,20 +24,16 @@ public class CustomerController {
 
     private final CustomerStore store;
     private final ErasureService erasure;
-    private final ResolvedCache cache;
+    private final Changes changes;
     private final PreferenceService preferences;
     private final Clock clock;
 
     public CustomerController(
-            CustomerStore store,
-            ErasureService erasure,
-            ResolvedCache cache,
-            PreferenceService preferences,
-            Clock clock) {
+            CustomerStore store, ErasureService erasure, Changes changes, PreferenceService preferences, Clock clock) {
         this.store = store;
         this.preferences = preferences;
         this.erasure = erasure;
-        this.cache = cache;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -52,7 +48,7 @@ public class CustomerController {
             throw new InvalidRequestException(violations);
         }
         boolean created = store.upsert(tenantId, customerId, profile, clock.instant());
-        cache.invalidateCustomer(tenantId, customerId);
+        changes.customer(tenantId, customerId);
         Customer customer = store.find(tenantId, customerId).orElseThrow();
         return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(customer);

@@ -5,7 +5,7 @@ import io.relay.contracts.Topology;
 import io.relay.contracts.payload.CustomerErased;
 import io.relay.links.LinkKeys;
 import io.relay.messaging.ConfirmingPublisher;
-import io.relay.preference.resolve.ResolvedCache;
+import io.relay.preference.change.Changes;
 import io.relay.web.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,7 @@ public class ErasureService {
 
     private final CustomerStore customers;
     private final ConfirmingPublisher publisher;
-    private final ResolvedCache cache;
+    private final Changes changes;
     private final LinkKeys keys;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -34,13 +34,13 @@ public class ErasureService {
     public ErasureService(
             CustomerStore customers,
             ConfirmingPublisher publisher,
-            ResolvedCache cache,
+            Changes changes,
             LinkKeys keys,
             TransactionTemplate tx,
             Clock clock) {
         this.customers = customers;
         this.publisher = publisher;
-        this.cache = cache;
+        this.changes = changes;
         this.keys = keys;
         this.tx = tx;
         this.clock = clock;
@@ -58,7 +58,7 @@ public class ErasureService {
                     Envelope.of("erase_" + UUID.randomUUID(), tenantId, new CustomerErased(customerId, now), null, now),
                     CONFIRM_TIMEOUT);
         });
-        cache.invalidateCustomer(tenantId, customerId);
+        changes.customer(tenantId, customerId);
     }
 
     /** Stable for one customer, not reversible without the server's key. */

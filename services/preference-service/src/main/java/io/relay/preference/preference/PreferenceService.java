@@ -2,8 +2,8 @@ package io.relay.preference.preference;
 
 import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
+import io.relay.preference.change.Changes;
 import io.relay.preference.customer.CustomerStore;
-import io.relay.preference.resolve.ResolvedCache;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
@@ -29,7 +29,7 @@ public class PreferenceService {
     private final CategoryStore categories;
     private final PreferenceStore preferences;
     private final ConsentLedger ledger;
-    private final ResolvedCache cache;
+    private final Changes changes;
     private final TransactionTemplate tx;
     private final Clock clock;
 
@@ -38,14 +38,14 @@ public class PreferenceService {
             CategoryStore categories,
             PreferenceStore preferences,
             ConsentLedger ledger,
-            ResolvedCache cache,
+            Changes changes,
             TransactionTemplate tx,
             Clock clock) {
         this.customers = customers;
         this.categories = categories;
         this.preferences = preferences;
         this.ledger = ledger;
-        this.cache = cache;
+        this.changes = changes;
         this.tx = tx;
         this.clock = clock;
     }
@@ -96,7 +96,7 @@ public class PreferenceService {
             });
             preferences.setTiming(tenantId, customerId, request.quietHours(), request.deliveryWindow());
         });
-        cache.invalidateCustomer(tenantId, customerId);
+        changes.customer(tenantId, customerId);
         return view(tenantId, customerId);
     }
 
@@ -113,7 +113,7 @@ public class PreferenceService {
             ledger.record(tenantId, customerId, entry(clock.instant(), categoryName, channel, false, origin, null));
             return true;
         });
-        cache.invalidateCustomer(tenantId, customerId);
+        changes.customer(tenantId, customerId);
         return Boolean.TRUE.equals(changed);
     }
 
@@ -144,7 +144,7 @@ public class PreferenceService {
                 }
             }
         });
-        affected.forEach(customerId -> cache.invalidateCustomer(tenantId, customerId));
+        affected.forEach(customerId -> changes.customer(tenantId, customerId));
         return affected;
     }
 
@@ -170,7 +170,7 @@ public class PreferenceService {
             }
             return changed;
         });
-        affected.forEach(customerId -> cache.invalidateCustomer(tenantId, customerId));
+        affected.forEach(customerId -> changes.customer(tenantId, customerId));
         return affected;
     }
 
@@ -195,7 +195,7 @@ public class PreferenceService {
             }
             return changed;
         });
-        affected.forEach(customerId -> cache.invalidateCustomer(tenantId, customerId));
+        affected.forEach(customerId -> changes.customer(tenantId, customerId));
         return affected;
     }
 

@@ -57,14 +57,16 @@ public class ResolvedCache {
         redis.set(key, json, SetParams.setParams().ex(ENTRY_TTL_SECONDS));
     }
 
-    /** After any change to one customer's profile, choices or consent (call after commit). */
-    public void invalidateCustomer(String tenantId, String customerId) {
-        bump(generationKey(tenantId, customerId));
+    /** After any change to one customer's profile, choices or consent (announced after commit). */
+    @org.springframework.context.event.EventListener
+    public void customerChanged(io.relay.preference.change.Changes.CustomerChanged change) {
+        bump(generationKey(change.tenantId(), change.customerId()));
     }
 
     /** After a change to a tenant's categories, which every customer's choices depend on. */
-    public void invalidateTenant(String tenantId) {
-        bump(epochKey(tenantId));
+    @org.springframework.context.event.EventListener
+    public void categoriesChanged(io.relay.preference.change.Changes.CategoriesChanged change) {
+        bump(epochKey(change.tenantId()));
     }
 
     private void bump(String key) {

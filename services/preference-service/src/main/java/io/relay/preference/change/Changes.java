@@ -1,0 +1,32 @@
+package io.relay.preference.change;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a writer announces once its change is made (after commit): who listens (the resolve cache today)
+ * is none of the writer's business, so no writer reaches into another feature to keep it fresh.
+ */
+@Component
+public class Changes {
+
+    /** One customer's profile, choices, consent or contacts changed. */
+    public record CustomerChanged(String tenantId, String customerId) {}
+
+    /** A tenant's categories changed, which every customer's choices depend on. */
+    public record CategoriesChanged(String tenantId) {}
+
+    private final ApplicationEventPublisher events;
+
+    public Changes(ApplicationEventPublisher events) {
+        this.events = events;
+    }
+
+    public void customer(String tenantId, String customerId) {
+        events.publishEvent(new CustomerChanged(tenantId, customerId));
+    }
+
+    public void categories(String tenantId) {
+        events.publishEvent(new CategoriesChanged(tenantId));
+    }
+}
