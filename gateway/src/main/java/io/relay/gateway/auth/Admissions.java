@@ -24,7 +24,7 @@ import redis.clients.jedis.JedisPubSub;
  * {@link TenantStore#CHANGES}. A revoked key or a changed setting empties the memory of the replica
  * that made the change before the operator's call returns, and of every other replica as soon as Redis
  * delivers the announcement. While the announcements cannot be heard (Redis unreachable, reconnecting),
- * nothing is remembered and every request is checked in Redis, as before.
+ * nothing is remembered and every request is checked in PostgreSQL.
  */
 @Component
 public class Admissions implements SmartLifecycle {

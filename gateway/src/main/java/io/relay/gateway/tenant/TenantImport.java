@@ -1,6 +1,5 @@
 package io.relay.gateway.tenant;
 
-import io.relay.gateway.auth.BootstrapKeyProperties;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +37,8 @@ public class TenantImport implements InitializingBean {
     private final TransactionTemplate transaction;
     private final JedisPooled redis;
     private final TenantStore tenants;
-    private final BootstrapKeyProperties bootstrap;
+    private final String bootstrapKey;
+    private final String bootstrapTenantId;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -47,22 +47,26 @@ public class TenantImport implements InitializingBean {
             TransactionTemplate transaction,
             JedisPooled redis,
             TenantStore tenants,
-            BootstrapKeyProperties bootstrap,
+            @org.springframework.beans.factory.annotation.Value("${relay.gateway.bootstrap-api-key:}")
+                    String bootstrapKey,
+            @org.springframework.beans.factory.annotation.Value("${relay.gateway.bootstrap-tenant-id}")
+                    String bootstrapTenantId,
             JsonMapper json,
             Clock clock) {
         this.db = db;
         this.transaction = transaction;
         this.redis = redis;
         this.tenants = tenants;
-        this.bootstrap = bootstrap;
+        this.bootstrapKey = bootstrapKey;
+        this.bootstrapTenantId = bootstrapTenantId;
         this.json = json;
         this.clock = clock;
     }
 
     @Override
     public void afterPropertiesSet() {
-        if (bootstrap.bootstrapApiKey() != null) {
-            tenants.ensure(bootstrap.bootstrapTenantId());
+        if (!bootstrapKey.isBlank()) {
+            tenants.ensure(bootstrapTenantId);
         }
         try {
             importFromRedis();

@@ -6,6 +6,7 @@ import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
+import io.relay.push.send.FcmProperties;
 import io.relay.push.send.FcmSender;
 import io.relay.push.send.PushDispatchHandler;
 import io.relay.resilience.ProviderResilience;

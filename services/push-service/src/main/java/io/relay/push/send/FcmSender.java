@@ -1,7 +1,6 @@
 package io.relay.push.send;
 
 import com.google.auth.oauth2.GoogleCredentials;
-import io.relay.push.config.FcmProperties;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,7 @@ import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
 import io.relay.resilience.ProviderResilience;
 import io.relay.sms.send.SmsDispatchHandler;
+import io.relay.sms.send.TwilioProperties;
 import io.relay.sms.send.TwilioSender;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;

@@ -8,7 +8,6 @@ import io.relay.contracts.payload.SmsDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.resilience.ProviderResilience;
-import io.relay.sms.config.TwilioProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.relay.sms.webhook;
 
-import io.relay.sms.config.TwilioProperties;
+import io.relay.sms.send.TwilioProperties;
 import io.relay.web.RequestContextFilter;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -6,7 +6,7 @@ import io.relay.contracts.Topology;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
-import io.relay.sms.config.TwilioProperties;
+import io.relay.sms.send.TwilioProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.relay.push.config;
+package io.relay.push.send;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

@@ -1,4 +1,4 @@
-package io.relay.sms.config;
+package io.relay.sms.send;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
