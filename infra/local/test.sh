@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, integration (the machine's real PostgreSQL, Redis, RabbitMQ and a real
 # SMTP server) and end-to-end (the packaged services as processes), the formatter check, and the
-# offline checks of docker-compose.yml, the Dockerfile (infra/docker/Dockerfile), k8s/ and the alert rules.
+# offline checks of docker-compose.yml, the Dockerfile (infra/docker/Dockerfile), k8s/ and the alert rules,
+# and the tests of those checks (infra/checks).
 #
 # Usage: infra/local/test.sh [extra Maven arguments, e.g. -pl services/email-service -am]
 # Starts PostgreSQL, Redis or RabbitMQ first if one is not answering (this machine's commands).
@@ -63,6 +64,11 @@ bash infra/check-k8s.sh
 
 say "offline checks of the monitoring component (alert rules and their tests, dashboard)"
 bash infra/check-observability.sh
+
+say "tests of the check programs (infra/checks/*.test.mjs, node --test)"
+# npm packages and promtool come from infra/checks/tools.sh, as for the checks above: npm ci of
+# infra/checks/package-lock.json into /tmp/relay-check-tools, never the repo
+(cd infra/checks && npm test)
 
 say "./mvnw verify"
 ./mvnw -B -ntp verify "$@"
