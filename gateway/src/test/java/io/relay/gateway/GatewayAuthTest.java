@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.relay.testsupport.Http;
 import java.net.http.HttpResponse;
@@ -35,22 +34,12 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 class GatewayAuthTest {
 
-    private static final WireMockServer BACKEND = start();
-    private static final String SCHEMA = GatewayDatabase.newSchema();
-
-    private static WireMockServer start() {
-        WireMockServer server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        return server;
-    }
+    private static final StandIns STAND_INS = new StandIns();
+    private static final WireMockServer BACKEND = STAND_INS.services;
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        GatewayDatabase.use(registry, SCHEMA);
-        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("SMS_SERVICE_URL", BACKEND::baseUrl);
+        STAND_INS.register(registry);
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -39,22 +38,12 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 class OnePathOneDecisionTest {
 
-    private static final WireMockServer BACKEND = start();
-    private static final String SCHEMA = GatewayDatabase.newSchema();
-
-    private static WireMockServer start() {
-        WireMockServer server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        return server;
-    }
+    private static final StandIns STAND_INS = new StandIns();
+    private static final WireMockServer BACKEND = STAND_INS.services;
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        GatewayDatabase.use(registry, SCHEMA);
-        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("SMS_SERVICE_URL", BACKEND::baseUrl);
+        STAND_INS.register(registry);
     }
 
     @AfterAll

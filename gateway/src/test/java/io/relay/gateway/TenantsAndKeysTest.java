@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.relay.gateway.admin.OperatorListener;
 import io.relay.testsupport.Http;
@@ -36,21 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
         })
 class TenantsAndKeysTest {
 
-    private static final WireMockServer BACKEND = start();
-    private static final String SCHEMA = GatewayDatabase.newSchema();
-
-    private static WireMockServer start() {
-        WireMockServer server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        return server;
-    }
+    private static final StandIns STAND_INS = new StandIns();
+    private static final WireMockServer BACKEND = STAND_INS.services;
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        GatewayDatabase.use(registry, SCHEMA);
-        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
+        STAND_INS.register(registry);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.relay.gateway.admin.OperatorListener;
 import io.relay.gateway.tenant.TenantImport;
 import io.relay.gateway.tenant.TenantStore;
@@ -41,21 +40,12 @@ import tools.jackson.databind.json.JsonMapper;
         })
 class TenantsOutliveRedisTest {
 
-    private static final WireMockServer BACKEND = start();
-    private static final String SCHEMA = GatewayDatabase.newSchema();
-
-    private static WireMockServer start() {
-        WireMockServer server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        return server;
-    }
+    private static final StandIns STAND_INS = new StandIns();
+    private static final WireMockServer BACKEND = STAND_INS.services;
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        GatewayDatabase.use(registry, SCHEMA);
-        registry.add("ROUTING_SERVICE_URL", BACKEND::baseUrl);
-        registry.add("PREFERENCE_SERVICE_URL", BACKEND::baseUrl);
+        STAND_INS.register(registry);
     }
 
     @AfterAll
