@@ -6,6 +6,7 @@ import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.customer.ResolvedChoices;
 import io.relay.routing.decide.ChannelDecision;
 import io.relay.routing.decide.Decision;
+import io.relay.routing.decide.FrequencyCap;
 import io.relay.routing.decide.TimeDecision;
 import io.relay.routing.decide.Timing;
 import io.relay.routing.timeline.MessageStore;
@@ -134,11 +135,9 @@ public class Router {
                 message.tenantId(),
                 message.request().customerId(),
                 message.request().category(),
-                now.minus(Duration.parse(per)));
-        return sent >= max
-                ? "frequency cap reached: " + sent + " of at most " + max + " per " + per + " already sent for "
-                        + message.request().category()
-                : null;
+                FrequencyCap.windowStart(per, now));
+        return FrequencyCap.reached(max, per, sent, message.request().category())
+                .orElse(null);
     }
 
     private void finish(StoredMessage message, Status status, Instant now, String reason) {
