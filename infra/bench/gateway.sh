@@ -66,7 +66,7 @@ BACKEND=$!
 secret() { head -c 33 /dev/urandom | base64 | tr '+/' '-_'; }
 ADMIN=$(secret)
 INTERNAL=$(secret)
-OPERATOR_PORT=$((GATEWAY_PORT + 10))
+OPERATOR_PORT=$((GATEWAY_PORT + 20)) # not BACKEND_PORT
 GATEWAY=
 STARTS=0
 # start_gateway CPUS [JVM flags]: (re)starts the gateway on those cores, so it sees only them; each
