@@ -1,5 +1,6 @@
 package io.relay.gateway.admin;
 
+import io.relay.gateway.edge.ProblemResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -11,7 +12,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -78,12 +78,10 @@ public class AdminTokenFilter implements WebFilter {
         if (token != null && MessageDigest.isEqual(token, presented)) {
             return chain.filter(exchange);
         }
-        var response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
-                        + "\"status\":401,\"detail\":\"the operator token is required: Authorization: Bearer <ADMIN_TOKEN>\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        return ProblemResponse.write(
+                exchange.getResponse(),
+                HttpStatus.UNAUTHORIZED,
+                ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
+                        + "\"status\":401,\"detail\":\"the operator token is required: Authorization: Bearer <ADMIN_TOKEN>\"}"));
     }
 }

@@ -1,11 +1,10 @@
 package io.relay.gateway.admin;
 
+import io.relay.gateway.edge.ProblemResponse;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -38,12 +37,10 @@ public class OperatorPortFilter implements WebFilter {
         if (onOperatorPort == operatorPath) {
             return chain.filter(exchange);
         }
-        var response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.NOT_FOUND);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = ("{\"type\":\"https://relay.example/problems/not-found\",\"title\":\"Not found\","
-                        + "\"status\":404,\"detail\":\"no such resource on this port\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        return ProblemResponse.write(
+                exchange.getResponse(),
+                HttpStatus.NOT_FOUND,
+                ("{\"type\":\"https://relay.example/problems/not-found\",\"title\":\"Not found\","
+                        + "\"status\":404,\"detail\":\"no such resource on this port\"}"));
     }
 }

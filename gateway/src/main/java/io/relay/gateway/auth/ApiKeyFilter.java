@@ -1,9 +1,9 @@
 package io.relay.gateway.auth;
 
 import io.relay.gateway.auth.Admissions.Admission;
+import io.relay.gateway.edge.ProblemResponse;
 import io.relay.gateway.proxy.ProxyHeaders;
 import io.relay.gateway.tenant.TenantStore;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -15,10 +15,8 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -198,18 +196,16 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             String type,
             String title,
             String detail) {
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().set(REQUEST_ID, requestId);
         if (status == HttpStatus.UNAUTHORIZED) {
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         // fixed texts only: nothing from the request is echoed into the body
-        byte[] body = ("{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title
-                        + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        return ProblemResponse.write(
+                response,
+                status,
+                "{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title + "\",\"status\":"
+                        + status.value() + ",\"detail\":\"" + detail + "\"}");
     }
 
     @Override

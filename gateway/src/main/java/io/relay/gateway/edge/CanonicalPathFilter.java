@@ -1,12 +1,10 @@
 package io.relay.gateway.edge;
 
 import io.relay.security.CanonicalPath;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -29,10 +27,7 @@ public class CanonicalPathFilter implements WebFilter {
         if (refusal.isEmpty()) {
             return chain.filter(exchange);
         }
-        var response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.BAD_REQUEST);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = CanonicalPath.problemJson(refusal.get()).getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        return ProblemResponse.write(
+                exchange.getResponse(), HttpStatus.BAD_REQUEST, CanonicalPath.problemJson(refusal.get()));
     }
 }
