@@ -39,4 +39,18 @@ public final class Topology {
     public static String deliveryKey(String channel, String status) {
         return KEY_DELIVERY_PREFIX + channel + "." + status;
     }
+
+    /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
+    public static String deliveryKey(Channel channel, String status) {
+        return deliveryKey(channel.wireName(), status);
+    }
+
+    /** {@code dispatch.<channel>}: where routing hands a message to the channel's service. */
+    public static String dispatchKey(Channel channel) {
+        return switch (channel) {
+            case EMAIL -> KEY_DISPATCH_EMAIL;
+            case SMS -> KEY_DISPATCH_SMS;
+            case PUSH -> KEY_DISPATCH_PUSH;
+        };
+    }
 }

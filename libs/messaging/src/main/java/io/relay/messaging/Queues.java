@@ -50,5 +50,14 @@ public final class Queues {
 
     public static final List<QueueSpec> DISPATCH = List.of(EMAIL_DISPATCH, SMS_DISPATCH, PUSH_DISPATCH);
 
+    /** The queue a channel's service takes its dispatches from. */
+    public static QueueSpec dispatch(io.relay.contracts.Channel channel) {
+        return switch (channel) {
+            case EMAIL -> EMAIL_DISPATCH;
+            case SMS -> SMS_DISPATCH;
+            case PUSH -> PUSH_DISPATCH;
+        };
+    }
+
     private Queues() {}
 }

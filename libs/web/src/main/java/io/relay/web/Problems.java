@@ -23,6 +23,18 @@ public final class Problems {
                 .body(problem);
     }
 
+    /** The same answer as JSON text, for a handler whose other answers are not JSON (TwiML, HTML). */
+    public static ResponseEntity<String> asText(HttpStatus status, String type, String title, String detail) {
+        java.util.Map<String, Object> problem = new java.util.LinkedHashMap<>();
+        problem.put("type", TYPE_BASE + type);
+        problem.put("title", title);
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem));
+    }
+
     public static ResponseEntity<ProblemDetail> invalid(List<FieldViolation> violations) {
         ResponseEntity<ProblemDetail> response = of(
                 HttpStatus.BAD_REQUEST,

@@ -1,5 +1,9 @@
 package io.relay.email.send;
 
+import io.relay.channel.ProviderRefused;
+import io.relay.channel.ProviderTrouble;
+import io.relay.channel.email.CalendarInvite;
+import io.relay.channel.email.EmailProvider;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.links.LinkUrls;
 import jakarta.mail.Message;
@@ -20,9 +24,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 
-/** Builds the MIME message and hands it to the SMTP server with Jakarta Mail. */
+/** SMTP as the {@link EmailProvider}: builds the MIME message and hands it to the server with Jakarta Mail. */
 @Component
-public class SmtpMailer {
+public class SmtpMailer implements EmailProvider {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmtpMailer.class);
 
@@ -58,14 +62,28 @@ public class SmtpMailer {
         log.info("sending email through {}", smtp);
     }
 
+    @Override
+    public String name() {
+        return "smtp";
+    }
+
     /**
      * Sends and returns the Message-ID. The Message-ID is derived from our message id, so a receiving
-     * system can recognise the same message should it ever arrive twice.
-     *
-     * @throws RejectedException when the server refused for good (5xx)
-     * @throws MessagingException for anything worth retrying (4xx, connection trouble)
+     * system can recognise the same message should it ever arrive twice. A 5xx is a refusal for that
+     * address; a 4xx or connection trouble is worth retrying.
      */
-    public String send(String tenantId, EmailDispatch email) throws MessagingException {
+    @Override
+    public String send(String tenantId, EmailDispatch email) {
+        try {
+            return transmit(tenantId, email);
+        } catch (RejectedException e) {
+            throw new ProviderRefused("smtp-" + e.code(), "the SMTP server refused the message");
+        } catch (MessagingException e) {
+            throw ProviderTrouble.answered(e.getMessage(), e, null);
+        }
+    }
+
+    private String transmit(String tenantId, EmailDispatch email) throws MessagingException {
         MimeMessage mime = build(tenantId, email);
         Transport transport = connection();
         try {
@@ -208,7 +226,7 @@ public class SmtpMailer {
     }
 
     /** The server refused the message for good. */
-    public static final class RejectedException extends MessagingException {
+    static final class RejectedException extends MessagingException {
         private final int code;
 
         RejectedException(int code, Exception cause) {

@@ -1,24 +1,19 @@
 package io.relay.sms.webhook;
 
 import com.twilio.security.RequestValidator;
-import io.relay.contracts.Envelope;
-import io.relay.contracts.Topology;
-import io.relay.contracts.payload.ContactEvent;
-import io.relay.contracts.payload.DeliveryEvent;
-import io.relay.messaging.ConfirmingPublisher;
+import io.relay.channel.ChannelEvents;
+import io.relay.channel.sms.SmsInbound;
+import io.relay.channel.sms.SmsKeywords;
+import io.relay.channel.sms.SmsProvider;
 import io.relay.sms.send.TwilioProperties;
+import io.relay.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,31 +34,27 @@ import org.springframework.web.util.HtmlUtils;
 public class TwilioWebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(TwilioWebhookController.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
-    static final Set<String> STOP = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT");
-    static final Set<String> START = Set.of("START", "YES", "UNSTOP");
-    static final Set<String> HELP = Set.of("HELP", "INFO");
     private static final String TWIML = "application/xml";
 
     private final RequestValidator validator;
     private final TwilioProperties twilio;
-    private final ConfirmingPublisher publisher;
-    private final SenderTenants senderTenants;
-    private final Clock clock;
+    private final ChannelEvents events;
+    private final SmsProvider twilioSms;
+    private final SmsInbound inbound;
     private final String publicBaseUrl;
 
     public TwilioWebhookController(
             TwilioProperties twilio,
-            ConfirmingPublisher publisher,
-            SenderTenants senderTenants,
-            Clock clock,
+            ChannelEvents events,
+            SmsProvider twilioSms,
+            SmsInbound inbound,
             @Value("${relay.public-base-url}") String publicBaseUrl) {
         // without an auth token nothing can be verified, so every webhook is refused
         this.validator = twilio.configured() ? new RequestValidator(twilio.authToken()) : null;
         this.twilio = twilio;
-        this.publisher = publisher;
-        this.senderTenants = senderTenants;
-        this.clock = clock;
+        this.events = events;
+        this.twilioSms = twilioSms;
+        this.inbound = inbound;
         this.publicBaseUrl =
                 publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
     }
@@ -78,28 +69,14 @@ public class TwilioWebhookController {
         }
         String messageId = request.getParameter("m");
         String tenantId = request.getParameter("t");
-        String twilioStatus = posted.getOrDefault("MessageStatus", "");
-        DeliveryEvent.Status status = switch (twilioStatus) {
-            case "sent" -> DeliveryEvent.Status.SENT;
-            case "delivered" -> DeliveryEvent.Status.DELIVERED;
-            case "undelivered", "failed" -> DeliveryEvent.Status.FAILED;
-            default -> null; // queued, sending, accepted...: nothing for the timeline
-        };
-        if (status != null && messageId != null && tenantId != null) {
-            String code = posted.get("ErrorCode");
-            DeliveryEvent event = new DeliveryEvent(
-                    messageId,
-                    "sms",
-                    status,
-                    posted.get("MessageSid"),
-                    code,
-                    status == DeliveryEvent.Status.FAILED ? "Twilio reports " + twilioStatus : null,
-                    clock.instant());
-            publisher.publishAndWait(
-                    Topology.EVENTS_EXCHANGE,
-                    Topology.deliveryKey("sms", status.wireName()),
-                    Envelope.of(messageId, tenantId, event, null, clock.instant()),
-                    CONFIRM_TIMEOUT);
+        if (messageId != null && tenantId != null) {
+            twilioSms
+                    .parseStatus(posted)
+                    .ifPresent(report -> events.publish(
+                            tenantId,
+                            null,
+                            events.delivery(
+                                    messageId, report.status(), report.providerId(), report.code(), report.reason())));
         }
         return ResponseEntity.noContent().build();
     }
@@ -112,36 +89,20 @@ public class TwilioWebhookController {
         if (!genuine(request, posted, signature)) {
             return forbidden();
         }
-        String keyword = posted.getOrDefault("Body", "").strip().toUpperCase(Locale.ROOT);
-        String from = posted.get("From");
-        String to = posted.get("To");
-        ContactEvent.Kind kind = STOP.contains(keyword)
-                ? ContactEvent.Kind.SMS_OPT_OUT
-                : START.contains(keyword) ? ContactEvent.Kind.SMS_OPT_IN : null;
-        if (kind != null && from != null && to != null) {
-            List<String> tenants;
-            try {
-                tenants = senderTenants.of(to, posted.get("MessagingServiceSid"));
-            } catch (RestClientException e) {
-                // not a 2xx: Twilio reports the failed webhook, and the opt-out is not silently lost
-                log.error("inbound {} to {}: cannot ask the gateway which tenants send from it", keyword, to, e);
-                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                        .body("{\"type\":\"https://relay.example/problems/unavailable\",\"title\":\"Unavailable\","
-                                + "\"status\":503,\"detail\":\"the sender map cannot be read; retry\"}");
-            }
-            // every tenant that sends from this number hears it
-            for (String tenantId : tenants) {
-                ContactEvent event = new ContactEvent(kind, from, keyword, "inbound SMS to " + to, clock.instant());
-                publisher.publishAndWait(
-                        Topology.EVENTS_EXCHANGE,
-                        Topology.contactKey(kind),
-                        Envelope.of("in_" + UUID.randomUUID(), tenantId, event, null, clock.instant()),
-                        CONFIRM_TIMEOUT);
-            }
-            log.info("inbound {} from a customer to {}", keyword, to);
+        String keyword;
+        try {
+            keyword = inbound.receive(
+                    posted.get("From"), posted.get("To"), posted.get("MessagingServiceSid"), posted.get("Body"));
+        } catch (RestClientException e) {
+            // not a 2xx: Twilio reports the failed webhook, and the opt-out is not silently lost
+            log.error("inbound SMS to {}: cannot ask the gateway which tenants send from it", posted.get("To"), e);
+            return Problems.asText(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Unavailable",
+                    "the sender map cannot be read; retry");
         }
-        String reply = HELP.contains(keyword)
+        String reply = SmsKeywords.help(keyword)
                 ? "<Response><Message>" + HtmlUtils.htmlEscape(twilio.helpText()) + "</Message></Response>"
                 : "<Response/>";
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(TWIML)).body(reply);
@@ -175,9 +136,7 @@ public class TwilioWebhookController {
     }
 
     private static ResponseEntity<String> forbidden() {
-        return ResponseEntity.status(HttpStatus.FORBIDDEN)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body("{\"type\":\"https://relay.example/problems/forbidden\",\"title\":\"Forbidden\",\"status\":403,"
-                        + "\"detail\":\"the X-Twilio-Signature does not match this request\"}");
+        return Problems.asText(
+                HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "the X-Twilio-Signature does not match this request");
     }
 }

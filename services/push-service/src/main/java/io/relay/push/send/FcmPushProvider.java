@@ -1,6 +1,10 @@
 package io.relay.push.send;
 
 import com.google.auth.oauth2.GoogleCredentials;
+import io.relay.channel.ProviderRefused;
+import io.relay.channel.ProviderTrouble;
+import io.relay.channel.push.PushProvider;
+import io.relay.contracts.payload.ContactEvent;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +25,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * FCM HTTP v1: {@code POST /v1/projects/{project}/messages:send}, one token per request, with an
+ * FCM HTTP v1 as the {@link PushProvider}: {@code POST /v1/projects/{project}/messages:send}, one token per request, with an
  * OAuth2 access token from the service account (google-auth-library caches and refreshes it).
  */
 @Component
-public class FcmSender {
+public class FcmPushProvider implements PushProvider {
 
-    private static final Logger log = LoggerFactory.getLogger(FcmSender.class);
+    private static final Logger log = LoggerFactory.getLogger(FcmPushProvider.class);
     private static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 
     private final FcmProperties fcm;
@@ -36,12 +40,12 @@ public class FcmSender {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final JsonMapper json;
 
-    public FcmSender(FcmProperties fcm, JsonMapper json) {
+    public FcmPushProvider(FcmProperties fcm, JsonMapper json) {
         this.fcm = fcm;
         this.json = json;
         this.credentials = fcm.configured() ? load(fcm.credentialsFile()) : null;
         if (credentials == null) {
-            log.warn("FCM is not configured (FCM_PROJECT_ID, FCM_CREDENTIALS_FILE): push dispatches will wait");
+            log.warn("FCM is not configured (fcm.project-id, fcm.credentials-file): push dispatches will wait");
         } else {
             log.info("sending push through {} for project {}", fcm.apiBaseUrl(), fcm.projectId());
         }
@@ -51,72 +55,57 @@ public class FcmSender {
         try (InputStream in = new FileInputStream(file)) {
             return GoogleCredentials.fromStream(in).createScoped(List.of(SCOPE));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read FCM_CREDENTIALS_FILE " + file, e);
+            throw new UncheckedIOException("cannot read fcm.credentials-file " + file, e);
         }
     }
 
-    /** FCM took it: the message name it gave. */
-    public record Sent(String name) {}
-
-    /** This token will never work (UNREGISTERED, INVALID_ARGUMENT on the token): drop it. */
-    public static final class DeadToken extends RuntimeException {
-        DeadToken(String reason) {
-            super(reason);
-        }
+    @Override
+    public String name() {
+        return "fcm";
     }
 
-    /** Worth retrying (429, 5xx, no answer); {@code retryAfter} when FCM said how long to wait. */
-    public static final class TransientFailure extends RuntimeException {
-        private final Duration retryAfter;
-
-        TransientFailure(String message, Duration retryAfter) {
-            super(message);
-            this.retryAfter = retryAfter;
-        }
-
-        public Duration retryAfter() {
-            return retryAfter;
-        }
-    }
-
-    public Sent send(
-            String token, String title, String body, Map<String, String> data, Instant expiresAt, Instant now) {
+    /** Sends to one token and returns the message name FCM gave it. */
+    @Override
+    public String send(Push push) {
         if (credentials == null) {
-            throw new TransientFailure("FCM is not configured", null);
+            throw ProviderTrouble.answered("FCM is not configured", null, null);
         }
         String accessToken;
         try {
             credentials.refreshIfExpired();
             accessToken = credentials.getAccessToken().getTokenValue();
         } catch (IOException e) {
-            throw new TransientFailure("no OAuth2 token from the service account's token_uri: " + e.getMessage(), null);
+            throw ProviderTrouble.answered(
+                    "no OAuth2 token from the service account's token_uri: " + e.getMessage(), e, null);
         }
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create(fcm.apiBaseUrl() + "/v1/projects/" + fcm.projectId() + "/messages:send"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + accessToken)
                 .header("Content-Type", "application/json; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        json.writeValueAsString(message(token, title, body, data, expiresAt, now))))
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(message(push))))
                 .build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new TransientFailure("FCM could not be reached: " + e.getMessage(), null);
+            throw ProviderTrouble.answered("FCM could not be reached: " + e.getMessage(), e, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted", null);
+            throw ProviderTrouble.answered("interrupted", e, null);
         }
         int status = response.statusCode();
         if (status == 200) {
-            return new Sent(json.readTree(response.body()).path("name").asString());
+            return json.readTree(response.body()).path("name").asString();
         }
         String errorCode = errorCode(response.body());
         if (status == 404
                 || "UNREGISTERED".equals(errorCode)
                 || (status == 400 && "INVALID_ARGUMENT".equals(errorCode))) {
-            throw new DeadToken("FCM " + status + " " + (errorCode == null ? "" : errorCode));
+            throw new ProviderRefused(
+                    errorCode == null ? Integer.toString(status) : errorCode,
+                    "FCM " + status + " " + (errorCode == null ? "" : errorCode),
+                    ContactEvent.Kind.PUSH_TOKEN_INVALID);
         }
         if (status == 401) {
             try {
@@ -127,16 +116,20 @@ public class FcmSender {
         }
         Duration retryAfter = response.headers()
                 .firstValue("Retry-After")
-                .map(FcmSender::seconds)
+                .map(FcmPushProvider::seconds)
                 .orElse(null);
-        throw new TransientFailure("FCM answered " + status + (errorCode == null ? "" : " " + errorCode), retryAfter);
+        throw ProviderTrouble.answered(
+                "FCM answered " + status + (errorCode == null ? "" : " " + errorCode), null, retryAfter);
     }
 
     /** Notification plus data, and each platform's TTL from expiresAt (the provider drops it after). */
-    Map<String, Object> message(
-            String token, String title, String body, Map<String, String> data, Instant expiresAt, Instant now) {
+    Map<String, Object> message(Push push) {
+        String title = push.title();
+        String body = push.body();
+        Map<String, String> data = push.data();
+        Instant expiresAt = push.expiresAt();
         Map<String, Object> message = new LinkedHashMap<>();
-        message.put("token", token);
+        message.put("token", push.token());
         Map<String, String> notification = new LinkedHashMap<>();
         if (title != null) {
             notification.put("title", title);
@@ -149,7 +142,7 @@ public class FcmSender {
             message.put("data", data);
         }
         if (expiresAt != null) {
-            long ttl = Math.max(0, Duration.between(now, expiresAt).toSeconds());
+            long ttl = Math.max(0, Duration.between(push.now(), expiresAt).toSeconds());
             message.put("android", Map.of("ttl", ttl + "s"));
             message.put(
                     "apns", Map.of("headers", Map.of("apns-expiration", Long.toString(expiresAt.getEpochSecond()))));

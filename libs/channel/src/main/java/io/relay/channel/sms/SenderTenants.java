@@ -1,6 +1,5 @@
-package io.relay.sms.webhook;
+package io.relay.channel.sms;
 
-import io.relay.sms.send.TwilioProperties;
 import io.relay.web.RequestContextFilter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,31 +8,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
 /**
  * Which tenants an inbound SMS concerns, asked of the gateway, which keeps the map from each tenant's
  * configured sender in PostgreSQL (on its operator listener, {@code /internal/sms-senders}). A message to
- * the platform's own sender (TWILIO_FROM) concerns every tenant without a sender of its own.
+ * the platform's own sender (the provider account's default) concerns every tenant without a sender of its own.
  */
-@Component
-public class SenderTenants {
+public final class SenderTenants {
 
     private static final ParameterizedTypeReference<Map<String, List<String>>> ANSWER =
             new ParameterizedTypeReference<>() {};
 
     private final RestClient gateway;
-    private final TwilioProperties twilio;
+    private final String platformSender;
     private final String gatewayAdminUrl;
 
-    public SenderTenants(
-            TwilioProperties twilio,
-            @Value("${relay.gateway-admin-url}") String gatewayAdminUrl,
-            @Value("${relay.internal-token}") String internalToken) {
+    /**
+     * @param platformSender the provider account's own sender, used by tenants without one of their own
+     * @param gatewayAdminUrl the gateway's operator listener
+     * @param internalToken the gateway's proof that the caller is one of ours
+     */
+    public SenderTenants(String platformSender, String gatewayAdminUrl, String internalToken) {
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
         factory.setConnectTimeout(Duration.ofSeconds(2));
         factory.setReadTimeout(Duration.ofSeconds(5));
@@ -41,7 +39,7 @@ public class SenderTenants {
                 .requestFactory(factory)
                 .defaultHeader(RequestContextFilter.INTERNAL_TOKEN, internalToken)
                 .build();
-        this.twilio = twilio;
+        this.platformSender = platformSender;
         this.gatewayAdminUrl = gatewayAdminUrl.endsWith("/")
                 ? gatewayAdminUrl.substring(0, gatewayAdminUrl.length() - 1)
                 : gatewayAdminUrl;
@@ -53,7 +51,7 @@ public class SenderTenants {
         if (messagingService != null && !messagingService.isBlank()) {
             senders.add(messagingService);
         }
-        boolean platform = twilio.from() != null && senders.contains(twilio.from());
+        boolean platform = platformSender != null && senders.contains(platformSender);
         // each value encoded whole: a '+' left as it is would arrive as a space
         StringBuilder query = new StringBuilder("/internal/sms-senders?platform=").append(platform);
         for (String sender : senders) {

@@ -1,4 +1,4 @@
-package io.relay.email.send;
+package io.relay.channel.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

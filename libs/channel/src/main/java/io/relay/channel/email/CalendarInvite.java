@@ -1,4 +1,4 @@
-package io.relay.email.send;
+package io.relay.channel.email;
 
 import biweekly.Biweekly;
 import biweekly.ICalendar;

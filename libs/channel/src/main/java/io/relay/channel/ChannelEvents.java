@@ -1,0 +1,57 @@
+package io.relay.channel;
+
+import io.relay.contracts.Channel;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
+import io.relay.contracts.payload.ContactEvent;
+import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.messaging.ConfirmingPublisher;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What a channel service tells the others, each publish confirmed by the broker before it returns:
+ * a message's delivery events (for routing) and what it learned about an address (for
+ * preference-service). Used by the worker and by a provider's webhooks alike.
+ */
+public final class ChannelEvents {
+
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Channel channel;
+    private final ConfirmingPublisher publisher;
+    private final Clock clock;
+
+    public ChannelEvents(Channel channel, ConfirmingPublisher publisher, Clock clock) {
+        this.channel = channel;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** A delivery event for the message; code and reason only for failures. */
+    public DeliveryEvent delivery(
+            String messageId, DeliveryEvent.Status status, String providerId, String code, String reason) {
+        return new DeliveryEvent(messageId, channel.wireName(), status, providerId, code, reason, clock.instant());
+    }
+
+    public void publish(String tenantId, String traceparent, DeliveryEvent event) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey(channel, event.status().wireName()),
+                Envelope.of(event.messageId(), tenantId, event, traceparent, event.at()),
+                CONFIRM_TIMEOUT);
+    }
+
+    /** {@code id} makes a republished event recognisable as the same one. */
+    public void publish(String id, String tenantId, String traceparent, ContactEvent event) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.contactKey(event.kind()),
+                Envelope.of(id, tenantId, event, traceparent, clock.instant()),
+                CONFIRM_TIMEOUT);
+    }
+}

@@ -1,0 +1,63 @@
+package io.relay.channel;
+
+import io.relay.contracts.Channel;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@link ChannelWorker} needs to know about one channel: how to read its dispatch and how to
+ * hand it to the provider for one recipient. {@code sms/SmsChannel}, {@code email/EmailChannel} and
+ * {@code push/PushChannel} implement it over their provider interfaces, so a provider's adapter never
+ * sees the worker's machinery.
+ *
+ * @param <D> the channel's dispatch payload
+ */
+public interface Delivery<D> {
+
+    Channel channel();
+
+    Class<D> dispatchType();
+
+    /** The provider's name, as it appears in metrics, spans and logs ({@code twilio}, {@code smtp}). */
+    String provider();
+
+    String messageId(D dispatch);
+
+    /** Nothing is sent at or after this; null for never. */
+    Instant expiresAt(D dispatch);
+
+    /** Who the dispatch goes to: its one address, or (push) each of the customer's tokens. */
+    List<String> recipients(D dispatch);
+
+    /** Whether each recipient keeps a sent record of its own (push: each token), not the message one. */
+    default boolean perRecipient() {
+        return false;
+    }
+
+    /**
+     * Sends to one recipient and returns the provider's id for it.
+     *
+     * @throws ProviderRefused when the provider refused for good
+     * @throws ProviderTrouble when trying again may help
+     */
+    String send(String tenantId, D dispatch, String recipient, Instant now);
+
+    /** Whether {@link #alreadyTaken} can ask the provider what it already took. */
+    default boolean reconciles() {
+        return false;
+    }
+
+    /**
+     * What the provider already took for this recipient since {@code since}: how an attempt cut short
+     * by a crash is reconciled instead of sent again. Only asked when {@link #reconciles()}.
+     */
+    default Optional<String> alreadyTaken(String tenantId, D dispatch, String recipient, Instant since) {
+        return Optional.empty();
+    }
+
+    /** The {@code failed} event's code and reason when every recipient was refused. */
+    default ProviderRefused whenAllRefused(D dispatch, List<ProviderRefused> refusals) {
+        return refusals.getFirst();
+    }
+}

@@ -1,0 +1,55 @@
+package io.relay.channel.email;
+
+import io.relay.channel.Delivery;
+import io.relay.contracts.Channel;
+import io.relay.contracts.payload.EmailDispatch;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The email channel over any {@link EmailProvider}: one recipient. An SMTP server cannot be asked
+ * what it already took, so an attempt cut short by a crash is sent again once its lease ran out.
+ */
+public final class EmailChannel implements Delivery<EmailDispatch> {
+
+    private final EmailProvider provider;
+
+    public EmailChannel(EmailProvider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.EMAIL;
+    }
+
+    @Override
+    public Class<EmailDispatch> dispatchType() {
+        return EmailDispatch.class;
+    }
+
+    @Override
+    public String provider() {
+        return provider.name();
+    }
+
+    @Override
+    public String messageId(EmailDispatch email) {
+        return email.messageId();
+    }
+
+    @Override
+    public Instant expiresAt(EmailDispatch email) {
+        return email.expiresAt();
+    }
+
+    @Override
+    public List<String> recipients(EmailDispatch email) {
+        return List.of(email.to());
+    }
+
+    @Override
+    public String send(String tenantId, EmailDispatch email, String to, Instant now) {
+        return provider.send(tenantId, email);
+    }
+}

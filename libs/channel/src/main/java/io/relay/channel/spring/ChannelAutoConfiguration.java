@@ -1,0 +1,107 @@
+package io.relay.channel.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.relay.channel.ChannelEvents;
+import io.relay.channel.ChannelWorker;
+import io.relay.channel.Delivery;
+import io.relay.channel.ProviderTrouble;
+import io.relay.channel.sms.SenderTenants;
+import io.relay.channel.sms.SmsInbound;
+import io.relay.channel.sms.SmsProvider;
+import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.QueueConsumer;
+import io.relay.messaging.Queues;
+import io.relay.messaging.spring.DeclaredQueues;
+import io.relay.resilience.ProviderResilience;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The wiring every channel service shares, given its one {@link Delivery} bean: the provider's
+ * resilience (with metrics and spans), the worker, the dispatch queue's consumers, and the event
+ * queues declared so events wait for their consumers even while those are down.
+ */
+@AutoConfiguration(
+        after = {io.relay.messaging.spring.MessagingAutoConfiguration.class, io.relay.redis.RedisAutoConfiguration.class
+        })
+@ConditionalOnBean(Delivery.class)
+@EnableConfigurationProperties(ChannelProperties.class)
+public class ChannelAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ChannelEvents channelEvents(Delivery<?> delivery, ConfirmingPublisher publisher, Clock clock) {
+        return new ChannelEvents(delivery.channel(), publisher, clock);
+    }
+
+    /** Retry (trouble only, honouring Retry-After), circuit breaker, rate limiter and bulkhead. */
+    @Bean
+    ProviderResilience providerResilience(
+            Delivery<?> delivery,
+            ChannelProperties properties,
+            MeterRegistry meters,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new ProviderResilience(
+                        delivery.provider(),
+                        ProviderTrouble.class,
+                        ProviderTrouble::retryAfter,
+                        properties.ratePerSecond(),
+                        properties.maxConcurrentCalls(),
+                        meters)
+                .observedBy(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    @Bean
+    ChannelWorker<?> channelWorker(
+            Delivery<?> delivery,
+            ChannelEvents events,
+            redis.clients.jedis.JedisPooled redis,
+            ProviderResilience resilience,
+            Clock clock,
+            ChannelProperties properties) {
+        return new ChannelWorker<>(
+                delivery, events, redis, resilience, clock, properties.sendingLease(), properties.recordTtl());
+    }
+
+    @Bean
+    QueueConsumer dispatches(
+            Delivery<?> delivery,
+            ChannelWorker<?> worker,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher,
+            ChannelProperties properties) {
+        return new QueueConsumer(
+                Queues.dispatch(delivery.channel()).withConcurrency(properties.consumers()), worker, codec, publisher);
+    }
+
+    /** STOP and START texted to us, for the tenants the gateway says send from the receiving number. */
+    @Bean
+    @ConditionalOnBean(SmsProvider.class)
+    SmsInbound smsInbound(
+            SmsProvider provider,
+            @Value("${relay.gateway-admin-url}") String gatewayAdminUrl,
+            @Value("${relay.internal-token}") String internalToken,
+            ChannelEvents events,
+            Clock clock) {
+        return new SmsInbound(
+                new SenderTenants(provider.defaultSender(), gatewayAdminUrl, internalToken), events, clock);
+    }
+
+    @Bean
+    DeclaredQueues eventQueues() {
+        return DeclaredQueues.of(Queues.ROUTING_DELIVERY, Queues.PREFERENCE_CONTACT);
+    }
+}
