@@ -33,6 +33,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMessageModelIsTheGroundFloorEveryOtherPackageStandsOn() {
+        noClasses()
+                .that()
+                .resideInAPackage("..routing.message..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.relay.routing.accept..",
+                        "io.relay.routing.decide..",
+                        "io.relay.routing.route..",
+                        "io.relay.routing.schedule..",
+                        "io.relay.routing.timeline..",
+                        "io.relay.routing.delivery..",
+                        "io.relay.routing.erase..",
+                        "io.relay.routing.template..",
+                        "io.relay.routing.webhook..",
+                        "io.relay.routing.metrics..",
+                        "io.relay.routing.customer..",
+                        "io.relay.routing.config..")
+                .check(classes);
+    }
+
+    @Test
     void theDecisionCoreSeesPreferenceServicesAnswerNotItsClient() {
         noClasses()
                 .that()

@@ -764,7 +764,7 @@ class SchedulingAndFallbackTest {
         store.insertAccepted(
                 tenantId,
                 id,
-                json.readValue(message("c-17", "appointments", ""), io.relay.routing.accept.MessageRequest.class),
+                json.readValue(message("c-17", "appointments", ""), io.relay.routing.message.MessageRequest.class),
                 CLOCK.instant());
         assertThat(view(id).get("status").asString()).isEqualTo("accepted");
 

@@ -2,6 +2,7 @@ package io.relay.routing.accept;
 
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.customer.PreferenceClient;
+import io.relay.routing.message.MessageRequest;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.template.Template;
 import io.relay.routing.template.TemplateRenderer;

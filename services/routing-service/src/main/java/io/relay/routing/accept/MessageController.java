@@ -1,10 +1,11 @@
 package io.relay.routing.accept;
 
+import io.relay.routing.message.MessageRequest;
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.timeline.MessageStore;
 import io.relay.routing.timeline.MessageView;
-import io.relay.routing.timeline.Status;
-import io.relay.routing.timeline.StoredMessage;
-import io.relay.routing.timeline.TimelineEntry;
 import io.relay.web.ConflictException;
 import io.relay.web.NotFoundException;
 import io.relay.web.Problems;

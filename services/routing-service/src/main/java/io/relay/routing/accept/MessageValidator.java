@@ -1,5 +1,6 @@
 package io.relay.routing.accept;
 
+import io.relay.routing.message.MessageRequest;
 import io.relay.web.FieldViolation;
 import java.time.Instant;
 import java.util.ArrayList;

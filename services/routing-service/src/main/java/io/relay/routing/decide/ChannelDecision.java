@@ -1,8 +1,8 @@
 package io.relay.routing.decide;
 
-import io.relay.routing.accept.MessageRequest;
 import io.relay.routing.customer.PreferenceAnswer;
 import io.relay.routing.customer.ResolvedChoices;
+import io.relay.routing.message.MessageRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

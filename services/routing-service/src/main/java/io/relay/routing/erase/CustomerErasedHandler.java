@@ -3,7 +3,6 @@ package io.relay.routing.erase;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.CustomerErased;
 import io.relay.messaging.EnvelopeHandler;
-import io.relay.routing.timeline.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,16 +17,16 @@ public class CustomerErasedHandler implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerErasedHandler.class);
 
-    private final MessageStore store;
+    private final ErasureStore store;
 
-    public CustomerErasedHandler(MessageStore store) {
+    public CustomerErasedHandler(ErasureStore store) {
         this.store = store;
     }
 
     @Override
     public void handle(Envelope<Object> envelope) {
         CustomerErased erased = (CustomerErased) envelope.payload();
-        MessageStore.Erasure result = store.eraseCustomer(envelope.tenantId(), erased.customerId(), erased.at());
+        ErasureStore.Erasure result = store.eraseCustomer(envelope.tenantId(), erased.customerId(), erased.at());
         log.info("customer erased: {} messages cancelled, {} scrubbed", result.cancelled(), result.scrubbed());
     }
 }

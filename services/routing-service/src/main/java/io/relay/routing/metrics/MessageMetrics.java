@@ -3,8 +3,8 @@ package io.relay.routing.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.relay.routing.timeline.StoredMessage;
-import io.relay.routing.webhook.StatusChangePublisher;
+import io.relay.routing.message.StatusChange;
+import io.relay.routing.message.StoredMessage;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
@@ -33,7 +33,7 @@ public class MessageMetrics {
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-    public void on(StatusChangePublisher.Changed event) {
+    public void on(StatusChange event) {
         String status = event.change().status();
         String tenant = event.tenantId();
         if ("accepted".equals(status)) {

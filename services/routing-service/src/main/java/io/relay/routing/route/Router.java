@@ -9,10 +9,11 @@ import io.relay.routing.decide.Decision;
 import io.relay.routing.decide.FrequencyCap;
 import io.relay.routing.decide.TimeDecision;
 import io.relay.routing.decide.Timing;
+import io.relay.routing.message.Route;
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.timeline.MessageStore;
-import io.relay.routing.timeline.Status;
-import io.relay.routing.timeline.StoredMessage;
-import io.relay.routing.timeline.TimelineEntry;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +101,7 @@ public class Router {
                     Status.SCHEDULED,
                     send.channel(),
                     List.of(routed, new TimelineEntry(now, "scheduled", send.channel(), when.reason() + " → " + at)),
-                    new MessageStore.Route(send.addresses(), capMax, capPer, choices.kind(), at, null));
+                    new Route(send.addresses(), capMax, capPer, choices.kind(), at, null));
             log.info("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
             return;
         }
@@ -108,7 +109,7 @@ public class Router {
                 routed,
                 new TimelineEntry(
                         now, "dispatched", send.channel(), when.reason().isEmpty() ? null : when.reason()));
-        MessageStore.Route route = new MessageStore.Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
+        Route route = new Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
         if (!store.advanceFrom(
                 message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries, route)) {
             log.info("message changed state while routing (cancelled?): not dispatched");

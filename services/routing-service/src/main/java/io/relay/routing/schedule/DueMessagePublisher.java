@@ -1,12 +1,12 @@
 package io.relay.routing.schedule;
 
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
-import io.relay.routing.timeline.Status;
-import io.relay.routing.timeline.StoredMessage;
-import io.relay.routing.timeline.TimelineEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +37,7 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final MessageStore store;
     private final Dispatcher dispatcher;
     private final Router router;
+    private final ScheduleStore schedule;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final io.relay.routing.metrics.MessageMetrics metrics;
@@ -49,6 +50,7 @@ public class DueMessagePublisher implements SmartLifecycle {
 
     public DueMessagePublisher(
             MessageStore store,
+            ScheduleStore schedule,
             Dispatcher dispatcher,
             Router router,
             TransactionTemplate tx,
@@ -58,6 +60,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             @Value("${relay.scheduler.batch-size:500}") int batchSize,
             @Value("${relay.scheduler.redrive-after:5m}") Duration stalledAfter) {
         this.store = store;
+        this.schedule = schedule;
         this.dispatcher = dispatcher;
         this.router = router;
         this.tx = tx;
@@ -83,7 +86,7 @@ public class DueMessagePublisher implements SmartLifecycle {
     public int redriveStalled() {
         Instant now = clock.instant();
         Integer redriven = tx.execute(status -> {
-            List<StoredMessage> stalled = store.claimStalledAccepted(now.minus(stalledAfter), REDRIVE_BATCH);
+            List<StoredMessage> stalled = schedule.claimStalledAccepted(now.minus(stalledAfter), REDRIVE_BATCH);
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : stalled) {
                 confirms.add(dispatcher.publishAccepted(
@@ -96,7 +99,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
-            store.markRedriven(stalled, now);
+            schedule.markRedriven(stalled, now);
             return stalled.size();
         });
         if (redriven != null && redriven > 0) {
@@ -113,7 +116,7 @@ public class DueMessagePublisher implements SmartLifecycle {
         List<StoredMessage> dispatched = new ArrayList<>();
         Instant now = clock.instant();
         Integer handled = tx.execute(status -> {
-            List<StoredMessage> due = store.claimDue(now, batchSize);
+            List<StoredMessage> due = schedule.claimDue(now, batchSize);
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
@@ -131,7 +134,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                 }
                 if (message.capMax() != null) {
                     // counted before the next capped message is checked, so one batch cannot overshoot a cap
-                    store.markDispatched(message.tenantId(), message.id(), now);
+                    schedule.markDispatched(message.tenantId(), message.id(), now);
                 }
                 sending.add(message);
                 // in the trace the message was accepted in, however long ago
@@ -140,7 +143,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
-            store.dispatchScheduled(sending, now);
+            schedule.dispatchScheduled(sending, now);
             dispatched.addAll(sending);
             return due.size();
         });

@@ -1,6 +1,6 @@
 package io.relay.routing.template;
 
-import io.relay.routing.accept.MessageRequest;
+import io.relay.routing.message.MessageRequest;
 import java.util.Map;
 
 /**

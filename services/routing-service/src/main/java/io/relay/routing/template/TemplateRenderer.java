@@ -2,7 +2,7 @@ package io.relay.routing.template;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
-import io.relay.routing.accept.MessageRequest;
+import io.relay.routing.message.MessageRequest;
 import io.relay.web.FieldViolation;
 import java.util.ArrayList;
 import java.util.HashMap;

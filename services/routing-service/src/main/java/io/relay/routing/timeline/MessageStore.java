@@ -1,46 +1,47 @@
 package io.relay.routing.timeline;
 
-import io.relay.routing.accept.MessageRequest;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static io.relay.routing.message.MessageRows.timestamp;
+
+import io.relay.routing.message.MessageRequest;
+import io.relay.routing.message.MessageRows;
+import io.relay.routing.message.Route;
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StatusChange;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Messages and their timelines in PostgreSQL; every query is scoped to one tenant. */
+/**
+ * Messages and their timelines in PostgreSQL: accepting, reading, moving a message on (with its
+ * timeline entries, atomically) and the frequency cap's count; every query is scoped to one tenant.
+ * The scheduler's queries are in {@code schedule/ScheduleStore}, erasure in {@code erase/ErasureStore}.
+ */
 @Repository
 public class MessageStore {
 
-    private static final tools.jackson.core.type.TypeReference<List<String>> STRINGS =
-            new tools.jackson.core.type.TypeReference<>() {};
-
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final javax.sql.DataSource dataSource;
+    private final MessageRows rows;
+    private final ApplicationEventPublisher events;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
-    public MessageStore(
-            JdbcClient jdbc,
-            JsonMapper json,
-            javax.sql.DataSource dataSource,
-            org.springframework.context.ApplicationEventPublisher events) {
+    public MessageStore(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.json = json;
-        this.dataSource = dataSource;
+        this.rows = new MessageRows(json);
         this.events = events;
     }
 
-    /** Every status change is announced (after commit) for the tenant's status webhook. */
+    /** Every status change is announced as an event; its listeners hear it after the change commits. */
     private void announce(String tenantId, String id, String status, String channel, TimelineEntry entry) {
-        events.publishEvent(new io.relay.routing.webhook.StatusChangePublisher.Changed(
-                tenantId,
-                new io.relay.contracts.payload.StatusChanged(id, status, channel, entry.at(), entry.reason())));
+        events.publishEvent(StatusChange.of(tenantId, id, status, channel, entry));
     }
 
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
@@ -104,7 +105,7 @@ public class MessageStore {
         return jdbc.sql("SELECT * FROM messages WHERE tenant_id = :tenant AND id = :id")
                 .param("tenant", tenantId)
                 .param("id", id)
-                .query(this::map)
+                .query(rows::map)
                 .optional();
     }
 
@@ -116,7 +117,7 @@ public class MessageStore {
                 .param("tenant", tenantId)
                 .param("customer", customerId)
                 .param("limit", limit)
-                .query(this::map)
+                .query(rows::map)
                 .list();
     }
 
@@ -152,15 +153,6 @@ public class MessageStore {
             String tenantId, String id, List<Status> from, Status to, String channel, List<TimelineEntry> entries) {
         return advanceFrom(tenantId, id, from, to, channel, entries, null);
     }
-
-    /** Where a message goes (or went): set together with the status change that routes it. */
-    public record Route(
-            List<String> addresses,
-            Integer capMax,
-            String capPer,
-            String categoryKind,
-            Instant scheduledFor,
-            Instant dispatchedAt) {}
 
     /**
      * As above, and when {@code route} is given, records it on the row in the same change. The status
@@ -237,63 +229,6 @@ public class MessageStore {
         return true;
     }
 
-    /**
-     * The scheduler's batch: every message still {@code scheduled} becomes {@code dispatched} with its
-     * timeline entry, in two statements however many there are. Returns how many moved.
-     */
-    @Transactional
-    public int dispatchScheduled(List<StoredMessage> messages, Instant at) {
-        if (messages.isEmpty()) {
-            return 0;
-        }
-        // ids are globally unique, so the two lists pick exactly these rows, through the primary key
-        List<String> moved = jdbc.sql("""
-                        UPDATE messages SET status = 'dispatched', dispatched_at = :at, updated_at = :at
-                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'scheduled'
-                        RETURNING tenant_id || '/' || id
-                        """)
-                .param("at", Timestamp.from(at))
-                .param("tenants", tenantsOf(messages))
-                .param("ids", idsOf(messages))
-                .query(String.class)
-                .list();
-        java.util.Set<String> done = java.util.Set.copyOf(moved);
-        List<Object[]> rows = new java.util.ArrayList<>();
-        for (StoredMessage m : messages) {
-            if (done.contains(m.tenantId() + "/" + m.id())) {
-                rows.add(new Object[] {
-                    m.tenantId(),
-                    m.id(),
-                    Timestamp.from(at),
-                    "dispatched",
-                    m.channel(),
-                    "due " + m.scheduledFor() + ", "
-                            + java.time.Duration.between(m.scheduledFor(), at).toMillis() + " ms late"
-                });
-            }
-        }
-        for (StoredMessage m : messages) {
-            if (done.contains(m.tenantId() + "/" + m.id())) {
-                announce(m.tenantId(), m.id(), "dispatched", m.channel(), TimelineEntry.of(at, "dispatched"));
-            }
-        }
-        new org.springframework.jdbc.core.JdbcTemplate(dataSource)
-                .batchUpdate(
-                        "INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                        rows);
-        return moved.size();
-    }
-
-    /** Marks a message dispatched now (for caps), after the broker confirmed its dispatch. */
-    @Transactional
-    public void markDispatched(String tenantId, String id, Instant at) {
-        jdbc.sql("UPDATE messages SET dispatched_at = :at WHERE tenant_id = :tenant AND id = :id")
-                .param("at", Timestamp.from(at))
-                .param("tenant", tenantId)
-                .param("id", id)
-                .update();
-    }
-
     /** Messages dispatched to this customer in this category since {@code since}: the frequency cap's count. */
     public int countDispatchedSince(String tenantId, String customerId, String category, Instant since) {
         return jdbc.sql("""
@@ -307,55 +242,6 @@ public class MessageStore {
                 .param("since", Timestamp.from(since))
                 .query(Integer.class)
                 .single();
-    }
-
-    /**
-     * Locks up to {@code limit} scheduled messages that are due, oldest first, skipping rows another
-     * replica holds. Call inside a transaction: the lock is what keeps two replicas from publishing
-     * the same message.
-     */
-    public List<StoredMessage> claimDue(Instant now, int limit) {
-        return jdbc.sql("""
-                        SELECT * FROM messages WHERE status = 'scheduled' AND scheduled_for <= :now
-                        ORDER BY scheduled_for LIMIT :limit FOR UPDATE SKIP LOCKED
-                        """)
-                .param("now", Timestamp.from(now))
-                .param("limit", limit)
-                .query(this::map)
-                .list();
-    }
-
-    /**
-     * Locks up to {@code limit} messages still {@code accepted} with no change since {@code before}
-     * and never re-driven, oldest first, skipping rows another replica holds. Call inside a
-     * transaction. Once only: a message whose routing then fails goes the way of any failure (retry,
-     * then the parking queue), rather than round again every few minutes.
-     */
-    public List<StoredMessage> claimStalledAccepted(Instant before, int limit) {
-        return jdbc.sql("""
-                        SELECT * FROM messages WHERE status = 'accepted' AND updated_at < :before
-                          AND redriven_at IS NULL
-                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
-                        """)
-                .param("before", Timestamp.from(before))
-                .param("limit", limit)
-                .query(this::map)
-                .list();
-    }
-
-    /** Records that these messages' {@code message.accepted} was published again at {@code at}. */
-    public void markRedriven(List<StoredMessage> messages, Instant at) {
-        if (messages.isEmpty()) {
-            return;
-        }
-        jdbc.sql("""
-                        UPDATE messages SET redriven_at = :at
-                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'accepted'
-                        """)
-                .param("at", Timestamp.from(at))
-                .param("tenants", tenantsOf(messages))
-                .param("ids", idsOf(messages))
-                .update();
     }
 
     /**
@@ -383,40 +269,6 @@ public class MessageStore {
         return true;
     }
 
-    public record Erasure(int cancelled, int scrubbed) {}
-
-    /** Cancels what was not dispatched yet and drops the content of every message of the customer. */
-    @Transactional
-    public Erasure eraseCustomer(String tenantId, String customerId, Instant at) {
-        List<String> pending = jdbc.sql("""
-                        SELECT id FROM messages WHERE tenant_id = :tenant AND customer_id = :customer
-                          AND status IN ('accepted', 'scheduled')
-                        """)
-                .param("tenant", tenantId)
-                .param("customer", customerId)
-                .query(String.class)
-                .list();
-        int cancelled = 0;
-        for (String id : pending) {
-            if (advance(
-                    tenantId,
-                    id,
-                    Status.CANCELLED,
-                    null,
-                    List.of(new TimelineEntry(at, "cancelled", null, "customer erased")))) {
-                cancelled++;
-            }
-        }
-        int scrubbed = jdbc.sql("""
-                        UPDATE messages SET request = request - 'content' - 'template' - 'appointment'
-                        WHERE tenant_id = :tenant AND customer_id = :customer AND request -> 'content' IS NOT NULL
-                        """)
-                .param("tenant", tenantId)
-                .param("customer", customerId)
-                .update();
-        return new Erasure(cancelled, scrubbed);
-    }
-
     private void append(String tenantId, String id, TimelineEntry entry) {
         jdbc.sql("""
                         INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
@@ -429,41 +281,5 @@ public class MessageStore {
                 .param("channel", entry.channel())
                 .param("reason", entry.reason())
                 .update();
-    }
-
-    private StoredMessage map(ResultSet rs, int row) throws SQLException {
-        return new StoredMessage(
-                rs.getString("tenant_id"),
-                rs.getString("id"),
-                json.readValue(rs.getString("request"), MessageRequest.class),
-                Status.fromWire(rs.getString("status")),
-                rs.getString("channel"),
-                rs.getString("address") == null ? List.of() : json.readValue(rs.getString("address"), STRINGS),
-                rs.getTimestamp("scheduled_for") == null
-                        ? null
-                        : rs.getTimestamp("scheduled_for").toInstant(),
-                json.readValue(rs.getString("tried_channels"), STRINGS),
-                (Integer) rs.getObject("cap_max"),
-                rs.getString("cap_per"),
-                rs.getString("category_kind"),
-                rs.getString("sms_from"),
-                rs.getString("email_from"),
-                rs.getString("sms_countries"),
-                rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(),
-                rs.getString("traceparent"));
-    }
-
-    /** With {@link #idsOf}: ids are globally unique, so the two lists pick exactly these rows by key. */
-    private static List<String> tenantsOf(List<StoredMessage> messages) {
-        return messages.stream().map(StoredMessage::tenantId).distinct().toList();
-    }
-
-    private static List<String> idsOf(List<StoredMessage> messages) {
-        return messages.stream().map(StoredMessage::id).toList();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
     }
 }

@@ -1,5 +1,8 @@
 package io.relay.routing.timeline;
 
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import java.time.Instant;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package io.relay.routing.webhook;
 
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
-import io.relay.contracts.payload.StatusChanged;
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.message.StatusChange;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +29,8 @@ public class StatusChangePublisher {
         this.publisher = publisher;
     }
 
-    /** Raised by the message store inside the transaction that changed the status. */
-    public record Changed(String tenantId, StatusChanged change) {}
-
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-    public void afterCommit(Changed event) {
+    public void afterCommit(StatusChange event) {
         if (webhooks.find(event.tenantId()).isEmpty()) {
             return;
         }

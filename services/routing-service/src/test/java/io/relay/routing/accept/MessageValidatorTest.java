@@ -2,6 +2,7 @@ package io.relay.routing.accept;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relay.routing.message.MessageRequest;
 import io.relay.web.FieldViolation;
 import java.time.Instant;
 import java.util.List;

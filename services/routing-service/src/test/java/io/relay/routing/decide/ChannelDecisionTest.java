@@ -2,9 +2,9 @@ package io.relay.routing.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.relay.routing.accept.MessageRequest;
 import io.relay.routing.customer.PreferenceAnswer;
 import io.relay.routing.customer.ResolvedChoices;
+import io.relay.routing.message.MessageRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.relay.routing.timeline;
+package io.relay.routing.message;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.relay.routing.timeline;
+package io.relay.routing.message;
 
-import io.relay.routing.accept.MessageRequest;
 import java.time.Instant;
 
 /** An accepted message as routing-service keeps it. */
@@ -24,7 +23,7 @@ public record StoredMessage(
         String traceparent) {
 
     /** This message as it is once {@code route} was recorded with its move to {@code status}. */
-    public StoredMessage routed(Status status, String channel, MessageStore.Route route) {
+    public StoredMessage routed(Status status, String channel, Route route) {
         return new StoredMessage(
                 tenantId,
                 id,

@@ -1,4 +1,4 @@
-package io.relay.routing.accept;
+package io.relay.routing.message;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,145 @@
+package io.relay.routing.schedule;
+
+import static io.relay.routing.message.MessageRows.idsOf;
+import static io.relay.routing.message.MessageRows.tenantsOf;
+
+import io.relay.routing.message.MessageRows;
+import io.relay.routing.message.StatusChange;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The scheduler's side of the {@code messages} table: claiming what is due (and what stalled), moving a
+ * batch to {@code dispatched}, recording re-drives. Claims lock with SKIP LOCKED, so replicas share
+ * the work without publishing a message twice.
+ */
+@Repository
+public class ScheduleStore {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+    private final MessageRows rows;
+    private final ApplicationEventPublisher events;
+
+    public ScheduleStore(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+        this.rows = new MessageRows(json);
+        this.events = events;
+    }
+
+    /**
+     * The scheduler's batch: every message still {@code scheduled} becomes {@code dispatched} with its
+     * timeline entry, in two statements however many there are. Returns how many moved.
+     */
+    @Transactional
+    public int dispatchScheduled(List<StoredMessage> messages, Instant at) {
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        // ids are globally unique, so the two lists pick exactly these rows, through the primary key
+        List<String> moved = jdbc.sql("""
+                        UPDATE messages SET status = 'dispatched', dispatched_at = :at, updated_at = :at
+                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'scheduled'
+                        RETURNING tenant_id || '/' || id
+                        """)
+                .param("at", Timestamp.from(at))
+                .param("tenants", tenantsOf(messages))
+                .param("ids", idsOf(messages))
+                .query(String.class)
+                .list();
+        java.util.Set<String> done = java.util.Set.copyOf(moved);
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (StoredMessage m : messages) {
+            if (done.contains(m.tenantId() + "/" + m.id())) {
+                rows.add(new Object[] {
+                    m.tenantId(),
+                    m.id(),
+                    Timestamp.from(at),
+                    "dispatched",
+                    m.channel(),
+                    "due " + m.scheduledFor() + ", "
+                            + java.time.Duration.between(m.scheduledFor(), at).toMillis() + " ms late"
+                });
+            }
+        }
+        for (StoredMessage m : messages) {
+            if (done.contains(m.tenantId() + "/" + m.id())) {
+                events.publishEvent(StatusChange.of(
+                        m.tenantId(), m.id(), "dispatched", m.channel(), TimelineEntry.of(at, "dispatched")));
+            }
+        }
+        batch.batchUpdate(
+                "INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                rows);
+        return moved.size();
+    }
+
+    /** Marks a message dispatched now (for caps), after the broker confirmed its dispatch. */
+    @Transactional
+    public void markDispatched(String tenantId, String id, Instant at) {
+        jdbc.sql("UPDATE messages SET dispatched_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .param("at", Timestamp.from(at))
+                .param("tenant", tenantId)
+                .param("id", id)
+                .update();
+    }
+
+    /**
+     * Locks up to {@code limit} scheduled messages that are due, oldest first, skipping rows another
+     * replica holds. Call inside a transaction: the lock is what keeps two replicas from publishing
+     * the same message.
+     */
+    public List<StoredMessage> claimDue(Instant now, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'scheduled' AND scheduled_for <= :now
+                        ORDER BY scheduled_for LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("now", Timestamp.from(now))
+                .param("limit", limit)
+                .query(rows::map)
+                .list();
+    }
+
+    /**
+     * Locks up to {@code limit} messages still {@code accepted} with no change since {@code before}
+     * and never re-driven, oldest first, skipping rows another replica holds. Call inside a
+     * transaction. Once only: a message whose routing then fails goes the way of any failure (retry,
+     * then the parking queue), rather than round again every few minutes.
+     */
+    public List<StoredMessage> claimStalledAccepted(Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'accepted' AND updated_at < :before
+                          AND redriven_at IS NULL
+                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .query(rows::map)
+                .list();
+    }
+
+    /** Records that these messages' {@code message.accepted} was published again at {@code at}. */
+    public void markRedriven(List<StoredMessage> messages, Instant at) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE messages SET redriven_at = :at
+                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'accepted'
+                        """)
+                .param("at", Timestamp.from(at))
+                .param("tenants", tenantsOf(messages))
+                .param("ids", idsOf(messages))
+                .update();
+    }
+}
