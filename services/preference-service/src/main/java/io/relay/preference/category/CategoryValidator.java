@@ -1,6 +1,6 @@
 package io.relay.preference.category;
 
-import io.relay.preference.preference.Channels;
+import io.relay.contracts.Channel;
 import io.relay.web.FieldViolation;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -48,7 +48,7 @@ public final class CategoryValidator {
         var seen = new HashSet<String>();
         for (int i = 0; i < channels.size(); i++) {
             String channel = channels.get(i);
-            if (!Channels.isChannel(channel)) {
+            if (!Channel.fromWire(channel).isPresent()) {
                 v.add(new FieldViolation(field + "[" + i + "]", "must be email, sms or push"));
             } else if (!seen.add(channel)) {
                 v.add(new FieldViolation(field + "[" + i + "]", "names " + channel + " twice"));

@@ -1,5 +1,6 @@
 package io.relay.preference.centre;
 
+import io.relay.contracts.Channel;
 import io.relay.links.LinkClaims;
 import io.relay.links.LinkTokens;
 import io.relay.preference.category.Category;
@@ -9,7 +10,6 @@ import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.customer.CustomerValidator;
 import io.relay.preference.preference.CategoryChoice;
-import io.relay.preference.preference.Channels;
 import io.relay.preference.preference.Origin;
 import io.relay.preference.preference.PreferenceService;
 import io.relay.preference.preference.PreferencesRequest;
@@ -107,7 +107,7 @@ public class PreferenceCentreController {
         Map<String, CategoryChoice> choices = new LinkedHashMap<>();
         for (Category category : categories.list(tenantId)) {
             List<String> checked = form.getOrDefault("channel:" + category.category(), List.of()).stream()
-                    .filter(Channels::isChannel)
+                    .filter(c -> Channel.fromWire(c).isPresent())
                     .distinct()
                     .toList();
             choices.put(
@@ -159,7 +159,7 @@ public class PreferenceCentreController {
         for (Category category : categories.list(link.tenantId())) {
             List<String> on = view.categories().get(category.category()).channels();
             List<ChannelOption> options = new ArrayList<>();
-            for (String channel : Channels.ALL) {
+            for (String channel : Channel.WIRE_NAMES) {
                 if (!category.defaultChannels().contains(channel) && !on.contains(channel)) {
                     continue; // this kind of message never goes out that way
                 }
@@ -186,14 +186,14 @@ public class PreferenceCentreController {
     }
 
     private static String reachability(Customer customer, String channel) {
-        boolean reachable = switch (channel) {
-            case Channels.EMAIL -> customer.email() != null;
-            case Channels.SMS -> customer.phone() != null;
-            default -> !customer.pushTokens().isEmpty();
+        boolean reachable = switch (Channel.of(channel)) {
+            case EMAIL -> customer.email() != null;
+            case SMS -> customer.phone() != null;
+            case PUSH -> !customer.pushTokens().isEmpty();
         };
         return reachable
                 ? null
-                : "We have no " + (channel.equals(Channels.PUSH) ? "app" : Words.channel(channel))
+                : "We have no " + (channel.equals(Channel.PUSH.wireName()) ? "app" : Words.channel(channel))
                         + " details for you yet.";
     }
 

@@ -1,37 +1,34 @@
 package io.relay.preference.customer;
 
 import io.relay.preference.change.Changes;
-import io.relay.preference.preference.PreferenceService;
 import io.relay.web.FieldViolation;
 import io.relay.web.InvalidRequestException;
-import io.relay.web.NotFoundException;
 import io.relay.web.RequestContextFilter;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code PUT/GET /v1/customers/{customerId}}; the tenant comes from the gateway's header. */
+/**
+ * {@code PUT/DELETE /v1/customers/{customerId}}; the tenant comes from the gateway's header. The GET,
+ * the profile with its preferences, is preference/CustomerViewController.
+ */
 @RestController
 public class CustomerController {
 
     private final CustomerStore store;
     private final ErasureService erasure;
     private final Changes changes;
-    private final PreferenceService preferences;
     private final Clock clock;
 
-    public CustomerController(
-            CustomerStore store, ErasureService erasure, Changes changes, PreferenceService preferences, Clock clock) {
+    public CustomerController(CustomerStore store, ErasureService erasure, Changes changes, Clock clock) {
         this.store = store;
-        this.preferences = preferences;
         this.erasure = erasure;
         this.changes = changes;
         this.clock = clock;
@@ -59,13 +56,5 @@ public class CustomerController {
             @RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String customerId) {
         erasure.erase(tenantId, customerId);
         return ResponseEntity.noContent().build();
-    }
-
-    @GetMapping("/v1/customers/{customerId}")
-    public CustomerView get(
-            @RequestHeader(RequestContextFilter.TENANT) String tenantId, @PathVariable String customerId) {
-        Customer customer =
-                store.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));
-        return CustomerView.of(customer, preferences.view(tenantId, customerId));
     }
 }

@@ -1,9 +1,9 @@
 package io.relay.preference.link;
 
+import io.relay.contracts.Channel;
 import io.relay.links.LinkUrls;
 import io.relay.preference.category.CategoryValidator;
 import io.relay.preference.customer.CustomerStore;
-import io.relay.preference.preference.Channels;
 import io.relay.web.InvalidRequestException;
 import io.relay.web.NotFoundException;
 import io.relay.web.RequestContextFilter;
@@ -50,7 +50,7 @@ public class PreferenceLinkController {
                 || !CategoryValidator.NAME.matcher(request.category()).matches()) {
             throw new InvalidRequestException("category", "is required");
         }
-        if (!Channels.isChannel(request.channel())) {
+        if (!Channel.fromWire(request.channel()).isPresent()) {
             throw new InvalidRequestException("channel", "must be email, sms or push");
         }
         customers.find(tenantId, customerId).orElseThrow(() -> new NotFoundException("customer " + customerId));

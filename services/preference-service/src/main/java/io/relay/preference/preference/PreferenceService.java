@@ -1,5 +1,6 @@
 package io.relay.preference.preference;
 
+import io.relay.contracts.Channel;
 import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
 import io.relay.preference.change.Changes;
@@ -83,7 +84,7 @@ public class PreferenceService {
                 Category category = known.get(name);
                 preferences.rank(tenantId, customerId, name, choice.channels());
                 // channels the category does not use are not the customer's to refuse: no ledger noise
-                for (String channel : Channels.ALL) {
+                for (String channel : Channel.WIRE_NAMES) {
                     if (!category.defaultChannels().contains(channel)
                             && !choice.channels().contains(channel)) {
                         continue;
@@ -130,16 +131,22 @@ public class PreferenceService {
             for (String customerId : affected) {
                 Map<String, ConsentLedger.ConsentState> consent = ledger.state(tenantId, customerId);
                 for (Category category : all) {
-                    boolean on = EffectiveChoices.consented(category, Channels.SMS, consent);
+                    boolean on = EffectiveChoices.consented(category, Channel.SMS.wireName(), consent);
                     ConsentLedger.ConsentState state =
-                            consent.get(ConsentLedger.key(category.category(), Channels.SMS));
+                            consent.get(ConsentLedger.key(category.category(), Channel.SMS.wireName()));
                     boolean takenByKeyword =
                             state != null && !state.granted() && Origin.SMS_KEYWORD.equals(state.source());
                     if ((!optIn && on) || (optIn && takenByKeyword)) {
                         ledger.record(
                                 tenantId,
                                 customerId,
-                                entry(now, category.category(), Channels.SMS, optIn, Origin.smsKeyword(keyword), null));
+                                entry(
+                                        now,
+                                        category.category(),
+                                        Channel.SMS.wireName(),
+                                        optIn,
+                                        Origin.smsKeyword(keyword),
+                                        null));
                     }
                 }
             }
@@ -161,7 +168,7 @@ public class PreferenceService {
                         new LedgerEntry(
                                 now,
                                 null,
-                                Channels.PUSH,
+                                Channel.PUSH.wireName(),
                                 null,
                                 Origin.PROVIDER,
                                 null,
@@ -186,7 +193,7 @@ public class PreferenceService {
                         new LedgerEntry(
                                 now,
                                 null,
-                                Channels.SMS,
+                                Channel.SMS.wireName(),
                                 null,
                                 Origin.PROVIDER,
                                 null,

@@ -1,11 +1,11 @@
 package io.relay.preference.resolve;
 
+import io.relay.contracts.Channel;
 import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
 import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.customer.PushToken;
-import io.relay.preference.preference.Channels;
 import io.relay.preference.preference.ConsentLedger;
 import io.relay.preference.preference.EffectiveChoices;
 import io.relay.preference.preference.PreferenceStore;
@@ -73,7 +73,7 @@ public class ResolveService {
                 usable.add(new ResolvedChoices.ChannelAddresses(channel, addresses));
             }
         }
-        for (String channel : Channels.ALL) {
+        for (String channel : Channel.WIRE_NAMES) {
             String why = EffectiveChoices.whyNot(category, channel, consent);
             if (!accepted.contains(channel) && why != null) {
                 excluded.add(new ResolvedChoices.Exclusion(channel, why));
@@ -96,20 +96,18 @@ public class ResolveService {
     }
 
     private static List<String> addresses(Customer customer, String channel) {
-        return switch (channel) {
-            case Channels.EMAIL -> customer.email() == null ? List.of() : List.of(customer.email());
-            case Channels.SMS -> customer.phone() == null ? List.of() : List.of(customer.phone());
-            case Channels.PUSH ->
-                customer.pushTokens().stream().map(PushToken::token).toList();
-            default -> List.of();
+        return switch (Channel.of(channel)) {
+            case EMAIL -> customer.email() == null ? List.of() : List.of(customer.email());
+            case SMS -> customer.phone() == null ? List.of() : List.of(customer.phone());
+            case PUSH -> customer.pushTokens().stream().map(PushToken::token).toList();
         };
     }
 
     private static String contactName(String channel) {
-        return switch (channel) {
-            case Channels.EMAIL -> "email address";
-            case Channels.SMS -> "phone number";
-            default -> "push token";
+        return switch (Channel.of(channel)) {
+            case EMAIL -> "email address";
+            case SMS -> "phone number";
+            case PUSH -> "push token";
         };
     }
 }

@@ -1,6 +1,7 @@
-package io.relay.preference.customer;
+package io.relay.preference.preference;
 
-import io.relay.preference.preference.PreferencesView;
+import io.relay.preference.customer.Customer;
+import io.relay.preference.customer.PushToken;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
