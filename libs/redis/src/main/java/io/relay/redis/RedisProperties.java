@@ -1,14 +1,10 @@
 package io.relay.redis;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Bound from REDIS_HOST, REDIS_PORT, REDIS_PASSWORD. */
+/** {@code redis.*}: the Redis server. Values and their environment variables: each service's application.yml. */
 @ConfigurationProperties("redis")
-public record RedisProperties(
-        @DefaultValue("localhost") String host,
-        @DefaultValue("6379") int port,
-        String password) {
+public record RedisProperties(String host, int port, String password) {
 
     @Override
     public String toString() {

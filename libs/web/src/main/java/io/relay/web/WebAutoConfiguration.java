@@ -1,14 +1,13 @@
 package io.relay.web;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
 
 /** Registers the problem advice and the request-context filter in every MVC service. */
 @AutoConfiguration
+@org.springframework.boot.context.properties.EnableConfigurationProperties(WebProperties.class)
 public class WebAutoConfiguration {
 
     @Bean
@@ -49,11 +48,9 @@ public class WebAutoConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestContextFilter> relayRequestContextFilter(
-            @Value("${relay.http.max-body-size:256KB}") DataSize maxBody,
-            @Value("${relay.internal-token}") String internalToken) {
-        FilterRegistrationBean<RequestContextFilter> registration =
-                new FilterRegistrationBean<>(new RequestContextFilter(maxBody.toBytes(), internalToken));
+    FilterRegistrationBean<RequestContextFilter> relayRequestContextFilter(WebProperties web) {
+        FilterRegistrationBean<RequestContextFilter> registration = new FilterRegistrationBean<>(
+                new RequestContextFilter(web.http().maxBodySize().toBytes(), web.internalToken()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

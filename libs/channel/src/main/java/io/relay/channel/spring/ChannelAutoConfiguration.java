@@ -15,9 +15,9 @@ import io.relay.messaging.QueueConsumer;
 import io.relay.messaging.Queues;
 import io.relay.messaging.spring.DeclaredQueues;
 import io.relay.resilience.ProviderResilience;
+import io.relay.web.WebProperties;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -58,8 +58,8 @@ public class ChannelAutoConfiguration {
                         delivery.provider(),
                         ProviderTrouble.class,
                         ProviderTrouble::retryAfter,
-                        properties.ratePerSecond(),
-                        properties.maxConcurrentCalls(),
+                        properties.channel().ratePerSecond(),
+                        properties.channel().maxConcurrentCalls(),
                         meters)
                 .observedBy(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
@@ -73,7 +73,13 @@ public class ChannelAutoConfiguration {
             Clock clock,
             ChannelProperties properties) {
         return new ChannelWorker<>(
-                delivery, events, redis, resilience, clock, properties.sendingLease(), properties.recordTtl());
+                delivery,
+                events,
+                redis,
+                resilience,
+                clock,
+                properties.channel().sendingLease(),
+                properties.channel().recordTtl());
     }
 
     @Bean
@@ -84,20 +90,25 @@ public class ChannelAutoConfiguration {
             ConfirmingPublisher publisher,
             ChannelProperties properties) {
         return new QueueConsumer(
-                Queues.dispatch(delivery.channel()).withConcurrency(properties.consumers()), worker, codec, publisher);
+                Queues.dispatch(delivery.channel())
+                        .withConcurrency(properties.channel().consumers()),
+                worker,
+                codec,
+                publisher);
     }
 
     /** STOP and START texted to us, for the tenants the gateway says send from the receiving number. */
     @Bean
     @ConditionalOnBean(SmsProvider.class)
     SmsInbound smsInbound(
-            SmsProvider provider,
-            @Value("${relay.gateway-admin-url}") String gatewayAdminUrl,
-            @Value("${relay.internal-token}") String internalToken,
-            ChannelEvents events,
-            Clock clock) {
+            SmsProvider provider, ChannelProperties properties, WebProperties web, ChannelEvents events, Clock clock) {
+        if (properties.gatewayAdminUrl() == null) {
+            throw new IllegalStateException("relay.gateway-admin-url must be set where SMS come in");
+        }
         return new SmsInbound(
-                new SenderTenants(provider.defaultSender(), gatewayAdminUrl, internalToken), events, clock);
+                new SenderTenants(provider.defaultSender(), properties.gatewayAdminUrl(), web.internalToken()),
+                events,
+                clock);
     }
 
     @Bean

@@ -24,14 +24,14 @@ import org.springframework.context.annotation.Bean;
 
 /** One broker connection per service, a confirming publisher on it, and the consumers' lifecycle. */
 @AutoConfiguration
-@EnableConfigurationProperties(RabbitProperties.class)
+@EnableConfigurationProperties({RabbitProperties.class, ConsumerProperties.class})
 public class MessagingAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MessagingAutoConfiguration.class);
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    Connection amqpConnection(RabbitProperties properties, @Value("${spring.application.name:relay}") String name)
+    Connection amqpConnection(RabbitProperties properties, @Value("${spring.application.name}") String name)
             throws IOException, TimeoutException {
         log.info("connecting to RabbitMQ at {}", properties.settings());
         return properties.settings().connect(name);
@@ -65,8 +65,7 @@ public class MessagingAutoConfiguration {
             ObjectProvider<DeclaredQueues> declared,
             ObjectProvider<ConsumerObserver> observers,
             ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
-            @Value("${relay.consumers.shutdown-timeout:20s}") java.time.Duration shutdownTimeout,
-            @Value("${relay.consumers.queue-depth-interval:15s}") java.time.Duration depthInterval) {
+            ConsumerProperties settings) {
         List<QueueSpec> published =
                 declared.orderedStream().flatMap(d -> d.specs().stream()).toList();
         List<ConsumerObserver> all =
@@ -78,7 +77,8 @@ public class MessagingAutoConfiguration {
         }
         List<QueueConsumer> consuming = consumers.orderedStream().toList();
         consuming.forEach(c -> c.observedBy(ConsumerObserver.all(all)));
-        return new ConsumerLifecycle(connection, published, consuming, shutdownTimeout, metrics, depthInterval);
+        return new ConsumerLifecycle(
+                connection, published, consuming, settings.shutdownTimeout(), metrics, settings.queueDepthInterval());
     }
 
     /** Readiness: the broker connection is open (it recovers by itself after a broker restart). */

@@ -20,7 +20,6 @@ import java.util.Date;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 
@@ -38,17 +37,12 @@ public class SmtpMailer implements EmailProvider {
     private final LinkUrls links;
     private final String unsubscribeMailto;
 
-    public SmtpMailer(
-            SmtpProperties smtp,
-            @Value("${mail.from}") String defaultFrom,
-            Clock clock,
-            LinkUrls links,
-            @Value("${relay.email.unsubscribe-mailto:${UNSUBSCRIBE_MAILTO:}}") String unsubscribeMailto) {
+    public SmtpMailer(SmtpProperties smtp, EmailProperties email, Clock clock, LinkUrls links) {
         this.smtp = smtp;
-        this.defaultFrom = defaultFrom;
+        this.defaultFrom = email.from();
         this.clock = clock;
         this.links = links;
-        this.unsubscribeMailto = unsubscribeMailto;
+        this.unsubscribeMailto = email.unsubscribeMailto();
         Properties props = new Properties();
         props.put("mail.smtp.host", smtp.host());
         props.put("mail.smtp.port", Integer.toString(smtp.port()));

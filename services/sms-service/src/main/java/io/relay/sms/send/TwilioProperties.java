@@ -1,22 +1,15 @@
 package io.relay.sms.send;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_BASE_URL (the SDK's requests go there instead
- * of api.twilio.com: WireMock in tests, a simulator locally), TWILIO_FROM (the default sender: an
- * E.164 number or a Messaging Service SID "MG…"), PUBLIC_BASE_URL (status callbacks, signature checks).
+ * {@code twilio.*}: the account (sid and auth token), where the SDK's requests go instead of
+ * api.twilio.com (WireMock in tests, a simulator locally), the default sender (an E.164 number or a
+ * Messaging Service SID "MG…") and the answer to HELP. Values and their environment variables:
+ * application.yml.
  */
 @ConfigurationProperties("twilio")
-public record TwilioProperties(
-        String accountSid,
-        String authToken,
-        @DefaultValue("https://api.twilio.com") String apiBaseUrl,
-        String from,
-
-        @DefaultValue("Reply STOP to stop these messages, START to receive them again.")
-        String helpText) {
+public record TwilioProperties(String accountSid, String authToken, String apiBaseUrl, String from, String helpText) {
 
     public boolean configured() {
         return accountSid != null && !accountSid.isBlank() && authToken != null && !authToken.isBlank();

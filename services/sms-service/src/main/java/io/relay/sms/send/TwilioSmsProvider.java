@@ -10,6 +10,7 @@ import io.relay.channel.ProviderTrouble;
 import io.relay.channel.sms.SmsProvider;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.web.WebProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Twilio as the {@link SmsProvider}: the Java SDK's calls, and Twilio's errors sorted into refused and trouble. */
@@ -41,7 +41,7 @@ public class TwilioSmsProvider implements SmsProvider {
     private final TwilioProperties twilio;
     private final String publicBaseUrl;
 
-    public TwilioSmsProvider(TwilioProperties twilio, @Value("${relay.public-base-url}") String publicBaseUrl) {
+    public TwilioSmsProvider(TwilioProperties twilio, WebProperties web) {
         if (!twilio.configured()) {
             log.warn("Twilio is not configured (twilio.account-sid, twilio.auth-token): SMS dispatches will wait");
         }
@@ -51,7 +51,7 @@ public class TwilioSmsProvider implements SmsProvider {
                 .httpClient(new RewritingHttpClient(twilio.apiBaseUrl()))
                 .build();
         this.twilio = twilio;
-        this.publicBaseUrl = publicBaseUrl;
+        this.publicBaseUrl = web.publicBaseUrl();
         log.info("sending SMS through {}", twilio);
     }
 

@@ -7,6 +7,7 @@ import io.relay.channel.sms.SmsKeywords;
 import io.relay.channel.sms.SmsProvider;
 import io.relay.sms.send.TwilioProperties;
 import io.relay.web.Problems;
+import io.relay.web.WebProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,15 +48,14 @@ public class TwilioWebhookController {
             ChannelEvents events,
             SmsProvider twilioSms,
             SmsInbound inbound,
-            @Value("${relay.public-base-url}") String publicBaseUrl) {
+            WebProperties web) {
         // without an auth token nothing can be verified, so every webhook is refused
         this.validator = twilio.configured() ? new RequestValidator(twilio.authToken()) : null;
         this.twilio = twilio;
         this.events = events;
         this.twilioSms = twilioSms;
         this.inbound = inbound;
-        this.publicBaseUrl =
-                publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        this.publicBaseUrl = web.publicBase();
     }
 
     @PostMapping(value = "/webhooks/twilio/status", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)

@@ -1,0 +1,22 @@
+package io.relay.messaging.spring;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code relay.consumers.*}: how a service's queue consumers start and stop. Values: each service's
+ * application.yml.
+ *
+ * @param shutdownTimeout how long work in progress may finish at shutdown
+ * @param queueDepthInterval how often queue depths are read for the metrics
+ */
+@ConfigurationProperties("relay.consumers")
+public record ConsumerProperties(Duration shutdownTimeout, Duration queueDepthInterval) {
+
+    public ConsumerProperties {
+        if (shutdownTimeout == null || queueDepthInterval == null) {
+            throw new IllegalArgumentException(
+                    "relay.consumers.shutdown-timeout and relay.consumers.queue-depth-interval must be set");
+        }
+    }
+}
