@@ -1,5 +1,6 @@
 package io.relay.gateway.admin;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.tenant.TenantStore;
 import io.relay.gateway.tenant.WebhookChanges;
 import io.relay.security.OutboundTargets;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -39,13 +39,10 @@ public class AdminController {
 
     private final OutboundTargets webhookTargets;
 
-    public AdminController(
-            TenantStore tenants,
-            WebhookChanges webhookChanges,
-            @Value("${relay.gateway.webhook-allowed-hosts}") String webhookAllowedHosts) {
+    public AdminController(TenantStore tenants, WebhookChanges webhookChanges, GatewayProperties settings) {
         this.tenants = tenants;
         this.webhookChanges = webhookChanges;
-        this.webhookTargets = new OutboundTargets(webhookAllowedHosts);
+        this.webhookTargets = new OutboundTargets(settings.gateway().webhookAllowedHosts());
     }
 
     public record NewTenant(String name) {}

@@ -1,5 +1,6 @@
 package io.relay.gateway.admin;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.edge.ProblemResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -30,10 +30,11 @@ public class AdminTokenFilter implements WebFilter {
     private static final Logger log = LoggerFactory.getLogger(AdminTokenFilter.class);
     private final byte[] token;
 
-    public AdminTokenFilter(@Value("${relay.gateway.admin-token}") String token) {
+    public AdminTokenFilter(GatewayProperties settings) {
+        String token = settings.gateway().adminToken();
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
         if (this.token == null) {
-            log.warn("ADMIN_TOKEN is not set: the operator API (/admin/**) refuses every request");
+            log.warn("relay.gateway.admin-token is not set: the operator API (/admin/**) refuses every request");
         }
     }
 

@@ -1,10 +1,10 @@
 package io.relay.gateway.admin;
 
+import io.relay.gateway.GatewayProperties;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -28,13 +28,10 @@ public class OperatorListener implements SmartLifecycle {
     private final String address;
     private volatile DisposableServer server;
 
-    public OperatorListener(
-            ObjectProvider<HttpHandler> handler,
-            @Value("${relay.gateway.admin-port}") int configuredPort,
-            @Value("${relay.gateway.admin-address}") String address) {
+    public OperatorListener(ObjectProvider<HttpHandler> handler, GatewayProperties settings) {
         this.handler = handler;
-        this.configuredPort = configuredPort;
-        this.address = address;
+        this.configuredPort = settings.gateway().adminPort();
+        this.address = settings.gateway().adminAddress();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.tenant.TenantRateLimiter;
 import io.relay.gateway.tenant.TenantStore;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
@@ -64,7 +64,8 @@ public class Admissions implements SmartLifecycle {
             TenantRateLimiter limiter,
             JedisPooled redis,
             Clock clock,
-            @Value("${relay.gateway.key-memory:10s}") Duration memory) {
+            GatewayProperties settings) {
+        Duration memory = settings.gateway().keyMemory();
         this.bootstrap = bootstrap;
         this.tenants = tenants;
         this.limiter = limiter;

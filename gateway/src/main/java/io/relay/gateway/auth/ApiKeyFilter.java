@@ -1,5 +1,6 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.auth.Admissions.Admission;
 import io.relay.gateway.edge.ProblemResponse;
 import io.relay.gateway.proxy.ProxyHeaders;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -46,12 +46,12 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     private final String internalToken;
     private final String defaultSmsCountries;
 
-    public ApiKeyFilter(
-            Admissions admissions,
-            PerAddressLimit perAddress,
-            @Value("${relay.gateway.max-body-size:256KB}") DataSize maxBody,
-            @Value("${relay.internal-token}") String internalToken,
-            @Value("${relay.gateway.sms-default-countries}") String defaultSmsCountries) {
+    public ApiKeyFilter(Admissions admissions, PerAddressLimit perAddress, GatewayProperties settings) {
+        DataSize maxBody = settings.gateway().maxBodySize();
+        String internalToken = settings.internalToken();
+        String defaultSmsCountries = settings.gateway().smsDefaultCountries() == null
+                ? ""
+                : settings.gateway().smsDefaultCountries();
         this.internalToken = internalToken;
         this.defaultSmsCountries = defaultSmsCountries.isBlank() ? "*" : defaultSmsCountries.strip();
         this.admissions = admissions;

@@ -1,5 +1,6 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +17,8 @@ public class ApiKeys {
     private final byte[] keyHash;
     private final String tenantId;
 
-    public ApiKeys(BootstrapKeyProperties properties) {
+    public ApiKeys(GatewayProperties settings) {
+        GatewayProperties.Gateway properties = settings.gateway();
         this.keyHash = properties.bootstrapApiKey() == null
                 ? null
                 : TenantStore.sha256(properties.bootstrapApiKey()).getBytes(StandardCharsets.US_ASCII);

@@ -1,7 +1,7 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.GatewayProperties;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -19,10 +19,8 @@ class CorsConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    CorsWebFilter corsWebFilter(
-            @Value(
-                            "${relay.gateway.preference-centre-origin:${PREFERENCE_CENTRE_ORIGIN:${PUBLIC_BASE_URL:http://localhost:8080}}}")
-                    String origin) {
+    CorsWebFilter corsWebFilter(GatewayProperties settings) {
+        String origin = settings.gateway().preferenceCentreOrigin();
         org.springframework.web.cors.CorsConfiguration me = new org.springframework.web.cors.CorsConfiguration();
         me.setAllowedOrigins(List.of(origin));
         me.setAllowedMethods(List.of("GET", "PUT"));

@@ -1,12 +1,12 @@
 package io.relay.gateway.auth;
 
+import io.relay.gateway.GatewayProperties;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
@@ -25,11 +25,11 @@ public class PerAddressLimit {
     private final int perSecond;
     private final List<byte[][]> trusted = new ArrayList<>(); // {network, mask}
 
-    public PerAddressLimit(
-            JedisPooled redis,
-            Clock clock,
-            @Value("${relay.gateway.per-address-rate-limit}") int perSecond,
-            @Value("${relay.gateway.trusted-proxies}") String trustedProxies) {
+    public PerAddressLimit(JedisPooled redis, Clock clock, GatewayProperties settings) {
+        int perSecond = settings.gateway().perAddressRateLimit();
+        String trustedProxies = settings.gateway().trustedProxies() == null
+                ? ""
+                : settings.gateway().trustedProxies();
         this.redis = redis;
         this.clock = clock;
         this.perSecond = perSecond;
@@ -95,7 +95,7 @@ public class PerAddressLimit {
             }
             return new byte[][] {network, mask};
         } catch (UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("TRUSTED_PROXIES: not a CIDR range: " + cidr, e);
+            throw new IllegalArgumentException("relay.gateway.trusted-proxies: not a CIDR range: " + cidr, e);
         }
     }
 }

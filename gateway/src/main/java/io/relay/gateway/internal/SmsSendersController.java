@@ -1,11 +1,11 @@
 package io.relay.gateway.internal;
 
+import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.tenant.TenantStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,7 +27,8 @@ public class SmsSendersController {
     private final TenantStore tenants;
     private final byte[] internalToken;
 
-    public SmsSendersController(TenantStore tenants, @Value("${relay.internal-token}") String internalToken) {
+    public SmsSendersController(TenantStore tenants, GatewayProperties settings) {
+        String internalToken = settings.internalToken();
         this.tenants = tenants;
         this.internalToken = internalToken.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,10 +1,10 @@
 package io.relay.gateway.tenant;
 
+import io.relay.gateway.GatewayProperties;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
 
@@ -45,8 +45,8 @@ public class TenantRateLimiter {
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[64];
 
-    public TenantRateLimiter(
-            JedisPooled redis, Clock clock, @Value("${relay.gateway.rate-limit-per-second:100}") int defaultPerSecond) {
+    public TenantRateLimiter(JedisPooled redis, Clock clock, GatewayProperties settings) {
+        int defaultPerSecond = settings.gateway().rateLimitPerSecond();
         this.redis = redis;
         this.clock = clock;
         this.defaultPerSecond = defaultPerSecond;

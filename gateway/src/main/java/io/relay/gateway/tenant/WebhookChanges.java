@@ -1,5 +1,6 @@
 package io.relay.gateway.tenant;
 
+import io.relay.gateway.GatewayProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,9 +33,9 @@ public class WebhookChanges {
     private final URI endpoint;
     private final String internalToken;
 
-    public WebhookChanges(
-            @Value("${relay.gateway.routing-url}") String routingUrl,
-            @Value("${relay.internal-token}") String internalToken) {
+    public WebhookChanges(GatewayProperties settings) {
+        String routingUrl = settings.gateway().routingUrl();
+        String internalToken = settings.internalToken();
         this.endpoint = URI.create(routingUrl.replaceAll("/+$", "") + "/internal/webhook");
         this.internalToken = internalToken;
     }

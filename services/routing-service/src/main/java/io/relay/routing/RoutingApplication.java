@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(RoutingProperties.class)
 public class RoutingApplication {
 
     public static void main(String[] args) {

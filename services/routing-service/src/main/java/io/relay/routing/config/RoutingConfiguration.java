@@ -32,8 +32,9 @@ class RoutingConfiguration {
             AcceptedMessageHandler handler,
             EnvelopeCodec codec,
             ConfirmingPublisher publisher,
-            @org.springframework.beans.factory.annotation.Value("${ROUTING_CONSUMERS:16}") int consumers) {
-        return new QueueConsumer(Queues.ROUTING_ACCEPTED.withConcurrency(consumers), handler, codec, publisher);
+            io.relay.routing.RoutingProperties settings) {
+        return new QueueConsumer(
+                Queues.ROUTING_ACCEPTED.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
     }
 
     @Bean
@@ -41,8 +42,9 @@ class RoutingConfiguration {
             DeliveryEventHandler handler,
             EnvelopeCodec codec,
             ConfirmingPublisher publisher,
-            @org.springframework.beans.factory.annotation.Value("${ROUTING_CONSUMERS:16}") int consumers) {
-        return new QueueConsumer(Queues.ROUTING_DELIVERY.withConcurrency(consumers), handler, codec, publisher);
+            io.relay.routing.RoutingProperties settings) {
+        return new QueueConsumer(
+                Queues.ROUTING_DELIVERY.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
     }
 
     @Bean

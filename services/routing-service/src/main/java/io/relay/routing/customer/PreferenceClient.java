@@ -10,9 +10,10 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.relay.routing.RoutingProperties;
 import io.relay.web.RequestContextFilter;
+import io.relay.web.WebProperties;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
@@ -38,10 +39,12 @@ public class PreferenceClient {
 
     public PreferenceClient(
             RestClient.Builder builder,
-            @Value("${relay.preference-service-url}") String baseUrl,
-            @Value("${relay.internal-token}") String internalToken,
+            RoutingProperties settings,
+            WebProperties web,
             io.micrometer.core.instrument.MeterRegistry meters,
             java.time.Clock clock) {
+        String baseUrl = settings.preferenceServiceUrl();
+        String internalToken = web.internalToken();
         this.clock = clock;
         // a plain blocking connection (kept alive) on the caller's virtual thread: the JDK HttpClient's
         // selector thread and hand-offs cost routing about a tenth of its CPU under load

@@ -1,6 +1,7 @@
 package io.relay.routing.route;
 
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.RoutingProperties;
 import io.relay.routing.customer.PreferenceAnswer;
 import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.customer.ResolvedChoices;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,15 +47,11 @@ public class Router {
     private final Dispatcher dispatcher;
     private final Set<String> deliverable;
 
-    public Router(
-            MessageStore store,
-            PreferenceClient preferences,
-            Dispatcher dispatcher,
-            @Value("${relay.routing.channels:email,sms,push}") List<String> deliverable) {
+    public Router(MessageStore store, PreferenceClient preferences, Dispatcher dispatcher, RoutingProperties settings) {
         this.store = store;
         this.preferences = preferences;
         this.dispatcher = dispatcher;
-        this.deliverable = Set.copyOf(deliverable);
+        this.deliverable = Set.copyOf(settings.routing().channels());
     }
 
     /** Routes a message that is {@code accepted} (new, or back from a failed channel). */

@@ -1,6 +1,7 @@
 package io.relay.routing.schedule;
 
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.RoutingProperties;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,9 +56,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             TransactionTemplate tx,
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics,
-            @Value("${relay.scheduler.poll-interval:100ms}") Duration pollInterval,
-            @Value("${relay.scheduler.batch-size:500}") int batchSize,
-            @Value("${relay.scheduler.redrive-after:5m}") Duration stalledAfter) {
+            RoutingProperties settings) {
         this.store = store;
         this.schedule = schedule;
         this.dispatcher = dispatcher;
@@ -66,9 +64,9 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.tx = tx;
         this.clock = clock;
         this.metrics = metrics;
-        this.pollInterval = pollInterval;
-        this.batchSize = batchSize;
-        this.stalledAfter = stalledAfter;
+        this.pollInterval = settings.scheduler().pollInterval();
+        this.batchSize = settings.scheduler().batchSize();
+        this.stalledAfter = settings.scheduler().redriveAfter();
     }
 
     private static final int REDRIVE_BATCH = 100;

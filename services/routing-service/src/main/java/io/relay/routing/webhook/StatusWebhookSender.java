@@ -2,6 +2,7 @@ package io.relay.routing.webhook;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
+import io.relay.routing.RoutingProperties;
 import io.relay.security.OutboundTargets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,9 +47,9 @@ public class StatusWebhookSender implements DisposableBean {
     private final OutboundTargets targets;
     private final CloseableHttpClient http;
 
-    public StatusWebhookSender(
-            @Value("${relay.webhooks.allowed-hosts}") String allowedHosts,
-            @Value("${relay.webhooks.timeout}") Duration timeout) {
+    public StatusWebhookSender(RoutingProperties settings) {
+        String allowedHosts = settings.webhooks().allowedHosts();
+        Duration timeout = settings.webhooks().timeout();
         this.targets = new OutboundTargets(allowedHosts);
         DnsResolver checked = new DnsResolver() {
             @Override

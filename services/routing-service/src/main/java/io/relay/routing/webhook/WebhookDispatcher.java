@@ -1,5 +1,6 @@
 package io.relay.routing.webhook;
 
+import io.relay.routing.RoutingProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -55,16 +55,14 @@ public class WebhookDispatcher implements SmartLifecycle {
             TenantWebhooks webhooks,
             StatusWebhookSender sender,
             Clock clock,
-            @Value("${relay.webhooks.poll-interval}") Duration pollInterval,
-            @Value("${relay.webhooks.retry-for}") Duration retryFor,
-            @Value("${relay.webhooks.per-tenant}") int perTenant) {
+            RoutingProperties settings) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.sender = sender;
         this.clock = clock;
-        this.pollInterval = pollInterval;
-        this.retryFor = retryFor;
-        this.perTenant = perTenant;
+        this.pollInterval = settings.webhooks().pollInterval();
+        this.retryFor = settings.webhooks().retryFor();
+        this.perTenant = settings.webhooks().perTenant();
     }
 
     /** The wait after the {@code failures}-th failed attempt: 30 s, doubling, at most an hour. */

@@ -1,0 +1,57 @@
+package io.relay.routing;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * routing-service's own settings ({@code relay.*}; the internal token and body limit are libs/web's).
+ * Values and the environment variables that set them: application.yml; docs/configuration.md lists
+ * them.
+ *
+ * @param preferenceServiceUrl where the customer's choices are asked
+ */
+@Validated
+@ConfigurationProperties("relay")
+public record RoutingProperties(
+        @NotNull String preferenceServiceUrl,
+        @Valid @NotNull Routing routing,
+        @Valid @NotNull Scheduler scheduler,
+        @Valid @NotNull Webhooks webhooks) {
+
+    /**
+     * @param channels the channels this deployment dispatches (wire names)
+     * @param consumers consumer channels on each of the two busy queues (accepted, delivery events)
+     */
+    public record Routing(
+            @NotEmpty List<String> channels, @Min(1) int consumers) {}
+
+    /**
+     * @param pollInterval how often due messages are looked for
+     * @param batchSize the most due messages claimed at once
+     * @param redriveAfter how long an accepted message may wait unrouted before it is published again
+     */
+    public record Scheduler(
+            @NotNull Duration pollInterval,
+            @Min(1) int batchSize,
+            @NotNull Duration redriveAfter) {}
+
+    /**
+     * @param allowedHosts host:port receivers that may take webhooks over http or at an internal address
+     * @param timeout one webhook call's timeout
+     * @param pollInterval how often due webhook deliveries are looked for
+     * @param retryFor how long a webhook delivery is retried
+     * @param perTenant webhook calls in flight per tenant at most
+     */
+    public record Webhooks(
+            String allowedHosts,
+            @NotNull Duration timeout,
+            @NotNull Duration pollInterval,
+            @NotNull Duration retryFor,
+            @Min(1) int perTenant) {}
+}
