@@ -4,6 +4,7 @@ import io.relay.channel.ProviderRefused;
 import io.relay.channel.ProviderTrouble;
 import io.relay.channel.email.CalendarInvite;
 import io.relay.channel.email.EmailProvider;
+import io.relay.contracts.Channel;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.links.LinkUrls;
 import jakarta.mail.Message;
@@ -153,7 +154,7 @@ public class SmtpMailer implements EmailProvider {
         String unsubscribe = null;
         if (email.marketing()) {
             // RFC 8058: one click in the mail client, no page to visit
-            unsubscribe = links.unsubscribe(tenantId, email.customerId(), email.category(), "email")
+            unsubscribe = links.unsubscribe(tenantId, email.customerId(), email.category(), Channel.EMAIL.wireName())
                     .url();
             String header = "<" + unsubscribe + ">";
             if (unsubscribeMailto != null && !unsubscribeMailto.isBlank()) {

@@ -1,17 +1,20 @@
 package io.relay.preference.centre;
 
+import io.relay.contracts.Channel;
+
 /** Plain words for the customer's pages. */
 final class Words {
 
     private Words() {}
 
     static String channel(String channel) {
-        return switch (channel) {
-            case "email" -> "email";
-            case "sms" -> "text message (SMS)";
-            case "push" -> "app notification";
-            default -> channel;
-        };
+        return Channel.fromWire(channel)
+                .map(c -> switch (c) {
+                    case EMAIL -> "email";
+                    case SMS -> "text message (SMS)";
+                    case PUSH -> "app notification";
+                })
+                .orElse(channel);
     }
 
     static String kind(String kind) {

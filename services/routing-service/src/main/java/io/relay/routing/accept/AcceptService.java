@@ -1,5 +1,6 @@
 package io.relay.routing.accept;
 
+import io.relay.contracts.Channel;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.message.MessageRequest;
@@ -127,7 +128,7 @@ public class AcceptService {
         MessageRequest accepted = request.template() == null ? request : rendered(tenantId, request);
         boolean maySms = accepted.content() != null
                 && accepted.content().sms() != null
-                && (accepted.channels() == null || accepted.channels().contains("sms"));
+                && (accepted.channels() == null || accepted.channels().contains(Channel.SMS.wireName()));
         if (maySms) {
             int segments = SmsSegments.count(accepted.content().sms().text());
             if (segments > sms.maxSegments()) {

@@ -1,5 +1,6 @@
 package io.relay.routing.accept;
 
+import io.relay.contracts.Channel;
 import io.relay.routing.message.MessageRequest;
 import io.relay.web.FieldViolation;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 /** Checks a message request against the contract; returns every violation, in field order. */
 public final class MessageValidator {
 
-    public static final Set<String> CHANNELS = Set.of("email", "sms", "push");
+    public static final Set<String> CHANNELS = Set.copyOf(Channel.WIRE_NAMES);
     private static final Pattern ID = Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:@-]{1,128}");
     private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
@@ -100,9 +101,9 @@ public final class MessageValidator {
                 && blank(content.push().body())) {
             v.add(new FieldViolation("content.push", "needs a title or a body"));
         }
-        boolean anyUsable = (content.email() != null && allowed(request, "email"))
-                || (content.sms() != null && allowed(request, "sms"))
-                || (content.push() != null && allowed(request, "push"));
+        boolean anyUsable = (content.email() != null && allowed(request, Channel.EMAIL.wireName()))
+                || (content.sms() != null && allowed(request, Channel.SMS.wireName()))
+                || (content.push() != null && allowed(request, Channel.PUSH.wireName()));
         if (!anyUsable) {
             v.add(new FieldViolation("content", "has nothing for any allowed channel"));
         }

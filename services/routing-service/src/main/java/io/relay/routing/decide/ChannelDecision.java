@@ -1,5 +1,6 @@
 package io.relay.routing.decide;
 
+import io.relay.contracts.Channel;
 import io.relay.routing.customer.PreferenceAnswer;
 import io.relay.routing.customer.ResolvedChoices;
 import io.relay.routing.message.MessageRequest;
@@ -52,7 +53,8 @@ public final class ChannelDecision {
                 passedOver.add(channel + ": no " + channel + " content given");
             } else if (!deliverable.contains(channel)) {
                 passedOver.add(channel + ": not delivered by this deployment");
-            } else if (channel.equals("sms") && !SmsCountries.allowsAny(smsCountries, option.addresses())) {
+            } else if (Channel.SMS.wireName().equals(channel)
+                    && !SmsCountries.allowsAny(smsCountries, option.addresses())) {
                 passedOver.add("sms: " + SmsCountries.regionsOf(option.addresses())
                         + " is not among the countries this tenant may text (smsCountries " + smsCountries + ")");
             } else {
@@ -72,11 +74,12 @@ public final class ChannelDecision {
         if (content == null) {
             return false;
         }
-        return switch (channel) {
-            case "email" -> content.email() != null;
-            case "sms" -> content.sms() != null;
-            case "push" -> content.push() != null;
-            default -> false;
-        };
+        return Channel.fromWire(channel)
+                .map(c -> switch (c) {
+                    case EMAIL -> content.email() != null;
+                    case SMS -> content.sms() != null;
+                    case PUSH -> content.push() != null;
+                })
+                .orElse(false);
     }
 }

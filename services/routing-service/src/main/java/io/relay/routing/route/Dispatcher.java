@@ -1,5 +1,6 @@
 package io.relay.routing.route;
 
+import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.Appointment;
@@ -47,8 +48,9 @@ public class Dispatcher {
         MessageRequest request = message.request();
         MessageRequest.Content content = request.content();
         Appointment appointment = appointment(message);
-        Object payload = switch (channel) {
-            case "email" ->
+        Channel to = Channel.of(channel);
+        Object payload = switch (to) {
+            case EMAIL ->
                 new EmailDispatch(
                         message.id(),
                         request.customerId(),
@@ -61,7 +63,7 @@ public class Dispatcher {
                         appointment,
                         request.expiresAt(),
                         message.categoryKind());
-            case "sms" ->
+            case SMS ->
                 new SmsDispatch(
                         message.id(),
                         request.customerId(),
@@ -71,7 +73,7 @@ public class Dispatcher {
                         content.sms().text(),
                         appointment,
                         request.expiresAt());
-            case "push" ->
+            case PUSH ->
                 new PushDispatch(
                         message.id(),
                         request.customerId(),
@@ -82,13 +84,8 @@ public class Dispatcher {
                         content.push().data(),
                         appointment,
                         request.expiresAt());
-            default -> throw new IllegalArgumentException("no such channel " + channel);
         };
-        String key = switch (channel) {
-            case "email" -> Topology.KEY_DISPATCH_EMAIL;
-            case "sms" -> Topology.KEY_DISPATCH_SMS;
-            default -> Topology.KEY_DISPATCH_PUSH;
-        };
+        String key = Topology.dispatchKey(to);
         return publisher.publish(
                 Topology.EVENTS_EXCHANGE,
                 key,
