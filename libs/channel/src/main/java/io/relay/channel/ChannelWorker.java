@@ -50,6 +50,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
     private final Clock clock;
     private final Duration sendingLease;
     private final Duration recordTtl;
+    private final io.micrometer.core.instrument.Counter misconfiguredCount;
 
     /**
      * @param sendingLease how long an unfinished attempt keeps a twin waiting: longer than one provider
@@ -63,7 +64,8 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
             ProviderResilience resilience,
             Clock clock,
             Duration sendingLease,
-            Duration recordTtl) {
+            Duration recordTtl,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.delivery = delivery;
         this.events = events;
         this.redis = redis;
@@ -71,6 +73,10 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         this.clock = clock;
         this.sendingLease = sendingLease;
         this.recordTtl = recordTtl;
+        this.misconfiguredCount = io.micrometer.core.instrument.Counter.builder("relay.provider.misconfigured")
+                .description("Provider calls refused because of our own account or credentials")
+                .tag("provider", delivery.provider())
+                .register(meters);
     }
 
     /** {@code <channel>:<tenant>:<kind>:<message>}, and {@code :<fingerprint>} per recipient. */
@@ -164,6 +170,14 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
             log.info("accepted by {} as {}", delivery.provider(), providerId);
             return record(tenantId, dispatch, recipient, providerId);
         } catch (RuntimeException e) {
+            if (e instanceof ProviderMisconfigured misconfigured) {
+                log.error(
+                        "{} refuses our account ({}): {}; the message waits until the account works again",
+                        providerTitle(),
+                        misconfigured.code(),
+                        misconfigured.getMessage());
+                misconfiguredCount.increment();
+            }
             if (!(e instanceof ProviderTrouble trouble && trouble.mayHaveTaken())) {
                 redis.del(attemptKey); // the provider did not take it: nothing to reconcile next time
             }

@@ -212,6 +212,41 @@ class SmsServiceTest {
                 .isEqualTo(1);
     }
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void wrongCredentialsAtTwilioKeepTheMessageWaitingInsteadOfFailingItAndTheAlarmCounts() throws Exception {
+        var authenticationRefused = TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .atPriority(1)
+                .withFormParam("To", equalTo("+31622222222"))
+                .willReturn(aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":20003,\"message\":\"Authenticate\","
+                                + "\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}")));
+        double before = misconfigured();
+        String id = TestNames.unique("msg");
+
+        dispatch(sms(id, "+31622222222"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> misconfigured() > before);
+        // the operator fixes the account: the waiting message goes out, and nothing failed in between
+        TWILIO.removeStub(authenticationRefused);
+
+        DeliveryEvent first = deliveryEvents(id, 1).getFirst();
+        // a refusal would have published failed (and, for a bad number, the contact event) first
+        assertThat(first.status())
+                .as("not failed, not moved to another channel, the number not blamed")
+                .isEqualTo(DeliveryEvent.Status.SENT);
+    }
+
+    private double misconfigured() {
+        var counter = meters.find("relay.provider.misconfigured")
+                .tag("provider", "twilio")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
     void aNumberThatOptedOutAtTwilioIsReportedOptedOut() throws Exception {
         TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))

@@ -71,7 +71,8 @@ public class ChannelAutoConfiguration {
             redis.clients.jedis.JedisPooled redis,
             ProviderResilience resilience,
             Clock clock,
-            ChannelProperties properties) {
+            ChannelProperties properties,
+            MeterRegistry meters) {
         return new ChannelWorker<>(
                 delivery,
                 events,
@@ -79,7 +80,8 @@ public class ChannelAutoConfiguration {
                 resilience,
                 clock,
                 properties.channel().sendingLease(),
-                properties.channel().recordTtl());
+                properties.channel().recordTtl(),
+                meters);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.type.PhoneNumber;
+import io.relay.channel.ProviderMisconfigured;
 import io.relay.channel.ProviderRefused;
 import io.relay.channel.ProviderTrouble;
 import io.relay.channel.sms.SmsProvider;
@@ -36,6 +37,12 @@ public class TwilioSmsProvider implements SmsProvider {
     static final Set<Integer> PERMANENT = Set.of(21211, 21408, 21610, 21614, 21635, 30005, 30006);
     /** Of those, the ones that say the number itself is bad (the customer's contact should go). */
     static final Set<Integer> BAD_NUMBER = Set.of(21211, 21614, 21635, 30005, 30006);
+
+    /**
+     * Twilio error codes that say our account is the problem, not the message: authentication failed
+     * (20003), account not active or suspended (20005, 10001).
+     */
+    static final Set<Integer> OUR_ACCOUNT = Set.of(20003, 20005, 10001);
 
     private final TwilioRestClient client;
     private final TwilioProperties twilio;
@@ -81,6 +88,12 @@ public class TwilioSmsProvider implements SmsProvider {
             Integer status = e.getStatusCode();
             boolean rateLimited = (status != null && status == 429) || (code != null && code == 20429);
             boolean clientError = status != null && status >= 400 && status < 500;
+            if ((status != null && status == 401) || (code != null && OUR_ACCOUNT.contains(code))) {
+                throw new ProviderMisconfigured(
+                        code == null ? "401" : Integer.toString(code),
+                        "Twilio refuses our account: " + status + (code == null ? "" : " (" + code + ")"),
+                        e);
+            }
             if (code != null && (PERMANENT.contains(code) || (clientError && !rateLimited))) {
                 ContactEvent.Kind effect = code == 21610
                         ? ContactEvent.Kind.SMS_OPT_OUT
