@@ -291,6 +291,38 @@ class TenantsAndKeysTest {
     }
 
     @Test
+    void aTenantsTimeZoneIsAnIanaIdAndTravelsWithItsRequests() {
+        JsonNode acme = tenant("Acme Zone");
+        String path = "/admin/tenants/" + acme.get("tenantId").asString();
+        for (String refused : new String[] {"+02:00", "GMT+2", "Europe/Atlantis"}) {
+            HttpResponse<String> bad =
+                    operator.send("PATCH", path, "{\"timeZone\":\"" + refused + "\"}", java.util.Map.of());
+            assertThat(bad.statusCode()).as(refused).isEqualTo(400);
+            assertThat(json.readTree(bad.body()).get("errors").findValuesAsString("field"))
+                    .containsExactly("timeZone");
+        }
+        assertThat(forwardedMessageRequest(acme).containsHeader("X-Tenant-Time-Zone"))
+                .as("nothing set, nothing refused changed it")
+                .isFalse();
+
+        HttpResponse<String> good =
+                operator.send("PATCH", path, "{\"timeZone\":\"America/New_York\"}", java.util.Map.of());
+
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(json.readTree(good.body()).get("timeZone").asString()).isEqualTo("America/New_York");
+        assertThat(forwardedMessageRequest(acme).getHeader("X-Tenant-Time-Zone"))
+                .isEqualTo("America/New_York");
+        assertThat(operator.send("PATCH", path, "{\"timeZone\":\"UTC\"}", java.util.Map.of())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(operator.send("PATCH", path, "{\"timeZone\":\"\"}", java.util.Map.of())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(forwardedMessageRequest(acme).containsHeader("X-Tenant-Time-Zone"))
+                .isFalse();
+    }
+
+    @Test
     void paidSendSettingsAreValidatedAndTravelToTheServicesWithEveryRequest() {
         JsonNode acme = tenant("Acme Sms");
         String path = "/admin/tenants/" + acme.get("tenantId").asString();

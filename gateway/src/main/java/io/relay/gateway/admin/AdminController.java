@@ -54,7 +54,8 @@ public class AdminController {
             Integer rateLimit,
             List<String> smsCountries,
             Integer smsMaxSegments,
-            Integer smsDailyQuota) {}
+            Integer smsDailyQuota,
+            String timeZone) {}
 
     private static final java.util.Set<String> COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
 
@@ -145,6 +146,12 @@ public class AdminController {
         if (body.smsDailyQuota() != null && (body.smsDailyQuota() < 0 || body.smsDailyQuota() > 10_000_000)) {
             errors.add(new FieldError("smsDailyQuota", "must be 0-10000000 messages a day, or null for no quota"));
         }
+        if (body.timeZone() != null
+                && !body.timeZone().isEmpty()
+                && !java.time.ZoneId.getAvailableZoneIds().contains(body.timeZone())) {
+            errors.add(new FieldError(
+                    "timeZone", "must be an IANA time zone id (e.g. Europe/Amsterdam, UTC), or \"\" for UTC"));
+        }
         if (!errors.isEmpty()) {
             return Mono.just(invalid(errors));
         }
@@ -183,6 +190,10 @@ public class AdminController {
             }
             if (body.smsDailyQuota() != null) {
                 changes.put("smsDailyQuota", body.smsDailyQuota().toString());
+            }
+            if (body.timeZone() != null) {
+                // the zone for this tenant's customers who have none of their own; "" back to UTC
+                changes.put("timeZone", body.timeZone().isEmpty() ? null : body.timeZone());
             }
             tenants.updateSettings(tenantId, changes);
             TenantStore.Tenant updated = tenants.find(tenantId).orElseThrow();

@@ -133,6 +133,8 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                 set.put(SMS_COUNTRIES, admitted.settings().getOrDefault("smsCountries", defaultSmsCountries));
                 set.put(SMS_MAX_SEGMENTS, admitted.settings().getOrDefault("smsMaxSegments", "10"));
                 putIfPresent(set, SMS_DAILY_QUOTA, admitted.settings().get("smsDailyQuota"));
+                // the zone of the tenant's customers who have none of their own (quiet hours, windows)
+                putIfPresent(set, TIME_ZONE, admitted.settings().get("timeZone"));
                 if (request.getPath().value().startsWith("/v1/messages")) {
                     // routing keeps the tenant's status webhook from its message requests; empty values
                     // say there is none (any more)
@@ -157,6 +159,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
     public static final String SMS_COUNTRIES = "X-Tenant-Sms-Countries";
     public static final String SMS_MAX_SEGMENTS = "X-Tenant-Sms-Max-Segments";
     public static final String SMS_DAILY_QUOTA = "X-Tenant-Sms-Daily-Quota";
+    public static final String TIME_ZONE = "X-Tenant-Time-Zone";
 
     /**
      * A version-4 UUID from a thread's own generator: a request id names a request in logs and is no

@@ -3,7 +3,6 @@ package io.relay.preference.customer;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.relay.web.FieldViolation;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.IllformedLocaleException;
@@ -62,7 +61,7 @@ public final class CustomerValidator {
             }
         }
         if (profile.timeZone() != null && !isZone(profile.timeZone())) {
-            violations.add(new FieldViolation("timeZone", "is not an IANA time zone, e.g. Europe/Amsterdam"));
+            violations.add(new FieldViolation("timeZone", "is not an IANA time zone id, e.g. Europe/Amsterdam or UTC"));
         }
         if (profile.locale() != null && !isLocale(profile.locale())) {
             violations.add(new FieldViolation("locale", "is not a language tag, e.g. nl-NL"));
@@ -133,13 +132,11 @@ public final class CustomerValidator {
         }
     }
 
+    /** The JDK's tz database ids exactly: UTC, Etc/UTC, America/New_York; not an offset like +02:00. */
+    private static final java.util.Set<String> ZONES = ZoneId.getAvailableZoneIds();
+
     static boolean isZone(String zone) {
-        try {
-            // region ids only: "+02:00" or "GMT" do not follow a customer through DST
-            return zone.contains("/") && ZoneId.of(zone) != null;
-        } catch (DateTimeException e) {
-            return false;
-        }
+        return ZONES.contains(zone);
     }
 
     static boolean isLocale(String tag) {

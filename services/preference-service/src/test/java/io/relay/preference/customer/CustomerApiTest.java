@@ -79,6 +79,31 @@ class CustomerApiTest extends PreferenceServiceTestBase {
     }
 
     @Test
+    void exactlyTheTzDatabaseIdsAreTimeZonesUtcAmongThemNotOffsets() {
+        for (String zone : new String[] {"UTC", "Etc/UTC", "America/New_York", "Asia/Kolkata"}) {
+            HttpResponse<String> taken = tenantA.put(
+                    "/v1/customers/c-zone", "{ \"email\": \"z@example.org\", \"timeZone\": \"" + zone + "\" }");
+            assertThat(taken.statusCode()).as(zone + ": " + taken.body()).isIn(200, 201);
+            assertThat(read(tenantA.get("/v1/customers/c-zone").body())
+                            .get("timeZone")
+                            .asString())
+                    .isEqualTo(zone);
+        }
+        for (String zone : new String[] {"+02:00", "GMT+2", "utc", "Europe/Atlantis", ""}) {
+            HttpResponse<String> refused = tenantA.put(
+                    "/v1/customers/c-zone", "{ \"email\": \"z@example.org\", \"timeZone\": \"" + zone + "\" }");
+            assertThat(refused.statusCode()).as(zone).isEqualTo(400);
+            assertThat(read(refused.body()).get("errors").findValuesAsString("field"))
+                    .containsExactly("timeZone");
+            assertThat(read(tenantA.get("/v1/customers/c-zone").body())
+                            .get("timeZone")
+                            .asString())
+                    .as("unchanged")
+                    .isEqualTo("Asia/Kolkata");
+        }
+    }
+
+    @Test
     void anAttributeWithALineBreakIsRefusedItWouldBecomeAHeaderInAnEmailSubject() {
         HttpResponse<String> response = tenantA.put(
                 "/v1/customers/c-47",
