@@ -222,6 +222,93 @@ class SchedulingAndFallbackTest {
                 .isZero();
     }
 
+    @Test
+    void aCustomerWithoutAZoneHasQuietHoursInTheirTenantsZoneNotSilentlyUtc() throws Exception {
+        // 22:00 UTC is 17:00 in New York: outside quiet hours 22:00-07:30 there, inside them in UTC
+        PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/c-53/resolved?category=offers"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"customerId":"c-53","category":"offers","kind":"marketing","channels":%s,"excluded":[],
+                                 "quietHours":{"start":"22:00","end":"07:30"},"locale":"en-US"}
+                                """.formatted(EMAIL_ONLY))));
+
+        String inNewYork = json.readTree(
+                        post(message("c-53", "offers", ""), Map.of("X-Tenant-Time-Zone", "America/New_York"))
+                                .body())
+                .get("id")
+                .asString();
+        String inUtc = send(message("c-53", "offers", ""));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, inNewYork)).isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(inUtc).equals("scheduled"));
+        assertThat(view(inUtc).get("scheduledFor").asString()).isEqualTo("2026-11-27T07:30:00Z");
+    }
+
+    @Test
+    void aMessageHeldByQuietHoursIsNotSentWhenTheCustomerSaidNoWhileItWaited() throws Exception {
+        customer("c-50", "offers", EMAIL_ONLY, "");
+        String id = send(message("c-50", "offers", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+
+        // PUT /v1/customers/c-50/preferences {"categories":{"offers":{"channels":[]}},"source":"call-centre"}
+        customer("c-50", "offers", "[]", "");
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("suppressed"));
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id))
+                .as("no email at the due time")
+                .isFalse();
+        assertThat(events(id)).containsExactly("accepted", "routed", "scheduled", "suppressed");
+        assertThat(view(id).get("timeline").get(3).get("reason").asString()).startsWith("at the time of sending: ");
+    }
+
+    @Test
+    void aMessageThatFallsDueGoesOnTheChannelTheCustomerPrefersNowAndTheTimelineSaysSo() throws Exception {
+        customer("c-51", "offers", EMAIL_ONLY, "");
+        String id = send(message("c-51", "offers", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+
+        customer("c-51", "offers", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id)).isFalse();
+        assertThat(events(id)).containsExactly("accepted", "routed", "scheduled", "routed", "dispatched");
+        JsonNode again = view(id).get("timeline").get(3);
+        assertThat(again.get("channel").asString()).isEqualTo("sms");
+        assertThat(again.get("reason").asString()).startsWith("decided again at the time of sending");
+        assertThat(view(id).get("channel").asString()).isEqualTo("sms");
+    }
+
+    @Test
+    void aMessageThatFallsDueWhileTheCustomersNewQuietHoursRunWaitsForThemToEnd() throws Exception {
+        customer("c-52", "offers", EMAIL_ONLY, "");
+        String id = send(message("c-52", "offers", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+
+        // quiet until 09:00 now, not 07:30
+        PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/c-52/resolved?category=offers"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"customerId":"c-52","category":"offers","kind":"marketing","channels":%s,"excluded":[],
+                                 "quietHours":{"start":"22:00","end":"09:00"},"timeZone":"Europe/Amsterdam",
+                                 "locale":"nl-NL"}
+                                """.formatted(EMAIL_ONLY))));
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(id).size() == 4);
+        assertThat(status(id)).isEqualTo("scheduled");
+        assertThat(view(id).get("scheduledFor").asString()).isEqualTo("2026-11-27T08:00:00Z");
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id)).isFalse();
+
+        CLOCK.set(Instant.parse("2026-11-27T08:00:00Z"));
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
+    }
+
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -357,6 +444,103 @@ class SchedulingAndFallbackTest {
         assertThat(timeline.get(3).get("reason").asString()).isEqualTo("[21614] not a mobile number");
         assertThat(timeline.get(4).get("reason").asString()).contains("passed over sms: failed already");
         assertThat(view(id).get("channel").asString()).isEqualTo("email");
+    }
+
+    @Test
+    void underACapOfOneAMessageWhoseSmsFailsForGoodStillFallsBackToEmailItCountsOnce() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-54",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");
+        String id = send(message("c-54", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey("sms", "failed"),
+                Envelope.of(
+                        id,
+                        business.headerValue("X-Tenant-Id"),
+                        new DeliveryEvent(
+                                id,
+                                "sms",
+                                DeliveryEvent.Status.FAILED,
+                                null,
+                                "21614",
+                                "not a mobile number",
+                                CLOCK.instant()),
+                        null,
+                        CLOCK.instant()),
+                Duration.ofSeconds(5));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id))
+                .as("its own SMS attempt is not counted")
+                .isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
+        String second = send(message("c-54", "appointments", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(second).equals("suppressed"));
+        assertThat(view(second).toString()).contains("frequency cap reached: 1 of at most 1");
+    }
+
+    @Test
+    void twentyMessagesAtOnceUnderACapOfThreeSendExactlyThree() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-55", "appointments", EMAIL_ONLY, ",\"frequencyCap\":{\"max\":3,\"per\":\"P1D\"}");
+        List<java.util.concurrent.CompletableFuture<String>> posting = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                posting.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> send(message("c-55", "appointments", "")), threads));
+            }
+        }
+        List<String> ids = posting.stream()
+                .map(java.util.concurrent.CompletableFuture::join)
+                .toList();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        ids.stream().map(this::status).allMatch(s -> s.equals("dispatched") || s.equals("suppressed")));
+        Map<String, Long> outcome = ids.stream()
+                .collect(java.util.stream.Collectors.groupingBy(this::status, java.util.stream.Collectors.counting()));
+        assertThat(outcome).containsEntry("dispatched", 3L).containsEntry("suppressed", 17L);
+    }
+
+    @Autowired
+    io.relay.routing.route.CapStore caps;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
+
+    @Test
+    void whileAnotherReplicaCountsTheSameCustomersCapAMessageWaitsForItsAnswer() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-56", "appointments", EMAIL_ONLY, ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread otherReplica = Thread.ofVirtual()
+                .start(() -> tx.executeWithoutResult(status -> {
+                    caps.lockCap(tenantId, "c-56", "appointments");
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        held.await();
+
+        String id = send(message("c-56", "appointments", ""));
+
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> status(id).equals("accepted"));
+        release.countDown();
+        otherReplica.join();
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
     }
 
     @Test

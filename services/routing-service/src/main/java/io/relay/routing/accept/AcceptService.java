@@ -77,9 +77,12 @@ public class AcceptService {
     /** The answer to a POST: the message id, and whether it is the replay of an earlier answer. */
     public record Accepted(String id, boolean replayed) {}
 
-    /** The tenant's senders, as the gateway passes them (null: the channel service's default). */
-    public record Senders(String smsFrom, String emailFrom) {
-        public static final Senders DEFAULT = new Senders(null, null);
+    /**
+     * What the tenant's settings give each message, as the gateway passes them: its senders (null: the
+     * channel service's default) and the time zone of its customers who have none of their own (null: UTC).
+     */
+    public record Senders(String smsFrom, String emailFrom, String timeZone) {
+        public static final Senders DEFAULT = new Senders(null, null, null);
     }
 
     /**
@@ -191,7 +194,13 @@ public class AcceptService {
             String traceparent,
             Instant now) {
         store.insertAccepted(
-                tenantId, id, accepted, senders.smsFrom(), senders.emailFrom(), sms.countries(), traceparent, now);
+                tenantId,
+                id,
+                accepted,
+                new MessageStore.TenantSettings(
+                        senders.smsFrom(), senders.emailFrom(), sms.countries(), senders.timeZone()),
+                traceparent,
+                now);
         return true;
     }
 

@@ -59,6 +59,7 @@ public class MessageController {
             @RequestHeader(value = "X-Tenant-Sms-Countries", required = false) String smsCountries,
             @RequestHeader(value = "X-Tenant-Sms-Max-Segments", required = false) Integer smsMaxSegments,
             @RequestHeader(value = "X-Tenant-Sms-Daily-Quota", required = false) Integer smsDailyQuota,
+            @RequestHeader(value = "X-Tenant-Time-Zone", required = false) String timeZone,
             @RequestBody MessageRequest request) {
         if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
             webhooks.remember(tenantId, webhookUrl, webhookSecret, version(settingsVersion), clock.instant());
@@ -68,7 +69,12 @@ public class MessageController {
                 smsMaxSegments == null ? AcceptService.SmsRules.DEFAULT.maxSegments() : smsMaxSegments,
                 smsDailyQuota);
         AcceptService.Accepted accepted = accept.accept(
-                tenantId, request, traceparent, idempotencyKey, new AcceptService.Senders(smsFrom, emailFrom), sms);
+                tenantId,
+                request,
+                traceparent,
+                idempotencyKey,
+                new AcceptService.Senders(smsFrom, emailFrom, timeZone),
+                sms);
         ResponseEntity.BodyBuilder response =
                 ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
         if (accepted.replayed()) {

@@ -37,6 +37,7 @@ public final class MessageRows {
                 rs.getString("sms_from"),
                 rs.getString("email_from"),
                 rs.getString("sms_countries"),
+                rs.getString("tenant_time_zone"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
                 rs.getString("traceparent"));

@@ -18,6 +18,7 @@ public record StoredMessage(
         String smsFrom,
         String emailFrom,
         String smsCountries,
+        String tenantTimeZone,
         Instant createdAt,
         Instant updatedAt,
         String traceparent) {
@@ -39,6 +40,7 @@ public record StoredMessage(
                 smsFrom,
                 emailFrom,
                 smsCountries,
+                tenantTimeZone,
                 createdAt,
                 route.dispatchedAt() != null ? route.dispatchedAt() : updatedAt,
                 traceparent);

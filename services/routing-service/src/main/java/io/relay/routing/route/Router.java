@@ -46,8 +46,18 @@ public class Router {
     private final PreferenceClient preferences;
     private final Dispatcher dispatcher;
     private final Set<String> deliverable;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final CapStore caps;
 
-    public Router(MessageStore store, PreferenceClient preferences, Dispatcher dispatcher, RoutingProperties settings) {
+    public Router(
+            MessageStore store,
+            PreferenceClient preferences,
+            Dispatcher dispatcher,
+            RoutingProperties settings,
+            org.springframework.transaction.support.TransactionTemplate tx,
+            CapStore caps) {
+        this.tx = tx;
+        this.caps = caps;
         this.store = store;
         this.preferences = preferences;
         this.dispatcher = dispatcher;
@@ -73,6 +83,8 @@ public class Router {
         Decision.Send send = (Decision.Send) decision;
         ResolvedChoices choices = ((PreferenceAnswer.Known) answer).choices();
         ResolvedChoices.FrequencyCap cap = choices.frequencyCap();
+        // a first look (a message held for later is suppressed now if the cap is already full); the
+        // count that decides is taken again under the cap's lock when it is dispatched
         String capReached = capReached(message, cap == null ? null : cap.max(), cap == null ? null : cap.per(), now);
         if (capReached != null) {
             finish(message, Status.SUPPRESSED, now, capReached);
@@ -80,7 +92,11 @@ public class Router {
         }
         boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
         TimeDecision.When when = TimeDecision.earliest(
-                now, message.request().sendAt(), message.request().expiresAt(), skipQuiet, timing(choices));
+                now,
+                message.request().sendAt(),
+                message.request().expiresAt(),
+                skipQuiet,
+                timing(choices, message.tenantTimeZone()));
         if (when instanceof TimeDecision.Expired expired) {
             finish(message, Status.EXPIRED, now, expired.reason());
             return;
@@ -106,9 +122,18 @@ public class Router {
                 new TimelineEntry(
                         now, "dispatched", send.channel(), when.reason().isEmpty() ? null : when.reason()));
         Route route = new Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
-        if (!store.advanceFrom(
-                message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries, route)) {
-            log.info("message changed state while routing (cancelled?): not dispatched");
+        // under a cap, counting and dispatching are one transaction under the cap's lock: exact across replicas
+        Boolean moved = tx.execute(status -> {
+            String reached = capReached(message, capMax, capPer, now);
+            if (reached != null) {
+                finish(message, Status.SUPPRESSED, now, reached);
+                return false;
+            }
+            return store.advanceFrom(
+                    message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries, route);
+        });
+        if (!Boolean.TRUE.equals(moved)) {
+            log.info("not dispatched: the cap was reached meanwhile, or the message changed state (cancelled?)");
             return;
         }
         StoredMessage dispatched = message.routed(Status.DISPATCHED, send.channel(), route);
@@ -117,22 +142,102 @@ public class Router {
         log.info("dispatched on {}", send.channel());
     }
 
+    /** What becomes of a scheduled message now that it is due, on the customer's word as it is now. */
+    public sealed interface Due {
+
+        /** Send now; {@code change} is the timeline entry saying what changed since it was scheduled, or null. */
+        record Send(String channel, List<String> addresses, Route route, TimelineEntry change) implements Due {}
+
+        /** Not yet after all: the customer's times changed, so it waits until {@code route.scheduledFor()}. */
+        record Hold(String channel, Route route, String reason) implements Due {}
+
+        /** Not at all: withdrawn consent, no usable contact, the cap, expiry. */
+        record End(Status status, String reason) implements Due {}
+    }
+
+    /**
+     * The whole decision again for a message that falls due (consent, channel order, contacts, quiet
+     * hours, window, cap, expiry), with the customer's current choices: a "no" given while it waited
+     * holds. Throws when preference-service cannot answer, so nothing is sent without knowing.
+     */
+    public Due redecide(StoredMessage message, Instant now) {
+        PreferenceAnswer answer = preferences.resolve(
+                message.tenantId(),
+                message.request().customerId(),
+                message.request().category());
+        Decision decision = ChannelDecision.decide(
+                message.request(), answer, message.triedChannels(), deliverable, message.smsCountries());
+        if (decision instanceof Decision.Suppress suppress) {
+            return new Due.End(
+                    message.triedChannels().isEmpty() ? Status.SUPPRESSED : Status.FAILED,
+                    "at the time of sending: " + suppress.reason());
+        }
+        Decision.Send send = (Decision.Send) decision;
+        ResolvedChoices choices = ((PreferenceAnswer.Known) answer).choices();
+        Integer capMax =
+                choices.frequencyCap() == null ? null : choices.frequencyCap().max();
+        String capPer =
+                choices.frequencyCap() == null ? null : choices.frequencyCap().per();
+        String capReached = capReached(message, capMax, capPer, now);
+        if (capReached != null) {
+            return new Due.End(Status.SUPPRESSED, capReached);
+        }
+        boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
+        TimeDecision.When when = TimeDecision.earliest(
+                now,
+                message.request().sendAt(),
+                message.request().expiresAt(),
+                skipQuiet,
+                timing(choices, message.tenantTimeZone()));
+        if (when instanceof TimeDecision.Expired expired) {
+            return new Due.End(Status.EXPIRED, expired.reason());
+        }
+        Instant at = ((TimeDecision.At) when).at();
+        if (at.isAfter(now)) {
+            return new Due.Hold(
+                    send.channel(),
+                    new Route(send.addresses(), capMax, capPer, choices.kind(), at, null),
+                    "the customer's times changed while it waited: " + when.reason() + " → " + at);
+        }
+        boolean asPlanned =
+                send.channel().equals(message.channel()) && send.addresses().equals(message.addresses());
+        return new Due.Send(
+                send.channel(),
+                send.addresses(),
+                new Route(send.addresses(), capMax, capPer, choices.kind(), message.scheduledFor(), now),
+                asPlanned
+                        ? null
+                        : new TimelineEntry(
+                                now,
+                                "routed",
+                                send.channel(),
+                                "decided again at the time of sending: " + send.reason()));
+    }
+
     /** A redelivered message.accepted for a message already dispatched: publish the same dispatch again. */
     public void redispatch(StoredMessage message, String traceparent, Instant now) {
         ConfirmingPublisher.await(
                 dispatcher.publish(message, message.channel(), message.addresses(), traceparent, now), CONFIRM_TIMEOUT);
     }
 
-    /** Null when under the cap; else the reason, counted across all this customer's messages in the category. */
+    /**
+     * Null when under the cap; else the reason, counted across all this customer's other messages in the
+     * category. Takes the cap's lock first: call inside the transaction that then dispatches.
+     */
     public String capReached(StoredMessage message, Integer max, String per, Instant now) {
         if (max == null || per == null) {
             return null;
         }
-        int sent = store.countDispatchedSince(
+        caps.lockCap(
+                message.tenantId(),
+                message.request().customerId(),
+                message.request().category());
+        int sent = caps.countDispatchedSince(
                 message.tenantId(),
                 message.request().customerId(),
                 message.request().category(),
-                FrequencyCap.windowStart(per, now));
+                FrequencyCap.windowStart(per, now),
+                message.id());
         return FrequencyCap.reached(max, per, sent, message.request().category())
                 .orElse(null);
     }
@@ -148,8 +253,11 @@ public class Router {
         log.info("{}{}: {}", status.wireName(), moved ? "" : " (already moved on)", reason);
     }
 
-    static Timing timing(ResolvedChoices choices) {
-        ZoneId zone = choices.timeZone() == null ? ZoneOffset.UTC : ZoneId.of(choices.timeZone());
+    /** The customer's times, read in their zone, else their tenant's default zone, else UTC. */
+    static Timing timing(ResolvedChoices choices, String tenantTimeZone) {
+        ZoneId zone = choices.timeZone() != null
+                ? ZoneId.of(choices.timeZone())
+                : tenantTimeZone != null ? ZoneId.of(tenantTimeZone) : ZoneOffset.UTC;
         Timing.Quiet quiet = choices.quietHours() == null
                 ? null
                 : new Timing.Quiet(

@@ -118,26 +118,57 @@ public class DueMessagePublisher implements SmartLifecycle {
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
-                String refusal = refusal(message, now);
-                if (refusal != null) {
-                    Status end = refusal.startsWith("frequency cap") ? Status.SUPPRESSED : Status.EXPIRED;
-                    store.advanceFrom(
-                            message.tenantId(),
-                            message.id(),
-                            List.of(Status.SCHEDULED),
-                            end,
-                            null,
-                            List.of(new TimelineEntry(now, end.wireName(), null, refusal)));
-                    continue;
+                Instant expiresAt = message.request().expiresAt();
+                Router.Due decided = expiresAt != null && !now.isBefore(expiresAt)
+                        ? new Router.Due.End(Status.EXPIRED, "expiresAt " + expiresAt + " passed while it waited")
+                        : router.redecide(message, now);
+                switch (decided) {
+                    case Router.Due.End end ->
+                        store.advanceFrom(
+                                message.tenantId(),
+                                message.id(),
+                                List.of(Status.SCHEDULED),
+                                end.status(),
+                                null,
+                                List.of(new TimelineEntry(now, end.status().wireName(), null, end.reason())));
+                    case Router.Due.Hold hold ->
+                        store.advanceFrom(
+                                message.tenantId(),
+                                message.id(),
+                                List.of(Status.SCHEDULED),
+                                Status.SCHEDULED,
+                                hold.channel(),
+                                List.of(new TimelineEntry(now, "scheduled", hold.channel(), hold.reason())),
+                                hold.route());
+                    case Router.Due.Send send
+                    when send.change() == null -> {
+                        if (send.route().capMax() != null) {
+                            // counted before the next capped message is checked, so one batch cannot overshoot a cap
+                            schedule.markDispatched(message.tenantId(), message.id(), now);
+                        }
+                        sending.add(message);
+                        // in the trace the message was accepted in, however long ago
+                        confirms.add(dispatcher.publish(
+                                message, message.channel(), message.addresses(), message.traceparent(), now));
+                    }
+                    case Router.Due.Send send -> {
+                        // another channel or address than when it was scheduled: moved on its own, with the reason
+                        store.advanceFrom(
+                                message.tenantId(),
+                                message.id(),
+                                List.of(Status.SCHEDULED),
+                                Status.DISPATCHED,
+                                send.channel(),
+                                List.of(send.change(), new TimelineEntry(now, "dispatched", send.channel(), null)),
+                                send.route());
+                        confirms.add(dispatcher.publish(
+                                message.routed(Status.DISPATCHED, send.channel(), send.route()),
+                                send.channel(),
+                                send.addresses(),
+                                message.traceparent(),
+                                now));
+                    }
                 }
-                if (message.capMax() != null) {
-                    // counted before the next capped message is checked, so one batch cannot overshoot a cap
-                    schedule.markDispatched(message.tenantId(), message.id(), now);
-                }
-                sending.add(message);
-                // in the trace the message was accepted in, however long ago
-                confirms.add(dispatcher.publish(
-                        message, message.channel(), message.addresses(), message.traceparent(), now));
             }
             ConfirmingPublisher.await(
                     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
@@ -148,14 +179,6 @@ public class DueMessagePublisher implements SmartLifecycle {
         // after the commit: a rolled-back batch is published again and measured then
         dispatched.forEach(m -> metrics.schedulerLag(Duration.between(m.scheduledFor(), now)));
         return handled == null ? 0 : handled;
-    }
-
-    private String refusal(StoredMessage message, Instant now) {
-        Instant expiresAt = message.request().expiresAt();
-        if (expiresAt != null && !now.isBefore(expiresAt)) {
-            return "expiresAt " + expiresAt + " passed while it waited";
-        }
-        return router.capReached(message, message.capMax(), message.capPer(), now);
     }
 
     private void loop() {

@@ -45,7 +45,12 @@ public class MessageStore {
     }
 
     public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
-        insertAccepted(tenantId, id, request, null, null, null, null, now);
+        insertAccepted(tenantId, id, request, TenantSettings.NONE, null, now);
+    }
+
+    /** What the tenant's settings said when the message was accepted; each null for the default. */
+    public record TenantSettings(String smsFrom, String emailFrom, String smsCountries, String timeZone) {
+        public static final TenantSettings NONE = new TenantSettings(null, null, null, null);
     }
 
     /**
@@ -56,19 +61,17 @@ public class MessageStore {
             String tenantId,
             String id,
             MessageRequest request,
-            String smsFrom,
-            String emailFrom,
-            String smsCountries,
+            TenantSettings tenant,
             String traceparent,
             Instant now) {
         jdbc.sql("""
                         WITH inserted AS (
                             INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
                                                   expires_at, request, status, sms_from, email_from, sms_countries,
-                                                  traceparent, created_at, updated_at)
+                                                  tenant_time_zone, traceparent, created_at, updated_at)
                             VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
                                     :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :smsCountries,
-                                    :traceparent,
+                                    :timeZone, :traceparent,
                                     :now, :now)
                             RETURNING tenant_id, id, created_at)
                         INSERT INTO message_events (tenant_id, message_id, at, event)
@@ -83,9 +86,10 @@ public class MessageStore {
                 .param("sendAt", timestamp(request.sendAt()))
                 .param("expiresAt", timestamp(request.expiresAt()))
                 .param("request", json.writeValueAsString(request))
-                .param("smsFrom", smsFrom)
-                .param("emailFrom", emailFrom)
-                .param("smsCountries", smsCountries)
+                .param("smsFrom", tenant.smsFrom())
+                .param("emailFrom", tenant.emailFrom())
+                .param("smsCountries", tenant.smsCountries())
+                .param("timeZone", tenant.timeZone())
                 .param("traceparent", traceparent)
                 .param("now", Timestamp.from(now))
                 .update();
@@ -227,21 +231,6 @@ public class MessageStore {
         }
         announce(tenantId, id, to.wireName(), channel, entries.getLast());
         return true;
-    }
-
-    /** Messages dispatched to this customer in this category since {@code since}: the frequency cap's count. */
-    public int countDispatchedSince(String tenantId, String customerId, String category, Instant since) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM messages
-                        WHERE tenant_id = :tenant AND customer_id = :customer AND category = :category
-                          AND dispatched_at IS NOT NULL AND dispatched_at > :since
-                        """)
-                .param("tenant", tenantId)
-                .param("customer", customerId)
-                .param("category", category)
-                .param("since", Timestamp.from(since))
-                .query(Integer.class)
-                .single();
     }
 
     /**
