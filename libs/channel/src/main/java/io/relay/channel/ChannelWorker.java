@@ -50,12 +50,14 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
     private final Clock clock;
     private final Duration sendingLease;
     private final Duration recordTtl;
+    private final Duration maxAge;
     private final io.micrometer.core.instrument.Counter misconfiguredCount;
 
     /**
      * @param sendingLease how long an unfinished attempt keeps a twin waiting: longer than one provider
      *     call can take, shorter than the retries last
      * @param recordTtl how long sent and attempt records are kept: longer than any redelivery
+     * @param maxAge how long after its dispatch a message is still tried: then it fails (DELIVERY_MAX_AGE)
      */
     public ChannelWorker(
             Delivery<D> delivery,
@@ -65,6 +67,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
             Clock clock,
             Duration sendingLease,
             Duration recordTtl,
+            Duration maxAge,
             io.micrometer.core.instrument.MeterRegistry meters) {
         this.delivery = delivery;
         this.events = events;
@@ -73,6 +76,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         this.clock = clock;
         this.sendingLease = sendingLease;
         this.recordTtl = recordTtl;
+        this.maxAge = maxAge;
         this.misconfiguredCount = io.micrometer.core.instrument.Counter.builder("relay.provider.misconfigured")
                 .description("Provider calls refused because of our own account or credentials")
                 .tag("provider", delivery.provider())
@@ -119,6 +123,8 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
             return;
         }
         List<ProviderRefused> refusals = new ArrayList<>();
+        ProviderRefused gaveUp = null;
+        Instant giveUpAt = envelope.createdAt().plus(maxAge);
         for (String recipient : pending) {
             try {
                 sent.put(recipient, sendOnce(tenantId, dispatch, recipient));
@@ -126,12 +132,26 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
                 log.warn("{} refused for good ({}): {}", providerTitle(), refused.code(), refused.reason());
                 refusals.add(refused);
                 announceContact(envelope, dispatch, recipient, refused);
+            } catch (RuntimeException trouble) {
+                if (trouble instanceof ProviderMisconfigured || clock.instant().isBefore(giveUpAt)) {
+                    throw trouble; // the retry queue, again
+                }
+                // tried for the whole budget: the message ends here, and routing falls back where it may
+                log.warn(
+                        "{} could not take it within {} of its dispatch: {}",
+                        providerTitle(),
+                        maxAge,
+                        trouble.toString());
+                gaveUp = new ProviderRefused(
+                        "undeliverable",
+                        providerTitle() + " could not take it within " + maxAge + " of its dispatch ("
+                                + trouble.getMessage() + ")");
             }
         }
         if (!sent.isEmpty()) {
             announceSent(envelope, dispatch, sent);
         } else {
-            ProviderRefused failure = delivery.whenAllRefused(dispatch, refusals);
+            ProviderRefused failure = gaveUp != null ? gaveUp : delivery.whenAllRefused(dispatch, refusals);
             events.publish(
                     tenantId,
                     envelope.traceparent(),

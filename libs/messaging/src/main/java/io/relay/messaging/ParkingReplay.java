@@ -30,22 +30,43 @@ public final class ParkingReplay {
 
     public static Result replay(Connection connection, String workQueue, int max)
             throws IOException, TimeoutException, InterruptedException {
+        return replay(connection, workQueue, max, reason -> true);
+    }
+
+    /**
+     * Only the parked messages whose parking reason {@code which} accepts; the others stay parked, in
+     * their order.
+     */
+    public static Result replay(
+            Connection connection, String workQueue, int max, java.util.function.Predicate<String> which)
+            throws IOException, TimeoutException, InterruptedException {
         String parking = workQueue + ".parking";
         try (Channel channel = connection.createChannel()) {
             channel.queueDeclarePassive(workQueue); // refuses a queue name that is not ours
             channel.confirmSelect();
             int moved = 0;
+            java.util.List<Long> kept = new java.util.ArrayList<>();
             while (moved < max) {
                 GetResponse parked = channel.basicGet(parking, false);
                 if (parked == null) {
                     break;
+                }
+                Object reason = parked.getProps().getHeaders() == null
+                        ? null
+                        : parked.getProps().getHeaders().get(QueueConsumer.H_PARKED_REASON);
+                if (!which.test(reason == null ? null : reason.toString())) {
+                    kept.add(parked.getEnvelope().getDeliveryTag()); // held unacked until the end, then back
+                    continue;
                 }
                 channel.basicPublish("", workQueue, true, replayed(parked.getProps()), parked.getBody());
                 channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
                 channel.basicAck(parked.getEnvelope().getDeliveryTag(), false);
                 moved++;
             }
-            return new Result(moved, channel.messageCount(parking));
+            for (long tag : kept) {
+                channel.basicNack(tag, false, true);
+            }
+            return new Result(moved, channel.messageCount(parking) + kept.size());
         }
     }
 

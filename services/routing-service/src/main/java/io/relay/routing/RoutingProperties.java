@@ -35,11 +35,16 @@ public record RoutingProperties(
      * @param pollInterval how often due messages are looked for
      * @param batchSize the most due messages claimed at once
      * @param redriveAfter how long an accepted message may wait unrouted before it is published again
+     * @param deliveryMaxAge how long the channel services try a dispatch (DELIVERY_MAX_AGE)
+     * @param reconcileGrace how much longer a dispatched message may wait for its channel's answer
+     *     before it is reported failed
      */
     public record Scheduler(
             @NotNull Duration pollInterval,
             @Min(1) int batchSize,
-            @NotNull Duration redriveAfter) {}
+            @NotNull Duration redriveAfter,
+            @NotNull Duration deliveryMaxAge,
+            @NotNull Duration reconcileGrace) {}
 
     /**
      * @param allowedHosts host:port receivers that may take webhooks over http or at an internal address

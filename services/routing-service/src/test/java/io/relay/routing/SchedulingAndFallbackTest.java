@@ -544,6 +544,31 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aDispatchItsChannelNeverAnswersEndsAfterDeliveryMaxAgeFallingBackToEmail() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-57",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = send(message("c-57", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull(); // and sms-service never answers
+        CLOCK.advance(Duration.ofHours(24).plusMinutes(59));
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id))
+                .as("not before its budget")
+                .isFalse();
+
+        CLOCK.advance(Duration.ofMinutes(2)); // DELIVERY_MAX_AGE 24 h and the grace of 1 h are over
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(id).size() == 6);
+        assertThat(events(id)).containsExactly("accepted", "routed", "dispatched", "failed", "routed", "dispatched");
+        assertThat(view(id).get("timeline").get(3).get("reason").asString())
+                .contains("no answer from the sms service within PT25H");
+    }
+
+    @Test
     void theFrequencyCapCountsAcrossMessages() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-9", "offers", EMAIL_ONLY, ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");

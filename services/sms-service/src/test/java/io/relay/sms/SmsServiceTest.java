@@ -84,6 +84,35 @@ class SmsServiceTest {
         registry.add("twilio.from", () -> FROM);
         registry.add("relay.public-base-url", () -> PUBLIC);
         registry.add("relay.gateway-admin-url", TWILIO::baseUrl);
+        registry.add("relay.channel.parked-replay-interval", () -> "1s");
+    }
+
+    /** How far this test's clock runs ahead of the machine's: a test moves it, never sleeps. */
+    private static final java.util.concurrent.atomic.AtomicReference<Duration> AHEAD =
+            new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+    @org.springframework.boot.test.context.TestConfiguration
+    static class MovableClock {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.context.annotation.Primary
+        java.time.Clock clock() {
+            return new java.time.Clock() {
+                @Override
+                public Instant instant() {
+                    return Instant.now().plus(AHEAD.get());
+                }
+
+                @Override
+                public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+            };
+        }
     }
 
     @AfterAll
@@ -245,6 +274,63 @@ class SmsServiceTest {
                 .tag("provider", "twilio")
                 .counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void aDispatchTwilioCouldNotTakeForTheWholeDeliveryMaxAgeFailsSoRoutingCanFallBack() throws Exception {
+        TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
+                .atPriority(1)
+                .withFormParam("To", equalTo("+31633300033"))
+                .willReturn(aResponse().withStatus(503)));
+        String id = TestNames.unique("msg");
+        dispatch(sms(id, "+31633300033"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> creates("+31633300033") >= 1);
+
+        try {
+            AHEAD.set(Duration.ofHours(24).plusMinutes(1)); // DELIVERY_MAX_AGE after the dispatch was made
+            DeliveryEvent ended = deliveryEvents(id, 1).getFirst();
+
+            assertThat(ended.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+            assertThat(ended.code()).isEqualTo("undeliverable");
+            assertThat(ended.reason()).contains("Twilio could not take it within PT24H");
+        } finally {
+            AHEAD.set(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aDispatchParkedWhenItsRetriesRanOutGoesBackToItsQueueByItselfOthersStayForAnOperator() throws Exception {
+        String id = TestNames.unique("msg");
+        String unreadable = TestNames.unique("msg");
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            Envelope<Object> envelope = Envelope.of(id, tenant, sms(id, "+31633300034"), null, Instant.now());
+            var props = codec.properties(envelope);
+            java.util.Map<String, Object> headers = new java.util.HashMap<>(props.getHeaders());
+            headers.put(io.relay.messaging.QueueConsumer.H_PARKED_REASON, "attempts exhausted: Twilio answered 503");
+            channel.basicPublish(
+                    "", "sms.dispatch.parking", props.builder().headers(headers).build(), codec.body(envelope));
+            channel.basicPublish(
+                    "",
+                    "sms.dispatch.parking",
+                    new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                            .messageId(unreadable)
+                            .headers(java.util.Map.of(io.relay.messaging.QueueConsumer.H_PARKED_REASON, "unreadable"))
+                            .build(),
+                    "not an envelope".getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(deliveryEvents(id, 1).getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        List<String> stillParked = new ArrayList<>();
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            com.rabbitmq.client.GetResponse got;
+            while ((got = channel.basicGet("sms.dispatch.parking", false)) != null) {
+                stillParked.add(got.getProps().getMessageId());
+            } // unacked: back in the queue when the channel closes
+        }
+        assertThat(stillParked)
+                .as("the unreadable one waits for an operator")
+                .contains(unreadable)
+                .doesNotContain(id);
     }
 
     @Test

@@ -81,6 +81,7 @@ public class ChannelAutoConfiguration {
                 clock,
                 properties.channel().sendingLease(),
                 properties.channel().recordTtl(),
+                properties.channel().maxAge(),
                 meters);
     }
 
@@ -111,6 +112,15 @@ public class ChannelAutoConfiguration {
                 new SenderTenants(provider.defaultSender(), properties.gatewayAdminUrl(), web.internalToken()),
                 events,
                 clock);
+    }
+
+    @Bean
+    ParkedDispatches parkedDispatches(
+            Delivery<?> delivery, com.rabbitmq.client.Connection connection, ChannelProperties properties) {
+        return new ParkedDispatches(
+                connection,
+                Queues.dispatch(delivery.channel()).name(),
+                properties.channel().parkedReplayInterval());
     }
 
     @Bean

@@ -26,11 +26,15 @@ public record ChannelProperties(@Valid @NotNull Worker channel, String gatewayAd
      * @param maxConcurrentCalls calls in flight to the provider at most
      * @param sendingLease how long an unfinished attempt keeps a twin dispatch waiting
      * @param recordTtl how long sent and attempt records are kept in Redis
+     * @param maxAge how long after its dispatch a message is still tried before it fails
+     * @param parkedReplayInterval how often dispatches whose retries ran out go back to their queue
      */
     public record Worker(
             @Min(1) int consumers,
             @Min(1) int ratePerSecond,
             @Min(1) int maxConcurrentCalls,
             @NotNull Duration sendingLease,
-            @NotNull Duration recordTtl) {}
+            @NotNull Duration recordTtl,
+            @NotNull Duration maxAge,
+            @NotNull Duration parkedReplayInterval) {}
 }

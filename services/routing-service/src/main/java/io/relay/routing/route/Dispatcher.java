@@ -4,6 +4,7 @@ import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.Appointment;
+import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.contracts.payload.MessageAccepted;
 import io.relay.contracts.payload.PushDispatch;
@@ -40,6 +41,19 @@ public class Dispatcher {
                 Topology.EVENTS_EXCHANGE,
                 Topology.KEY_MESSAGE_ACCEPTED,
                 Envelope.of(id, tenantId, new MessageAccepted(id, customerId, category), traceparent, now));
+    }
+
+    /**
+     * Reports, as its channel would, that a dispatched message failed: its channel service never
+     * answered within the budget. Routing's own delivery handler then falls back or ends it.
+     */
+    public CompletableFuture<Void> publishUnanswered(StoredMessage message, String reason, Instant now) {
+        DeliveryEvent failed = new DeliveryEvent(
+                message.id(), message.channel(), DeliveryEvent.Status.FAILED, null, "no-answer", reason, now);
+        return publisher.publish(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey(message.channel(), "failed"),
+                Envelope.of(message.id(), message.tenantId(), failed, message.traceparent(), now));
     }
 
     /** Completes when the broker has the dispatch. */

@@ -44,6 +44,8 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final Duration pollInterval;
     private final int batchSize;
     private final Duration stalledAfter;
+    private final Duration deliveryMaxAge;
+    private final Duration reconcileGrace;
     private Instant nextRedrive = Instant.MIN;
     private volatile boolean running;
     private Thread worker;
@@ -67,6 +69,8 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.pollInterval = settings.scheduler().pollInterval();
         this.batchSize = settings.scheduler().batchSize();
         this.stalledAfter = settings.scheduler().redriveAfter();
+        this.deliveryMaxAge = settings.scheduler().deliveryMaxAge();
+        this.reconcileGrace = settings.scheduler().reconcileGrace();
     }
 
     private static final int REDRIVE_BATCH = 100;
@@ -107,6 +111,33 @@ public class DueMessagePublisher implements SmartLifecycle {
                     stalledAfter);
         }
         return redriven == null ? 0 : redriven;
+    }
+
+    /**
+     * Every message ends: one still {@code dispatched} when its channel service should long have
+     * answered (DELIVERY_MAX_AGE, the channel's own budget, plus {@code relay.scheduler.reconcile-grace})
+     * is reported failed as its channel would, once, so it falls back where the customer allows or ends
+     * {@code failed}, and the business's webhook hears it.
+     */
+    public int reconcileUnanswered() {
+        Instant now = clock.instant();
+        Duration budget = deliveryMaxAge.plus(reconcileGrace);
+        Integer reported = tx.execute(status -> {
+            List<StoredMessage> unanswered = schedule.claimUnanswered(now.minus(budget), REDRIVE_BATCH);
+            List<CompletableFuture<Void>> confirms = new ArrayList<>();
+            for (StoredMessage message : unanswered) {
+                confirms.add(dispatcher.publishUnanswered(
+                        message, "no answer from the " + message.channel() + " service within " + budget, now));
+            }
+            ConfirmingPublisher.await(
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+            schedule.markReconciled(unanswered, now);
+            return unanswered.size();
+        });
+        if (reported != null && reported > 0) {
+            log.warn("{} dispatched messages unanswered for {}: reported failed", reported, budget);
+        }
+        return reported == null ? 0 : reported;
     }
 
     /** Publishes one batch of due messages; returns how many rows it handled. */
@@ -189,6 +220,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                 }
                 if (running && !clock.instant().isBefore(nextRedrive)) {
                     redriveStalled();
+                    reconcileUnanswered();
                     nextRedrive = clock.instant().plus(REDRIVE_EVERY);
                 }
                 Thread.sleep(pollInterval);

@@ -128,6 +128,35 @@ public class ScheduleStore {
                 .list();
     }
 
+    /**
+     * Locks up to {@code limit} messages still {@code dispatched} since before {@code before} (their
+     * channel never said sent or failed) and not yet reported, oldest first, skipping rows another
+     * replica holds. Call inside a transaction.
+     */
+    public List<StoredMessage> claimUnanswered(Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'dispatched' AND dispatched_at < :before
+                          AND reconciled_at IS NULL
+                        ORDER BY dispatched_at LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .query(rows::map)
+                .list();
+    }
+
+    /** Records that these messages were reported unanswered at {@code at}. */
+    public void markReconciled(List<StoredMessage> messages, Instant at) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE messages SET reconciled_at = :at WHERE tenant_id IN (:tenants) AND id IN (:ids)")
+                .param("at", Timestamp.from(at))
+                .param("tenants", tenantsOf(messages))
+                .param("ids", idsOf(messages))
+                .update();
+    }
+
     /** Records that these messages' {@code message.accepted} was published again at {@code at}. */
     public void markRedriven(List<StoredMessage> messages, Instant at) {
         if (messages.isEmpty()) {
