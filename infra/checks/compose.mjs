@@ -88,7 +88,7 @@ const ENV_CONTRACT = {
   POSTGRES_USER: ['gateway', 'preference-service', 'routing-service'],
   POSTGRES_PASSWORD: ['gateway', 'preference-service', 'routing-service'],
   PREFERENCE_SERVICE_URL: ['gateway', 'routing-service'],
-  ROUTING_SERVICE_URL: ['gateway'],
+  ROUTING_SERVICE_URL: ['gateway', 'preference-service'],
   SMS_SERVICE_URL: ['gateway'],
   PUBLIC_BASE_URL: '*',
   ADMIN_TOKEN: ['gateway'],

@@ -121,6 +121,7 @@ final class RunningSystem implements AutoCloseable {
         common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
         Map<String, String> preferenceEnv = with(common, "POSTGRES_URL", jdbcUrl(preferenceDb));
         preferenceEnv.put("LINK_SIGNING_KEY", LINK_SIGNING_KEY);
+        preferenceEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
         preference =
                 new ServiceProcess("preference-service", "services/preference-service", preferencePort, preferenceEnv);
         Map<String, String> routingEnv = with(common, "POSTGRES_URL", jdbcUrl(routingDb));

@@ -34,6 +34,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(UnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable", e.getMessage());
+    }
+
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<ProblemDetail> conflict(ConflictException e) {
         return Problems.of(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage());

@@ -6,6 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(
+        io.relay.preference.export.ExportProperties.class)
 public class PreferenceApplication {
 
     public static void main(String[] args) {

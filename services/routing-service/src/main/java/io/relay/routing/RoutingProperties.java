@@ -22,7 +22,15 @@ public record RoutingProperties(
         @NotNull String preferenceServiceUrl,
         @Valid @NotNull Routing routing,
         @Valid @NotNull Scheduler scheduler,
-        @Valid @NotNull Webhooks webhooks) {
+        @Valid @NotNull Webhooks webhooks,
+        @Valid @NotNull Retention retention) {
+
+    /**
+     * @param messages how long a message and its timeline are kept after acceptance
+     * @param idempotencyKeys how long an idempotency key is kept after its first use
+     */
+    public record Retention(
+            @NotNull Duration messages, @NotNull Duration idempotencyKeys) {}
 
     /**
      * @param channels the channels this deployment dispatches (wire names)

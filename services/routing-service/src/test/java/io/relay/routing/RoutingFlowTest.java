@@ -332,6 +332,47 @@ class RoutingFlowTest {
     }
 
     @Test
+    void afterErasureRoutingKeepsNeitherTheCustomersIdNorAddressesNorContentOnlyThePseudonym() throws Exception {
+        PREFERENCES.stubFor(get(resolvedUrl("c-60"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-60", "eve@example.org"))));
+        String id = send("c-60");
+        assertThat(takeDispatch(id).to()).isEqualTo("eve@example.org");
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_CUSTOMER_ERASED,
+                Envelope.of(
+                        "erase-60",
+                        "tenant-a",
+                        new CustomerErased("c-60", Instant.now(), "erased:5f1c0a"),
+                        null,
+                        Instant.now()),
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("SELECT customer_id FROM " + SCHEMA + ".messages WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single()
+                        .equals("erased:5f1c0a"));
+        String row = jdbc.sql("SELECT row_to_json(m)::text FROM " + SCHEMA + ".messages m WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+        assertThat(row)
+                .doesNotContain("c-60")
+                .doesNotContain("eve@example.org")
+                .doesNotContain("See you")
+                .contains("erased:5f1c0a");
+        assertThat(jdbc.sql("SELECT count(*) FROM " + SCHEMA + ".messages WHERE customer_id = 'c-60'")
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
     void anotherTenantCannotReadTheMessage() {
         PREFERENCES.stubFor(get(resolvedUrl("c-5")).willReturn(aResponse().withStatus(404)));
         String id = send("c-5");

@@ -568,6 +568,36 @@ class SchedulingAndFallbackTest {
                 .contains("no answer from the sms service within PT25H");
     }
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    private int rows(String sql, String value) {
+        return jdbc.sql(sql).param("v", value).query(Integer.class).single();
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenADayOnAndAMessageWithItsTimelineNinetyDaysOn() {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-58", "appointments", "[]", ""); // nothing to send on: it ends at once, suppressed
+        HttpResponse<String> accepted =
+                post(message("c-58", "appointments", ""), Map.of("Idempotency-Key", "retention-58"));
+        String id = json.readTree(accepted.body()).get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("suppressed"));
+        String keys = "SELECT count(*) FROM idempotency_keys WHERE tenant_id = :v";
+        assertThat(rows(keys, tenantId)).isEqualTo(1);
+
+        CLOCK.advance(Duration.ofDays(1).plusMinutes(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> rows(keys, tenantId) == 0);
+        assertThat(business.get("/v1/messages/" + id).statusCode()).isEqualTo(200);
+
+        CLOCK.advance(Duration.ofDays(89)); // 90 days after it was accepted
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> business.get("/v1/messages/" + id).statusCode() == 404);
+        assertThat(rows("SELECT count(*) FROM message_events WHERE message_id = :v", id))
+                .as("its timeline with it")
+                .isZero();
+    }
+
     @Test
     void theFrequencyCapCountsAcrossMessages() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));

@@ -48,14 +48,20 @@ public class ErasureService {
 
     public void erase(String tenantId, String customerId) {
         Instant now = clock.instant();
+        String pseudonym = pseudonym(tenantId, customerId);
         tx.executeWithoutResult(status -> {
-            if (!customers.erase(tenantId, customerId, pseudonym(tenantId, customerId))) {
+            if (!customers.erase(tenantId, customerId, pseudonym)) {
                 throw new NotFoundException("customer " + customerId);
             }
             publisher.publishAndWait(
                     Topology.EVENTS_EXCHANGE,
                     Topology.KEY_CUSTOMER_ERASED,
-                    Envelope.of("erase_" + UUID.randomUUID(), tenantId, new CustomerErased(customerId, now), null, now),
+                    Envelope.of(
+                            "erase_" + UUID.randomUUID(),
+                            tenantId,
+                            new CustomerErased(customerId, now, pseudonym),
+                            null,
+                            now),
                     CONFIRM_TIMEOUT);
         });
         changes.customer(tenantId, customerId);

@@ -26,7 +26,8 @@ public class CustomerErasedHandler implements EnvelopeHandler {
     @Override
     public void handle(Envelope<Object> envelope) {
         CustomerErased erased = (CustomerErased) envelope.payload();
-        ErasureStore.Erasure result = store.eraseCustomer(envelope.tenantId(), erased.customerId(), erased.at());
+        ErasureStore.Erasure result =
+                store.eraseCustomer(envelope.tenantId(), erased.customerId(), erased.pseudonymOrErased(), erased.at());
         log.info("customer erased: {} messages cancelled, {} scrubbed", result.cancelled(), result.scrubbed());
     }
 }

@@ -23,9 +23,12 @@ public class ErasureStore {
 
     public record Erasure(int cancelled, int scrubbed) {}
 
-    /** Cancels what was not dispatched yet and drops the content of every message of the customer. */
+    /**
+     * Cancels what was not dispatched yet, and of every message of the customer drops the content, the
+     * addresses and the customer's id, which becomes {@code pseudonym} (the consent ledger's).
+     */
     @Transactional
-    public Erasure eraseCustomer(String tenantId, String customerId, Instant at) {
+    public Erasure eraseCustomer(String tenantId, String customerId, String pseudonym, Instant at) {
         List<String> pending = jdbc.sql("""
                         SELECT id FROM messages WHERE tenant_id = :tenant AND customer_id = :customer
                           AND status IN ('accepted', 'scheduled')
@@ -45,12 +48,16 @@ public class ErasureStore {
                 cancelled++;
             }
         }
+        // what was said, where it went and who it was for: only the ledger's pseudonym stays
         int scrubbed = jdbc.sql("""
-                        UPDATE messages SET request = request - 'content' - 'template' - 'appointment'
-                        WHERE tenant_id = :tenant AND customer_id = :customer AND request -> 'content' IS NOT NULL
+                        UPDATE messages SET customer_id = :pseudonym, address = NULL,
+                               request = (request - 'content' - 'template' - 'appointment')
+                                         || jsonb_build_object('customerId', CAST(:pseudonym AS text))
+                        WHERE tenant_id = :tenant AND customer_id = :customer
                         """)
                 .param("tenant", tenantId)
                 .param("customer", customerId)
+                .param("pseudonym", pseudonym)
                 .update();
         return new Erasure(cancelled, scrubbed);
     }

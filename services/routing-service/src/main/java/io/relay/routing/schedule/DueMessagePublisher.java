@@ -38,6 +38,7 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final Dispatcher dispatcher;
     private final Router router;
     private final ScheduleStore schedule;
+    private final io.relay.routing.erase.Retention retention;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final io.relay.routing.metrics.MessageMetrics metrics;
@@ -53,6 +54,7 @@ public class DueMessagePublisher implements SmartLifecycle {
     public DueMessagePublisher(
             MessageStore store,
             ScheduleStore schedule,
+            io.relay.routing.erase.Retention retention,
             Dispatcher dispatcher,
             Router router,
             TransactionTemplate tx,
@@ -61,6 +63,7 @@ public class DueMessagePublisher implements SmartLifecycle {
             RoutingProperties settings) {
         this.store = store;
         this.schedule = schedule;
+        this.retention = retention;
         this.dispatcher = dispatcher;
         this.router = router;
         this.tx = tx;
@@ -218,9 +221,12 @@ public class DueMessagePublisher implements SmartLifecycle {
                 while (running && publishDue() == batchSize) {
                     // a full batch: more may be due right now
                 }
-                if (running && !clock.instant().isBefore(nextRedrive)) {
+                Instant now = clock.instant();
+                // due, or the clock was set back (a step of the machine's clock, a test) past the last round
+                if (running && (!now.isBefore(nextRedrive) || now.isBefore(nextRedrive.minus(REDRIVE_EVERY)))) {
                     redriveStalled();
                     reconcileUnanswered();
+                    retention.purge(clock.instant());
                     nextRedrive = clock.instant().plus(REDRIVE_EVERY);
                 }
                 Thread.sleep(pollInterval);
