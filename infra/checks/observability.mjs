@@ -115,6 +115,7 @@ const METRICS = new Set([
   'relay_scheduler_lag_seconds_bucket', 'relay_scheduler_lag_seconds_count', 'relay_scheduler_lag_seconds_sum',
   'relay_queue_messages',
   'relay_consumer_messages_total',
+  'relay_provider_misconfigured_total',
   'resilience4j_circuitbreaker_state',
   'resilience4j_circuitbreaker_calls_seconds_count',
   'http_server_requests_seconds_count', 'http_server_requests_seconds_bucket',
@@ -124,13 +125,14 @@ const metricAllowed = (m) => METRICS.has(m) || /^(jvm|process)_[a-z0-9_]+$/.test
 const LABELS = new Set([
   // contract labels
   'application', 'tenant', 'channel', 'status', 'le', 'queue', 'outcome', 'name', 'state', 'kind',
-  'method', 'uri', 'exception', 'error',
+  'method', 'uri', 'exception', 'error', 'provider',
   // JVM meters
   'area', 'id', 'action', 'cause', 'gc',
   // target labels the Prometheus Operator adds to PodMonitor targets
   'job', 'instance', 'namespace', 'pod', 'container', 'endpoint',
 ]);
-const ANCHORS = ['deploy', 'scale', 'rotate-keys', 'drain-a-node', 'replay-the-parking-queue', 'restore-after-a-broker-loss'];
+const ANCHORS = ['deploy', 'scale', 'rotate-keys', 'drain-a-node', 'replay-the-parking-queue',
+  'a-provider-refuses-our-account', 'restore-after-a-broker-loss'];
 const REQUIRED_ALERTS = ['ParkingQueueNotEmpty', 'SchedulerLagHigh', 'CircuitBreakerOpen', 'HighErrorRate',
   'DeliveryFailureRate', 'EndToEndLatencyHigh', 'QueueBacklogGrowing', 'RelayTargetDown'];
 
