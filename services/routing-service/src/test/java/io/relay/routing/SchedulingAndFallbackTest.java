@@ -598,6 +598,49 @@ class SchedulingAndFallbackTest {
                 .isZero();
     }
 
+    private void deliveryEvent(String id, String channel, DeliveryEvent.Status status, String code) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveryKey(channel, status.wireName()),
+                Envelope.of(
+                        id + "-" + status.wireName(),
+                        business.headerValue("X-Tenant-Id"),
+                        new DeliveryEvent(
+                                id,
+                                channel,
+                                status,
+                                "SM" + id,
+                                code,
+                                code == null ? null : "Twilio reports undelivered",
+                                CLOCK.instant()),
+                        null,
+                        CLOCK.instant()),
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anSmsTwilioTookButLaterReportsUndeliveredFallsBackToEmail() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-59",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = send(message("c-59", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+        deliveryEvent(id, "sms", DeliveryEvent.Status.SENT, null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("sent"));
+
+        // Twilio's status callback: undelivered, 30003 (handset unreachable)
+        deliveryEvent(id, "sms", DeliveryEvent.Status.FAILED, "30003");
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
+        assertThat(events(id))
+                .containsExactly("accepted", "routed", "dispatched", "sent", "failed", "routed", "dispatched");
+    }
+
     @Test
     void theFrequencyCapCountsAcrossMessages() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
