@@ -1,6 +1,7 @@
 package io.relay.channel;
 
 import io.relay.contracts.Envelope;
+import io.relay.contracts.Suppressions;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.EnvelopeHandler;
@@ -126,6 +127,12 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         ProviderRefused gaveUp = null;
         Instant giveUpAt = envelope.createdAt().plus(maxAge);
         for (String recipient : pending) {
+            if (redis.exists(Suppressions.redisKey(tenantId, delivery.channel().wireName(), recipient))) {
+                // a STOP, a bounce or a dead token since this was dispatched: checked right before the provider
+                log.info("the address is on the suppression list: not sent");
+                refusals.add(new ProviderRefused("suppressed", "the address is on the suppression list"));
+                continue;
+            }
             try {
                 sent.put(recipient, sendOnce(tenantId, dispatch, recipient));
             } catch (ProviderRefused refused) {

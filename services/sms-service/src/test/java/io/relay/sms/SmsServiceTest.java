@@ -334,6 +334,20 @@ class SmsServiceTest {
     }
 
     @Test
+    void aNumberOnTheSuppressionListIsNotSentToEvenFromTheRetryQueue() throws Exception {
+        // preference-service put it there (a STOP) after the message was dispatched
+        redis.set(io.relay.contracts.Suppressions.redisKey(tenant, "sms", "+31655500055"), "STOP");
+        String id = TestNames.unique("msg");
+
+        dispatch(sms(id, "+31655500055"));
+
+        DeliveryEvent failed = deliveryEvents(id, 1).getFirst();
+        assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(failed.code()).isEqualTo("suppressed");
+        assertThat(creates("+31655500055")).as("Twilio never asked").isZero();
+    }
+
+    @Test
     void aNumberThatOptedOutAtTwilioIsReportedOptedOut() throws Exception {
         TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
                 .atPriority(1)

@@ -64,6 +64,9 @@ public final class PushChannel implements Delivery<PushDispatch> {
 
     @Override
     public ProviderRefused whenAllRefused(PushDispatch push, List<ProviderRefused> refusals) {
+        if (refusals.stream().allMatch(r -> "suppressed".equals(r.code()))) {
+            return refusals.getFirst();
+        }
         return new ProviderRefused("UNREGISTERED", refusals.size() + " push token(s), none valid");
     }
 

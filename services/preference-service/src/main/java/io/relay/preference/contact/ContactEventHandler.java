@@ -4,6 +4,9 @@ import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.preference.preference.PreferenceService;
+import io.relay.preference.suppress.SuppressionList;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +23,13 @@ public class ContactEventHandler implements EnvelopeHandler {
     private static final Logger log = LoggerFactory.getLogger(ContactEventHandler.class);
 
     private final PreferenceService preferences;
+    private final SuppressionList suppressions;
+    private final Clock clock;
 
-    public ContactEventHandler(PreferenceService preferences) {
+    public ContactEventHandler(PreferenceService preferences, SuppressionList suppressions, Clock clock) {
         this.preferences = preferences;
+        this.suppressions = suppressions;
+        this.clock = clock;
     }
 
     @Override
@@ -35,6 +42,20 @@ public class ContactEventHandler implements EnvelopeHandler {
             case SMS_OPT_IN -> preferences.smsKeyword(tenantId, event.address(), true, keyword(event, "START"));
             case PHONE_INVALID -> preferences.removePhone(tenantId, event.address(), event.detail());
         };
+        // the address itself, whoever has it now or later: only START (or a lift with evidence) undoes it
+        Instant now = clock.instant();
+        switch (event.kind()) {
+            case PUSH_TOKEN_INVALID ->
+                suppressions.suppress(
+                        tenantId, "push", event.address(), "dead token: " + event.detail(), "provider", now);
+            case PHONE_INVALID ->
+                suppressions.suppress(
+                        tenantId, "sms", event.address(), "invalid number: " + event.detail(), "provider", now);
+            case SMS_OPT_OUT ->
+                suppressions.suppress(tenantId, "sms", event.address(), keyword(event, "STOP"), "sms-keyword", now);
+            case SMS_OPT_IN ->
+                suppressions.lift(tenantId, "sms", event.address(), keyword(event, "START"), "sms-keyword", now);
+        }
         log.info("{} applied to {} customers", event.kind(), affected.size());
     }
 

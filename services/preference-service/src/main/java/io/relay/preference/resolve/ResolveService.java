@@ -9,6 +9,7 @@ import io.relay.preference.customer.PushToken;
 import io.relay.preference.preference.ConsentLedger;
 import io.relay.preference.preference.EffectiveChoices;
 import io.relay.preference.preference.PreferenceStore;
+import io.relay.preference.suppress.SuppressionList;
 import io.relay.web.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public class ResolveService {
     private final PreferenceStore preferences;
     private final ConsentLedger ledger;
     private final JsonMapper json;
+    private final SuppressionList suppressions;
 
     public ResolveService(
             ResolvedCache cache,
@@ -33,7 +35,9 @@ public class ResolveService {
             CategoryStore categories,
             PreferenceStore preferences,
             ConsentLedger ledger,
-            JsonMapper json) {
+            JsonMapper json,
+            SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.cache = cache;
         this.customers = customers;
         this.categories = categories;
@@ -66,9 +70,15 @@ public class ResolveService {
         List<ResolvedChoices.ChannelAddresses> usable = new ArrayList<>();
         List<ResolvedChoices.Exclusion> excluded = new ArrayList<>();
         for (String channel : accepted) {
-            List<String> addresses = addresses(customer, channel);
-            if (addresses.isEmpty()) {
+            List<String> onFile = addresses(customer, channel);
+            java.util.Set<String> suppressed = suppressions.suppressedAmong(tenantId, channel, onFile);
+            List<String> addresses =
+                    onFile.stream().filter(a -> !suppressed.contains(a)).toList();
+            if (onFile.isEmpty()) {
                 excluded.add(new ResolvedChoices.Exclusion(channel, "no " + contactName(channel) + " on file"));
+            } else if (addresses.isEmpty()) {
+                excluded.add(new ResolvedChoices.Exclusion(
+                        channel, "the " + contactName(channel) + " on file is on the suppression list"));
             } else {
                 usable.add(new ResolvedChoices.ChannelAddresses(channel, addresses));
             }

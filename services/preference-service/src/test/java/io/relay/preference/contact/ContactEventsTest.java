@@ -97,4 +97,54 @@ class ContactEventsTest extends PreferenceServiceTestBase {
         assertThat(last.get("note").asString()).contains("push token removed");
         assertThat(last.get("evidence").asString()).doesNotContain("dead-token-1");
     }
+
+    @Test
+    void aDeadTokenPutBackByTheBusinessIsNotUsedAgainItIsOnTheSuppressionList() {
+        category("news", "transactional", "push");
+        publish(ContactEvent.Kind.PUSH_TOKEN_INVALID, "dead-token-123456789", null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> read(api.get("/v1/customers/c-1").body())
+                                .get("pushTokens")
+                                .size()
+                        == 1);
+
+        // the business's next profile update sends the token it still has
+        customer(
+                "c-1",
+                "{\"phone\":\"+31612345678\",\"pushTokens\":[{\"token\":\"dead-token-123456789\",\"platform\":\"android\"},"
+                        + "{\"token\":\"live-token\",\"platform\":\"ios\"}]}");
+
+        JsonNode resolved = read(
+                api.get("/internal/v1/customers/c-1/resolved?category=news").body());
+        assertThat(java.util.stream.StreamSupport.stream(
+                                resolved.get("channels").get(0).get("addresses").spliterator(), false)
+                        .map(JsonNode::asString)
+                        .toList())
+                .containsExactly("live-token");
+    }
+
+    @Test
+    void aStoppedNumberIsNotUsedForAnotherCustomerEitherUntilStart() {
+        publish(ContactEvent.Kind.SMS_OPT_OUT, "+31612345678", "STOP");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !smsFor("appointments")
+                        .get("channels")
+                        .findValuesAsString("channel")
+                        .contains("sms"));
+
+        customer("c-2", "{\"phone\":\"+31612345678\"}"); // the same number, given for someone else later
+        JsonNode resolved = read(api.get("/internal/v1/customers/c-2/resolved?category=appointments")
+                .body());
+
+        assertThat(resolved.get("channels").findValuesAsString("channel")).doesNotContain("sms");
+        assertThat(resolved.get("excluded").toString()).contains("suppression list");
+
+        publish(ContactEvent.Kind.SMS_OPT_IN, "+31612345678", "START");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> read(api.get("/internal/v1/customers/c-2/resolved?category=appointments")
+                                .body())
+                        .get("channels")
+                        .findValuesAsString("channel")
+                        .contains("sms"));
+    }
 }

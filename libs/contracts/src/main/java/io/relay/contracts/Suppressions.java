@@ -1,0 +1,28 @@
+package io.relay.contracts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Where the suppression list's copy lives in Redis: preference-service keeps the list (PostgreSQL)
+ * and writes one key per suppressed address; the channel services read it right before each provider
+ * call, so a dispatch already in a retry queue obeys a STOP too. The address is hashed: the key names
+ * no one.
+ */
+public final class Suppressions {
+
+    private Suppressions() {}
+
+    /** {@code suppressed:<tenant>:<channel>:<sha-256 of the address>} */
+    public static String redisKey(String tenantId, String channel, String address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8));
+            return "suppressed:" + tenantId + ":" + channel + ":"
+                    + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
