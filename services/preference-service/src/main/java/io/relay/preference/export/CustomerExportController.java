@@ -5,6 +5,7 @@ import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.preference.LedgerEntry;
 import io.relay.preference.preference.PreferenceService;
 import io.relay.preference.preference.PreferencesView;
+import io.relay.preference.suppress.SuppressionList;
 import io.relay.web.NotFoundException;
 import io.relay.web.RequestContextFilter;
 import io.relay.web.UnavailableException;
@@ -39,16 +40,22 @@ public class CustomerExportController {
             Customer profile,
             PreferencesView preferences,
             List<LedgerEntry> consents,
-            List<Map<String, Object>> suppressions,
+            List<SuppressionList.SuppressionChange> suppressions,
             List<Map<String, Object>> messages) {}
 
     private final CustomerStore customers;
     private final PreferenceService preferences;
+    private final SuppressionList suppressionList;
     private final RestClient routing;
     private final String routingUrl;
 
     public CustomerExportController(
-            CustomerStore customers, PreferenceService preferences, ExportProperties settings, WebProperties web) {
+            CustomerStore customers,
+            PreferenceService preferences,
+            SuppressionList suppressionList,
+            ExportProperties settings,
+            WebProperties web) {
+        this.suppressionList = suppressionList;
         this.customers = customers;
         this.preferences = preferences;
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
@@ -59,6 +66,24 @@ public class CustomerExportController {
                 .defaultHeader(RequestContextFilter.INTERNAL_TOKEN, web.internalToken())
                 .build();
         this.routingUrl = settings.routingServiceUrl().replaceAll("/+$", "");
+    }
+
+    /** What the suppression list holds about the addresses on the customer's profile. */
+    private List<SuppressionList.SuppressionChange> suppressions(String tenantId, Customer profile) {
+        List<SuppressionList.SuppressionChange> all = new java.util.ArrayList<>();
+        if (profile.email() != null) {
+            all.addAll(suppressionList.history(tenantId, "email", List.of(profile.email())));
+        }
+        if (profile.phone() != null) {
+            all.addAll(suppressionList.history(tenantId, "sms", List.of(profile.phone())));
+        }
+        all.addAll(suppressionList.history(
+                tenantId,
+                "push",
+                profile.pushTokens().stream()
+                        .map(io.relay.preference.customer.PushToken::token)
+                        .toList()));
+        return all;
     }
 
     @GetMapping("/v1/customers/{customerId}/export")
@@ -83,7 +108,7 @@ public class CustomerExportController {
                 profile,
                 preferences.view(tenantId, customerId),
                 preferences.ledger(tenantId, customerId),
-                List.of(), // no suppression list is kept yet: nothing is held, so nothing is left out
+                suppressions(tenantId, profile),
                 messages == null ? List.of() : messages);
     }
 }

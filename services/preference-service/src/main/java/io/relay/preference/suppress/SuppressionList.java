@@ -28,7 +28,7 @@ public class SuppressionList {
     }
 
     /** One change: {@code source} is who acted (sms-keyword, provider, business-api), {@code reason} why. */
-    public record Change(
+    public record SuppressionChange(
             String channel, String address, boolean suppressed, String reason, String source, Instant at) {}
 
     /** Puts the address on the list; true when that changed something. */
@@ -36,7 +36,7 @@ public class SuppressionList {
         if (isSuppressed(tenantId, channel, address)) {
             return false;
         }
-        append(tenantId, new Change(channel, address, true, reason, source, at));
+        append(tenantId, new SuppressionChange(channel, address, true, reason, source, at));
         redis.set(Suppressions.redisKey(tenantId, channel, address), reason);
         return true;
     }
@@ -46,7 +46,7 @@ public class SuppressionList {
         if (!isSuppressed(tenantId, channel, address)) {
             return false;
         }
-        append(tenantId, new Change(channel, address, false, reason, source, at));
+        append(tenantId, new SuppressionChange(channel, address, false, reason, source, at));
         redis.del(Suppressions.redisKey(tenantId, channel, address));
         return true;
     }
@@ -76,7 +76,30 @@ public class SuppressionList {
                 .toList());
     }
 
-    private void append(String tenantId, Change change) {
+    /** Every change about these addresses of this channel, oldest first: the suppression list's ledger. */
+    public List<SuppressionChange> history(String tenantId, String channel, Collection<String> addresses) {
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT channel, address, suppressed, reason, source, at FROM suppression_events
+                        WHERE tenant_id = :tenant AND channel = :channel AND address IN (:addresses)
+                        ORDER BY seq
+                        """)
+                .param("tenant", tenantId)
+                .param("channel", channel)
+                .param("addresses", List.copyOf(addresses))
+                .query((rs, row) -> new SuppressionChange(
+                        rs.getString("channel"),
+                        rs.getString("address"),
+                        rs.getBoolean("suppressed"),
+                        rs.getString("reason"),
+                        rs.getString("source"),
+                        rs.getTimestamp("at").toInstant()))
+                .list();
+    }
+
+    private void append(String tenantId, SuppressionChange change) {
         jdbc.sql("""
                         INSERT INTO suppression_events (tenant_id, channel, address, suppressed, reason, source, at)
                         VALUES (:tenant, :channel, :address, :suppressed, :reason, :source, :at)
