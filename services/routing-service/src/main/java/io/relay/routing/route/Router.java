@@ -90,13 +90,7 @@ public class Router {
             finish(message, Status.SUPPRESSED, now, capReached);
             return;
         }
-        boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
-        TimeDecision.When when = TimeDecision.earliest(
-                now,
-                message.request().sendAt(),
-                message.request().expiresAt(),
-                skipQuiet,
-                timing(choices, message.tenantTimeZone()));
+        TimeDecision.When when = when(message, choices, now);
         if (when instanceof TimeDecision.Expired expired) {
             finish(message, Status.EXPIRED, now, expired.reason());
             return;
@@ -182,13 +176,7 @@ public class Router {
         if (capReached != null) {
             return new Due.End(Status.SUPPRESSED, capReached);
         }
-        boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
-        TimeDecision.When when = TimeDecision.earliest(
-                now,
-                message.request().sendAt(),
-                message.request().expiresAt(),
-                skipQuiet,
-                timing(choices, message.tenantTimeZone()));
+        TimeDecision.When when = when(message, choices, now);
         if (when instanceof TimeDecision.Expired expired) {
             return new Due.End(Status.EXPIRED, expired.reason());
         }
@@ -212,6 +200,17 @@ public class Router {
                                 "routed",
                                 send.channel(),
                                 "decided again at the time of sending: " + send.reason()));
+    }
+
+    /** When the message may go: sendAt, expiry, and the customer's quiet hours and window (urgent may skip quiet hours). */
+    private static TimeDecision.When when(StoredMessage message, ResolvedChoices choices, Instant now) {
+        boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
+        return TimeDecision.earliest(
+                now,
+                message.request().sendAt(),
+                message.request().expiresAt(),
+                skipQuiet,
+                timing(choices, message.tenantTimeZone()));
     }
 
     /** A redelivered message.accepted for a message already dispatched: publish the same dispatch again. */

@@ -224,10 +224,11 @@ public class DueMessagePublisher implements SmartLifecycle {
                 Instant now = clock.instant();
                 // due, or the clock was set back (a step of the machine's clock, a test) past the last round
                 if (running && (!now.isBefore(nextRedrive) || now.isBefore(nextRedrive.minus(REDRIVE_EVERY)))) {
-                    redriveStalled();
-                    reconcileUnanswered();
+                    boolean more = redriveStalled() == REDRIVE_BATCH;
+                    more |= reconcileUnanswered() == REDRIVE_BATCH;
                     retention.purge(clock.instant());
-                    nextRedrive = clock.instant().plus(REDRIVE_EVERY);
+                    // a full batch: more may be waiting, so the next round comes at once
+                    nextRedrive = more ? Instant.MIN : clock.instant().plus(REDRIVE_EVERY);
                 }
                 Thread.sleep(pollInterval);
             } catch (InterruptedException e) {
