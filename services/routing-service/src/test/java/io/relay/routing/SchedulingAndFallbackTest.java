@@ -458,23 +458,7 @@ class SchedulingAndFallbackTest {
         String id = send(message("c-54", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
 
-        publisher.publishAndWait(
-                Topology.EVENTS_EXCHANGE,
-                Topology.deliveryKey("sms", "failed"),
-                Envelope.of(
-                        id,
-                        business.headerValue("X-Tenant-Id"),
-                        new DeliveryEvent(
-                                id,
-                                "sms",
-                                DeliveryEvent.Status.FAILED,
-                                null,
-                                "21614",
-                                "not a mobile number",
-                                CLOCK.instant()),
-                        null,
-                        CLOCK.instant()),
-                Duration.ofSeconds(5));
+        deliveryEvent(id, "sms", DeliveryEvent.Status.FAILED, "21614", "not a mobile number");
 
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id))
                 .as("its own SMS attempt is not counted")
@@ -598,21 +582,14 @@ class SchedulingAndFallbackTest {
                 .isZero();
     }
 
-    private void deliveryEvent(String id, String channel, DeliveryEvent.Status status, String code) {
+    private void deliveryEvent(String id, String channel, DeliveryEvent.Status status, String code, String reason) {
         publisher.publishAndWait(
                 Topology.EVENTS_EXCHANGE,
                 Topology.deliveryKey(channel, status.wireName()),
                 Envelope.of(
                         id + "-" + status.wireName(),
                         business.headerValue("X-Tenant-Id"),
-                        new DeliveryEvent(
-                                id,
-                                channel,
-                                status,
-                                "SM" + id,
-                                code,
-                                code == null ? null : "Twilio reports undelivered",
-                                CLOCK.instant()),
+                        new DeliveryEvent(id, channel, status, "SM" + id, code, reason, CLOCK.instant()),
                         null,
                         CLOCK.instant()),
                 Duration.ofSeconds(5));
@@ -629,11 +606,11 @@ class SchedulingAndFallbackTest {
                 "");
         String id = send(message("c-59", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
-        deliveryEvent(id, "sms", DeliveryEvent.Status.SENT, null);
+        deliveryEvent(id, "sms", DeliveryEvent.Status.SENT, null, null);
         await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("sent"));
 
         // Twilio's status callback: undelivered, 30003 (handset unreachable)
-        deliveryEvent(id, "sms", DeliveryEvent.Status.FAILED, "30003");
+        deliveryEvent(id, "sms", DeliveryEvent.Status.FAILED, "30003", "Twilio reports undelivered");
 
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
         await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));

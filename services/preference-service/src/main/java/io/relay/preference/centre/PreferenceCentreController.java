@@ -186,12 +186,7 @@ public class PreferenceCentreController {
     }
 
     private static String reachability(Customer customer, String channel) {
-        boolean reachable = switch (Channel.of(channel)) {
-            case EMAIL -> customer.email() != null;
-            case SMS -> customer.phone() != null;
-            case PUSH -> !customer.pushTokens().isEmpty();
-        };
-        return reachable
+        return !customer.addresses(Channel.of(channel)).isEmpty()
                 ? null
                 : "We have no " + (channel.equals(Channel.PUSH.wireName()) ? "app" : Words.channel(channel))
                         + " details for you yet.";

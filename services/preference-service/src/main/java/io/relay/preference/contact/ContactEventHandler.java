@@ -1,5 +1,6 @@
 package io.relay.preference.contact;
 
+import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.messaging.EnvelopeHandler;
@@ -47,14 +48,26 @@ public class ContactEventHandler implements EnvelopeHandler {
         switch (event.kind()) {
             case PUSH_TOKEN_INVALID ->
                 suppressions.suppress(
-                        tenantId, "push", event.address(), "dead token: " + event.detail(), "provider", now);
+                        tenantId,
+                        Channel.PUSH.wireName(),
+                        event.address(),
+                        "dead token: " + event.detail(),
+                        "provider",
+                        now);
             case PHONE_INVALID ->
                 suppressions.suppress(
-                        tenantId, "sms", event.address(), "invalid number: " + event.detail(), "provider", now);
+                        tenantId,
+                        Channel.SMS.wireName(),
+                        event.address(),
+                        "invalid number: " + event.detail(),
+                        "provider",
+                        now);
             case SMS_OPT_OUT ->
-                suppressions.suppress(tenantId, "sms", event.address(), keyword(event, "STOP"), "sms-keyword", now);
+                suppressions.suppress(
+                        tenantId, Channel.SMS.wireName(), event.address(), keyword(event, "STOP"), "sms-keyword", now);
             case SMS_OPT_IN ->
-                suppressions.lift(tenantId, "sms", event.address(), keyword(event, "START"), "sms-keyword", now);
+                suppressions.lift(
+                        tenantId, Channel.SMS.wireName(), event.address(), keyword(event, "START"), "sms-keyword", now);
         }
         log.info("{} applied to {} customers", event.kind(), affected.size());
     }

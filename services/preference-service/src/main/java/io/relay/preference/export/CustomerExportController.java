@@ -1,5 +1,6 @@
 package io.relay.preference.export;
 
+import io.relay.contracts.Channel;
 import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
 import io.relay.preference.preference.LedgerEntry;
@@ -71,18 +72,9 @@ public class CustomerExportController {
     /** What the suppression list holds about the addresses on the customer's profile. */
     private List<SuppressionList.SuppressionChange> suppressions(String tenantId, Customer profile) {
         List<SuppressionList.SuppressionChange> all = new java.util.ArrayList<>();
-        if (profile.email() != null) {
-            all.addAll(suppressionList.history(tenantId, "email", List.of(profile.email())));
+        for (Channel channel : Channel.values()) {
+            all.addAll(suppressionList.history(tenantId, channel.wireName(), profile.addresses(channel)));
         }
-        if (profile.phone() != null) {
-            all.addAll(suppressionList.history(tenantId, "sms", List.of(profile.phone())));
-        }
-        all.addAll(suppressionList.history(
-                tenantId,
-                "push",
-                profile.pushTokens().stream()
-                        .map(io.relay.preference.customer.PushToken::token)
-                        .toList()));
         return all;
     }
 

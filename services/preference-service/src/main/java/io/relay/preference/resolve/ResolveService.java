@@ -5,7 +5,6 @@ import io.relay.preference.category.Category;
 import io.relay.preference.category.CategoryStore;
 import io.relay.preference.customer.Customer;
 import io.relay.preference.customer.CustomerStore;
-import io.relay.preference.customer.PushToken;
 import io.relay.preference.preference.ConsentLedger;
 import io.relay.preference.preference.EffectiveChoices;
 import io.relay.preference.preference.PreferenceStore;
@@ -70,7 +69,7 @@ public class ResolveService {
         List<ResolvedChoices.ChannelAddresses> usable = new ArrayList<>();
         List<ResolvedChoices.Exclusion> excluded = new ArrayList<>();
         for (String channel : accepted) {
-            List<String> onFile = addresses(customer, channel);
+            List<String> onFile = customer.addresses(Channel.of(channel));
             java.util.Set<String> suppressed = suppressions.suppressedAmong(tenantId, channel, onFile);
             List<String> addresses =
                     onFile.stream().filter(a -> !suppressed.contains(a)).toList();
@@ -103,14 +102,6 @@ public class ResolveService {
                 category.frequencyCap(),
                 category.urgentAllowed(),
                 customer.attributes());
-    }
-
-    private static List<String> addresses(Customer customer, String channel) {
-        return switch (Channel.of(channel)) {
-            case EMAIL -> customer.email() == null ? List.of() : List.of(customer.email());
-            case SMS -> customer.phone() == null ? List.of() : List.of(customer.phone());
-            case PUSH -> customer.pushTokens().stream().map(PushToken::token).toList();
-        };
     }
 
     private static String contactName(String channel) {

@@ -118,7 +118,7 @@ public class Router {
         Route route = new Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
         // under a cap, counting and dispatching are one transaction under the cap's lock: exact across replicas
         Boolean moved = tx.execute(status -> {
-            String reached = capReached(message, capMax, capPer, now);
+            String reached = lockedCapReached(message, capMax, capPer, now);
             if (reached != null) {
                 finish(message, Status.SUPPRESSED, now, reached);
                 return false;
@@ -172,7 +172,7 @@ public class Router {
                 choices.frequencyCap() == null ? null : choices.frequencyCap().max();
         String capPer =
                 choices.frequencyCap() == null ? null : choices.frequencyCap().per();
-        String capReached = capReached(message, capMax, capPer, now);
+        String capReached = lockedCapReached(message, capMax, capPer, now);
         if (capReached != null) {
             return new Due.End(Status.SUPPRESSED, capReached);
         }
@@ -221,16 +221,12 @@ public class Router {
 
     /**
      * Null when under the cap; else the reason, counted across all this customer's other messages in the
-     * category. Takes the cap's lock first: call inside the transaction that then dispatches.
+     * category. A first look, without the lock: what decides is {@link #lockedCapReached}.
      */
-    public String capReached(StoredMessage message, Integer max, String per, Instant now) {
+    private String capReached(StoredMessage message, Integer max, String per, Instant now) {
         if (max == null || per == null) {
             return null;
         }
-        caps.lockCap(
-                message.tenantId(),
-                message.request().customerId(),
-                message.request().category());
         int sent = caps.countDispatchedSince(
                 message.tenantId(),
                 message.request().customerId(),
@@ -239,6 +235,20 @@ public class Router {
                 message.id());
         return FrequencyCap.reached(max, per, sent, message.request().category())
                 .orElse(null);
+    }
+
+    /**
+     * The same count under the cap's lock, held until the caller's transaction ends: call it inside
+     * the transaction that then dispatches, so no other consumer or replica counts meanwhile.
+     */
+    private String lockedCapReached(StoredMessage message, Integer max, String per, Instant now) {
+        if (max != null && per != null) {
+            caps.lockCap(
+                    message.tenantId(),
+                    message.request().customerId(),
+                    message.request().category());
+        }
+        return capReached(message, max, per, now);
     }
 
     private void finish(StoredMessage message, Status status, Instant now, String reason) {
