@@ -1,6 +1,7 @@
 package io.relay.contracts;
 
 import io.relay.contracts.payload.ContactEvent;
+import io.relay.contracts.payload.CustomerChanged;
 import io.relay.contracts.payload.CustomerErased;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
@@ -22,6 +23,7 @@ public final class MessageTypes {
     public static final Type PUSH_DISPATCH = new Type("dispatch.push", 1, PushDispatch.class);
     public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
     public static final Type CUSTOMER_ERASED = new Type("customer.erased", 1, CustomerErased.class);
+    public static final Type CUSTOMER_CHANGED = new Type("customer.changed", 1, CustomerChanged.class);
     public static final Type CONTACT_EVENT = new Type("contact.event", 1, ContactEvent.class);
     public static final Type STATUS_CHANGED = new Type("status.changed", 1, StatusChanged.class);
 
@@ -32,6 +34,7 @@ public final class MessageTypes {
             PUSH_DISPATCH,
             DELIVERY_EVENT,
             CUSTOMER_ERASED,
+            CUSTOMER_CHANGED,
             CONTACT_EVENT,
             STATUS_CHANGED);
 

@@ -17,6 +17,11 @@ public final class Topology {
     public static final String KEY_DELIVERY_PREFIX = "delivery.";
 
     public static final String KEY_CUSTOMER_ERASED = "customer.erased";
+    /** A customer's choices, consent or contacts changed: what waits for them is checked again at once. */
+    public static final String KEY_CUSTOMER_CHANGED = "customer.changed";
+    /** Both customer events, {@code customer.erased} and {@code customer.changed}. */
+    public static final String KEY_CUSTOMER_EVENTS = "customer.*";
+
     public static final String KEY_STATUS_CHANGED = "status.changed";
     /** {@code contact.<kind>}, e.g. {@code contact.sms_opt_out}. */
     public static final String KEY_CONTACT_PREFIX = "contact.";

@@ -22,8 +22,9 @@ public final class Queues {
     public static final QueueSpec ROUTING_DELIVERY =
             QueueSpec.of(Topology.QUEUE_ROUTING_DELIVERY, EVENTS_EXCHANGE, Topology.KEY_DELIVERY_PREFIX + "#");
 
+    /** Erasures and changes of a customer's choices, both of which end what waits for them. */
     public static final QueueSpec ROUTING_CUSTOMER =
-            QueueSpec.of(Topology.QUEUE_ROUTING_CUSTOMER, EVENTS_EXCHANGE, Topology.KEY_CUSTOMER_ERASED);
+            QueueSpec.of(Topology.QUEUE_ROUTING_CUSTOMER, EVENTS_EXCHANGE, Topology.KEY_CUSTOMER_EVENTS);
 
     /** A business's endpoint may be down for a while: 30 attempts, 10 s apart, then parked. */
     public static final QueueSpec ROUTING_WEBHOOKS = QueueSpec.of(

@@ -13,6 +13,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
+import io.relay.contracts.payload.CustomerChanged;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
@@ -261,6 +262,37 @@ class SchedulingAndFallbackTest {
                 .isFalse();
         assertThat(events(id)).containsExactly("accepted", "routed", "scheduled", "suppressed");
         assertThat(view(id).get("timeline").get(3).get("reason").asString()).startsWith("at the time of sending: ");
+    }
+
+    @Test
+    void anOptOutEndsTheCustomersWaitingMessageAtOnceAndLeavesWhatTheyStillAllowWaiting() throws Exception {
+        customer("c-54", "offers", EMAIL_ONLY, "");
+        customer("c-54", "news", EMAIL_ONLY, "");
+        String offer = send(message("c-54", "offers", ""));
+        String news = send(message("c-54", "news", ""));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status(offer).equals("scheduled") && status(news).equals("scheduled"));
+
+        // the customer takes email away for offers; preference-service announces it
+        customer("c-54", "offers", "[]", "");
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_CUSTOMER_CHANGED,
+                Envelope.of(
+                        "changed-54", tenantId, new CustomerChanged("c-54", CLOCK.instant()), null, CLOCK.instant()),
+                Duration.ofSeconds(5));
+
+        // at once, not at 07:30: the clock does not move
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(offer).equals("suppressed"));
+        assertThat(events(offer)).containsExactly("accepted", "routed", "scheduled", "suppressed");
+        assertThat(view(offer).get("timeline").get(3).get("reason").asString())
+                .startsWith("the customer's choices changed while it waited: ");
+        assertThat(status(news)).as("news is still allowed").isEqualTo("scheduled");
+        assertThat(view(news).get("scheduledFor").asString()).isEqualTo("2026-11-27T06:30:00Z");
+
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, news)).isNotNull();
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, offer)).isFalse();
     }
 
     @Test
@@ -819,8 +851,9 @@ class SchedulingAndFallbackTest {
                         .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                                 urlEqualTo("/hooks/messages")))
                         .isEmpty());
-        CLOCK.set(CLOCK.instant().plusSeconds(31));
+        // moved on each look: the 503 may be recorded (and its next try set 30 s on) after a single move
         await().atMost(Duration.ofSeconds(30)).until(() -> {
+            CLOCK.set(CLOCK.instant().plusSeconds(31));
             List<String> statuses = hookStatuses("/hooks/messages", id);
             return statuses.size() >= 3 && statuses.containsAll(List.of("accepted", "dispatched"));
         });

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.relay.contracts.payload.CustomerChanged;
 import io.relay.contracts.payload.CustomerErased;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.Queues;
@@ -51,19 +52,43 @@ class ErasureTest extends PreferenceServiceTestBase {
                         .query(Integer.class)
                         .single())
                 .isZero();
+        CustomerErased erased = nextForTenant(CustomerErased.class);
+        assertThat(erased.customerId()).isEqualTo("c-9");
+        assertThat(erased.pseudonym()).isEqualTo(refs.getFirst());
+    }
+
+    @Test
+    void aCustomerWhoTakesAChannelAwayIsAnnouncedToRoutingByIdAlone() throws Exception {
+        category("offers", "marketing", "email");
+        customer("c-10", "{\"email\":\"ann@example.org\"}");
         try (Channel channel = connection.createChannel()) {
-            CustomerErased[] seen = new CustomerErased[1];
+            channel.queuePurge(Queues.ROUTING_CUSTOMER.name()); // the profile's own announcements
+        }
+
+        api.put(
+                "/v1/customers/c-10/preferences",
+                "{\"categories\":{\"offers\":{\"channels\":[]}},\"source\":\"call-centre\"}");
+
+        CustomerChanged changed = nextForTenant(CustomerChanged.class);
+        assertThat(changed.customerId()).isEqualTo("c-10");
+        assertThat(changed.toString()).doesNotContain("ann@example.org");
+    }
+
+    /** The next event of this test's tenant on routing's customer queue, which must be of this type. */
+    private <T> T nextForTenant(Class<T> type) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            Object[] seen = new Object[1];
             await().atMost(Duration.ofSeconds(5)).until(() -> {
                 GetResponse got = channel.basicGet(Queues.ROUTING_CUSTOMER.name(), true);
                 if (got != null) {
                     var envelope = codec.decode(got.getProps(), got.getBody());
-                    if (envelope.tenantId().equals(tenant)) {
-                        seen[0] = (CustomerErased) envelope.payload();
+                    if (envelope.tenantId().equals(tenant) && type.isInstance(envelope.payload())) {
+                        seen[0] = envelope.payload();
                     }
                 }
                 return seen[0] != null;
             });
-            assertThat(seen[0].customerId()).isEqualTo("c-9");
+            return type.cast(seen[0]);
         }
     }
 

@@ -48,8 +48,22 @@ class RoutingConfiguration {
     }
 
     @Bean
-    QueueConsumer customerEvents(CustomerErasedHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
-        return new QueueConsumer(Queues.ROUTING_CUSTOMER, handler, codec, publisher);
+    QueueConsumer customerEvents(
+            CustomerErasedHandler erased,
+            io.relay.routing.schedule.CustomerChangedHandler changed,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher) {
+        return new QueueConsumer(
+                Queues.ROUTING_CUSTOMER,
+                envelope -> {
+                    if (envelope.payload() instanceof io.relay.contracts.payload.CustomerChanged) {
+                        changed.handle(envelope);
+                    } else {
+                        erased.handle(envelope);
+                    }
+                },
+                codec,
+                publisher);
     }
 
     @Bean

@@ -15,16 +15,10 @@ import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.timeline.MessageStore;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -66,18 +60,10 @@ public class Router {
 
     /** Routes a message that is {@code accepted} (new, or back from a failed channel). */
     public void route(StoredMessage message, String traceparent, java.time.Instant now) {
-        PreferenceAnswer answer = preferences.resolve(
-                message.tenantId(),
-                message.request().customerId(),
-                message.request().category());
-        Decision decision = ChannelDecision.decide(
-                message.request(), answer, message.triedChannels(), deliverable, message.smsCountries());
+        PreferenceAnswer answer = ask(message);
+        Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
-            finish(
-                    message,
-                    message.triedChannels().isEmpty() ? Status.SUPPRESSED : Status.FAILED,
-                    now,
-                    suppress.reason());
+            finish(message, refused(message), now, suppress.reason());
             return;
         }
         Decision.Send send = (Decision.Send) decision;
@@ -155,16 +141,10 @@ public class Router {
      * holds. Throws when preference-service cannot answer, so nothing is sent without knowing.
      */
     public Due redecide(StoredMessage message, Instant now) {
-        PreferenceAnswer answer = preferences.resolve(
-                message.tenantId(),
-                message.request().customerId(),
-                message.request().category());
-        Decision decision = ChannelDecision.decide(
-                message.request(), answer, message.triedChannels(), deliverable, message.smsCountries());
+        PreferenceAnswer answer = ask(message);
+        Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
-            return new Due.End(
-                    message.triedChannels().isEmpty() ? Status.SUPPRESSED : Status.FAILED,
-                    "at the time of sending: " + suppress.reason());
+            return new Due.End(refused(message), "at the time of sending: " + suppress.reason());
         }
         Decision.Send send = (Decision.Send) decision;
         ResolvedChoices choices = ((PreferenceAnswer.Known) answer).choices();
@@ -202,6 +182,34 @@ public class Router {
                                 "decided again at the time of sending: " + send.reason()));
     }
 
+    /**
+     * The customer's choices changed while a message waits: how it ends now when they no longer allow it
+     * (consent, channel, contacts), or null when they still do; its time and the cap are decided when it
+     * falls due. Throws when preference-service cannot answer.
+     */
+    public Due.End noLongerAllowed(StoredMessage message) {
+        return decide(message, ask(message)) instanceof Decision.Suppress suppress
+                ? new Due.End(refused(message), "the customer's choices changed while it waited: " + suppress.reason())
+                : null;
+    }
+
+    private PreferenceAnswer ask(StoredMessage message) {
+        return preferences.resolve(
+                message.tenantId(),
+                message.request().customerId(),
+                message.request().category());
+    }
+
+    private Decision decide(StoredMessage message, PreferenceAnswer answer) {
+        return ChannelDecision.decide(
+                message.request(), answer, message.triedChannels(), deliverable, message.smsCountries());
+    }
+
+    /** Refused before any channel was tried is suppressed; after one failed, the message failed. */
+    private static Status refused(StoredMessage message) {
+        return message.triedChannels().isEmpty() ? Status.SUPPRESSED : Status.FAILED;
+    }
+
     /** When the message may go: sendAt, expiry, and the customer's quiet hours and window (urgent may skip quiet hours). */
     private static TimeDecision.When when(StoredMessage message, ResolvedChoices choices, Instant now) {
         boolean skipQuiet = "urgent".equals(message.request().priority()) && choices.urgentAllowed();
@@ -210,7 +218,7 @@ public class Router {
                 message.request().sendAt(),
                 message.request().expiresAt(),
                 skipQuiet,
-                timing(choices, message.tenantTimeZone()));
+                Timing.of(choices, message.tenantTimeZone()));
     }
 
     /** A redelivered message.accepted for a message already dispatched: publish the same dispatch again. */
@@ -260,37 +268,5 @@ public class Router {
                 null,
                 List.of(new TimelineEntry(now, status.wireName(), null, reason)));
         log.info("{}{}: {}", status.wireName(), moved ? "" : " (already moved on)", reason);
-    }
-
-    /** The customer's times, read in their zone, else their tenant's default zone, else UTC. */
-    static Timing timing(ResolvedChoices choices, String tenantTimeZone) {
-        ZoneId zone = choices.timeZone() != null
-                ? ZoneId.of(choices.timeZone())
-                : tenantTimeZone != null ? ZoneId.of(tenantTimeZone) : ZoneOffset.UTC;
-        Timing.Quiet quiet = choices.quietHours() == null
-                ? null
-                : new Timing.Quiet(
-                        LocalTime.parse(choices.quietHours().start()),
-                        LocalTime.parse(choices.quietHours().end()));
-        Timing.Window window = null;
-        if (choices.deliveryWindow() != null) {
-            Set<DayOfWeek> days = choices.deliveryWindow().days().stream()
-                    .map(Router::day)
-                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(DayOfWeek.class)));
-            window = new Timing.Window(
-                    days,
-                    LocalTime.parse(choices.deliveryWindow().start()),
-                    LocalTime.parse(choices.deliveryWindow().end()));
-        }
-        return new Timing(zone, quiet, window);
-    }
-
-    private static DayOfWeek day(String threeLetters) {
-        for (DayOfWeek day : DayOfWeek.values()) {
-            if (day.name().startsWith(threeLetters)) {
-                return day;
-            }
-        }
-        throw new IllegalArgumentException("not a day: " + threeLetters);
     }
 }

@@ -111,6 +111,23 @@ public class ScheduleStore {
     }
 
     /**
+     * Locks one customer's messages still waiting ({@code scheduled}), skipping those the scheduler holds
+     * this moment (it decides them again itself). Call inside a transaction.
+     */
+    public List<StoredMessage> claimWaitingOf(String tenantId, String customerId, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages
+                        WHERE tenant_id = :tenant AND customer_id = :customer AND status = 'scheduled'
+                        ORDER BY scheduled_for LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("tenant", tenantId)
+                .param("customer", customerId)
+                .param("limit", limit)
+                .query(rows::map)
+                .list();
+    }
+
+    /**
      * Locks up to {@code limit} messages still {@code accepted} with no change since {@code before}
      * and never re-driven, oldest first, skipping rows another replica holds. Call inside a
      * transaction. Once only: a message whose routing then fails goes the way of any failure (retry,
