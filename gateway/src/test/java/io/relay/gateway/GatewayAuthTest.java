@@ -64,6 +64,7 @@ class GatewayAuthTest {
     void aValidKeyReachesTheServiceWithTheKeysTenantReplacingWhatTheClientSent() {
         HttpResponse<String> response = client.header("Authorization", "Bearer test-key-123456")
                 .header("X-Tenant-Id", "someone-else")
+                .header("X-Tenant-Key-Id", "k_forged00")
                 .header("X-Request-Id", "req-42")
                 .get("/v1/customers/c-1");
 
@@ -72,6 +73,9 @@ class GatewayAuthTest {
         assertThat(seen).hasSize(1);
         assertThat(seen.getFirst().getHeaders().getHeader("X-Tenant-Id").values())
                 .containsExactly("acme");
+        assertThat(seen.getFirst().getHeaders().getHeader("X-Tenant-Key-Id").values())
+                .as("who acted is the key's, never the client's say")
+                .containsExactly("bootstrap");
         assertThat(seen.getFirst().getHeader("X-Request-Id")).isEqualTo("req-42");
         assertThat(seen.getFirst().getHeader("X-Internal-Token"))
                 .as("the services' proof it came from here")

@@ -106,7 +106,8 @@ class TenantsAndKeysTest {
         assertThat(key).startsWith("rly_k_");
         assertThat(call(key)).isEqualTo(200);
         BACKEND.verify(getRequestedFor(urlPathMatching("/v1/customers/c-1"))
-                .withHeader("X-Tenant-Id", equalTo(acme.get("tenantId").asString())));
+                .withHeader("X-Tenant-Id", equalTo(acme.get("tenantId").asString()))
+                .withHeader("X-Tenant-Key-Id", equalTo(acme.get("keyId").asString())));
         assertThat(redis.keys("*").stream().anyMatch(k -> k.contains(key)))
                 .as("never in Redis")
                 .isFalse();

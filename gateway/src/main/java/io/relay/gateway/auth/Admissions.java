@@ -36,7 +36,7 @@ public class Admissions implements SmartLifecycle {
 
         record Limited(String tenantId) implements Admission {}
 
-        record Admitted(String tenantId, Map<String, String> settings) implements Admission {}
+        record Admitted(String tenantId, String keyId, Map<String, String> settings) implements Admission {}
     }
 
     private static final Admission UNKNOWN = new Admission.Unknown();
@@ -113,7 +113,10 @@ public class Admissions implements SmartLifecycle {
         }
         return switch (limiter.tryAdmit(entry.owner().tenantId())) {
             case ADMIT ->
-                new Admission.Admitted(entry.owner().tenantId(), entry.owner().settings());
+                new Admission.Admitted(
+                        entry.owner().tenantId(),
+                        entry.owner().keyId(),
+                        entry.owner().settings());
             case LIMIT -> new Admission.Limited(entry.owner().tenantId());
             case ASK_REDIS -> null;
         };
@@ -131,6 +134,7 @@ public class Admissions implements SmartLifecycle {
             Optional<TenantStore.KeyOwner> owner = key.bootstrapTenant().isPresent()
                     ? Optional.of(new TenantStore.KeyOwner(
                             key.bootstrapTenant().get(),
+                            "bootstrap",
                             tenants.find(key.bootstrapTenant().get())
                                     .map(TenantStore.Tenant::ownerSettings)
                                     .orElse(Map.of())))
@@ -146,7 +150,8 @@ public class Admissions implements SmartLifecycle {
         }
         String tenantId = entry.owner().tenantId();
         return limiter.acquire(tenantId, entry.limit())
-                ? new Admission.Admitted(tenantId, entry.owner().settings())
+                ? new Admission.Admitted(
+                        tenantId, entry.owner().keyId(), entry.owner().settings())
                 : new Admission.Limited(tenantId);
     }
 

@@ -78,7 +78,9 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
         if (authenticatedByService(exchange)) {
             // a signed link or Twilio's signature names the tenant; nothing the client sends may
             // (ProxyHeaders drops every X-Tenant-* header, the internal token and Authorization)
-            exchange.getAttributes().put(ProxyHeaders.SET, Map.of(REQUEST_ID, requestId));
+            // and where the request came from, which a customer's consent records as evidence
+            exchange.getAttributes()
+                    .put(ProxyHeaders.SET, Map.of(REQUEST_ID, requestId, CLIENT_ADDRESS, perAddress.client(request)));
             String id = requestId;
             return Mono.fromCallable(() -> perAddress.admit(request))
                     .subscribeOn(Schedulers.boundedElastic())
@@ -126,6 +128,8 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
                 // what the service receives besides the client's own headers (see ProxyHeaders)
                 Map<String, String> set = new HashMap<>(8);
                 set.put(TENANT, admitted.tenantId());
+                // who acted, for the records that must say so (the consent ledger, suppression lifts)
+                set.put(KEY_ID, admitted.keyId());
                 // the tenant's senders travel with its requests: no service reads the gateway's store
                 putIfPresent(set, SMS_FROM, admitted.settings().get("smsFrom"));
                 putIfPresent(set, EMAIL_FROM, admitted.settings().get("emailFrom"));
@@ -150,6 +154,10 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             }
         });
     }
+
+    public static final String KEY_ID = "X-Tenant-Key-Id";
+    /** Set by the gateway alone (a client's X-Forwarded-* never passes): the client's address. */
+    public static final String CLIENT_ADDRESS = "X-Forwarded-For";
 
     public static final String SMS_FROM = "X-Tenant-Sms-From";
     public static final String EMAIL_FROM = "X-Tenant-Email-From";

@@ -133,17 +133,18 @@ public class TenantStore {
     }
 
     /** Whom a key belongs to, and that tenant's settings (smsFrom, emailFrom, webhookUrl, rateLimit...). */
-    public record KeyOwner(String tenantId, Map<String, String> settings) {}
+    /** Whose a key is; {@code keyId} names the key itself (never its secret), for the services' records of who acted. */
+    public record KeyOwner(String tenantId, String keyId, Map<String, String> settings) {}
 
     /** The owner of the key whose {@link #sha256} this is; empty when the key is unknown or revoked. */
     public Optional<KeyOwner> ownerOfKeyHash(String keyHash) {
-        return db.sql("SELECT t.tenant_id, t.settings::text AS settings, t.settings_version FROM api_keys k "
+        return db.sql("SELECT t.tenant_id, k.key_id, t.settings::text AS settings, t.settings_version FROM api_keys k "
                         + "JOIN tenants t ON t.tenant_id = k.tenant_id WHERE k.key_hash = ? AND k.revoked_at IS NULL")
                 .param(keyHash)
                 .query((row, n) -> {
                     Map<String, String> owned = settings(row.getString("settings"));
                     owned.put(SETTINGS_VERSION, Long.toString(row.getLong("settings_version")));
-                    return new KeyOwner(row.getString("tenant_id"), owned);
+                    return new KeyOwner(row.getString("tenant_id"), row.getString("key_id"), owned);
                 })
                 .optional();
     }

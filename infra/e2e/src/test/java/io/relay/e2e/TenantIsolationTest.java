@@ -23,12 +23,16 @@ class TenantIsolationTest {
     private Http a;
     private Http b;
     private String messageOfA;
+    private String keyIdOfA;
 
     @BeforeAll
     void twoTenants() {
         RunningSystem system = RunningSystem.shared();
         Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
-        a = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + key(operator, "Tenant A"));
+        String keyOfA = key(operator, "Tenant A");
+        // rly_k_xxxxxxxx_<secret>: k_xxxxxxxx is the id the services record as who acted
+        keyIdOfA = keyOfA.substring(4, 14);
+        a = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + keyOfA);
         b = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + key(operator, "Tenant B"));
         assertThat(a.put("/v1/categories/news", "{\"kind\":\"marketing\",\"defaultChannels\":[\"email\"]}")
                         .statusCode())
@@ -42,6 +46,9 @@ class TenantIsolationTest {
         a.put(
                 "/v1/customers/shared-id/preferences",
                 "{\"categories\":{\"news\":{\"channels\":[\"email\"]}},\"source\":\"web\"}");
+        assertThat(a.put("/v1/suppressions/email/a-twin@example.org", "{\"reason\":\"asked us in a letter\"}")
+                        .statusCode())
+                .isEqualTo(201);
         assertThat(a.put(
                                 "/v1/templates/welcome",
                                 "{\"defaultLocale\":\"en\",\"channels\":{\"email\":{\"en\":{\"subject\":\"Hi\",\"text\":\"Welcome\"}}}}")
@@ -83,6 +90,8 @@ class TenantIsolationTest {
                 .isZero();
         assertThat(b.get("/v1/templates/welcome").statusCode()).isEqualTo(404);
         assertThat(b.get("/v1/categories/news").statusCode()).isEqualTo(404);
+        assertThat(json.readTree(b.get("/v1/suppressions").body()).get("suppressions"))
+                .isEmpty();
     }
 
     @Test
@@ -92,6 +101,13 @@ class TenantIsolationTest {
         assertThat(b.put("/v1/customers/shared-id/preferences", "{\"categories\":{},\"source\":\"x\"}")
                         .statusCode())
                 .isEqualTo(404);
+        assertThat(b.send(
+                                "DELETE",
+                                "/v1/suppressions/email/a-twin@example.org",
+                                "{\"evidence\":\"trust me\"}",
+                                java.util.Map.of())
+                        .statusCode())
+                .isEqualTo(404);
 
         assertThat(json.readTree(a.get("/v1/messages/" + messageOfA).body())
                         .get("status")
@@ -99,9 +115,16 @@ class TenantIsolationTest {
                 .isEqualTo("scheduled");
         JsonNode customer = json.readTree(a.get("/v1/customers/shared-id").body());
         assertThat(customer.get("email").asString()).isEqualTo("a@example.org");
-        assertThat(json.readTree(a.get("/v1/customers/shared-id/consents").body())
-                        .size())
-                .isEqualTo(1);
+        JsonNode consents =
+                json.readTree(a.get("/v1/customers/shared-id/consents").body());
+        assertThat(consents.size()).isEqualTo(1);
+        assertThat(consents.get(0).get("actor").get("apiKeyId").asString())
+                .as("the ledger names the key that acted, from the gateway")
+                .isEqualTo(keyIdOfA);
+        assertThat(json.readTree(a.get("/v1/suppressions?channel=email").body())
+                        .get("suppressions")
+                        .findValuesAsString("address"))
+                .containsExactly("a-twin@example.org");
     }
 
     @Test

@@ -15,12 +15,22 @@ public final class Suppressions {
 
     private Suppressions() {}
 
-    /** {@code suppressed:<tenant>:<channel>:<sha-256 of the address>} */
+    /** {@code suppressed:<tenant>:<channel>:<sha-256 of the normalised address>} */
     public static String redisKey(String tenantId, String channel, String address) {
+        return "suppressed:" + tenantId + ":" + channel + ":" + addressHash(channel, address);
+    }
+
+    /** An address as the list keeps it: an email address in lower case, a number or token as it is. */
+    public static String normalise(String channel, String address) {
+        return "email".equals(channel) ? address.strip().toLowerCase(java.util.Locale.ROOT) : address.strip();
+    }
+
+    /** The hex SHA-256 of the normalised address: how the list finds an address, also once erased. */
+    public static String addressHash(String channel, String address) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8));
-            return "suppressed:" + tenantId + ":" + channel + ":"
-                    + HexFormat.of().formatHex(digest);
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(normalise(channel, address).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

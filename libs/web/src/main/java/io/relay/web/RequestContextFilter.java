@@ -21,6 +21,8 @@ public class RequestContextFilter extends OncePerRequestFilter {
 
     public static final String REQUEST_ID = "X-Request-Id";
     public static final String TENANT = "X-Tenant-Id";
+    /** The id (never the secret) of the API key a request came with, set by the gateway: who acted. */
+    public static final String KEY_ID = "X-Tenant-Key-Id";
     /** The gateway's proof that it set X-Tenant-Id: a secret the services share with it (INTERNAL_TOKEN). */
     public static final String INTERNAL_TOKEN = "X-Internal-Token";
 

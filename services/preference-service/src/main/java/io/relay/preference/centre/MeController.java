@@ -31,9 +31,17 @@ public class MeController {
     }
 
     @PutMapping("/v1/me/preferences")
-    public PreferencesView put(@RequestParam(required = false) String token, @RequestBody PreferencesRequest request) {
+    public PreferencesView put(
+            @RequestParam(required = false) String token,
+            @RequestBody PreferencesRequest request,
+            jakarta.servlet.http.HttpServletRequest http) {
         LinkClaims link = tokens.verify(token, LinkClaims.PREFERENCES);
+        // the page is the business's own, so its wording is not ours to name
         return preferences.update(
-                link.tenantId(), link.customerId(), request, Origin.preferenceCentre(link.linkId()), false);
+                link.tenantId(),
+                link.customerId(),
+                request,
+                Origin.preferenceCentre(link.linkId(), Visitor.of(http, null)),
+                false);
     }
 }

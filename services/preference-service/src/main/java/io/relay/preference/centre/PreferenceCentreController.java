@@ -88,6 +88,7 @@ public class PreferenceCentreController {
             @RequestParam(required = false) String token,
             @RequestParam MultiValueMap<String, String> form,
             Model model,
+            jakarta.servlet.http.HttpServletRequest request,
             jakarta.servlet.http.HttpServletResponse response) {
         LinkClaims link = tokens.verify(token, LinkClaims.PREFERENCES);
         String tenantId = link.tenantId();
@@ -122,7 +123,7 @@ public class PreferenceCentreController {
                         tenantId,
                         customerId,
                         new PreferencesRequest(choices, quiet, current.deliveryWindow(), null),
-                        Origin.preferenceCentre(link.linkId()),
+                        Origin.preferenceCentre(link.linkId(), Visitor.of(request, Visitor.PREFERENCES_WORDING)),
                         false);
                 if (zone != null) {
                     customers.setTimeZone(tenantId, customerId, zone, clock.instant());

@@ -44,13 +44,18 @@ public class UnsubscribeController {
     public String unsubscribe(
             @RequestParam(required = false) String token,
             @RequestParam(name = "List-Unsubscribe", required = false) String oneClick,
-            Model model) {
+            Model model,
+            jakarta.servlet.http.HttpServletRequest request) {
         LinkClaims link = tokens.verify(token, LinkClaims.UNSUBSCRIBE);
         if (!"One-Click".equals(oneClick)) {
             throw new io.relay.web.InvalidRequestException("List-Unsubscribe", "must be One-Click");
         }
         preferences.withdraw(
-                link.tenantId(), link.customerId(), link.category(), link.channel(), Origin.unsubscribe(link.linkId()));
+                link.tenantId(),
+                link.customerId(),
+                link.category(),
+                link.channel(),
+                Origin.unsubscribe(link.linkId(), Visitor.of(request, Visitor.UNSUBSCRIBE_WORDING)));
         model.addAttribute("category", link.category());
         model.addAttribute("channel", Words.channel(link.channel()));
         model.addAttribute("done", true);

@@ -16,6 +16,9 @@ public class Changes {
     /** A tenant's categories changed, which every customer's choices depend on. */
     public record CategoriesChanged(String tenantId) {}
 
+    /** A tenant's suppression list changed, which the choices of whoever holds the address depend on. */
+    public record SuppressionsChanged(String tenantId) {}
+
     private final ApplicationEventPublisher events;
 
     public Changes(ApplicationEventPublisher events) {
@@ -28,5 +31,9 @@ public class Changes {
 
     public void categories(String tenantId) {
         events.publishEvent(new CategoriesChanged(tenantId));
+    }
+
+    public void suppressions(String tenantId) {
+        events.publishEvent(new SuppressionsChanged(tenantId));
     }
 }

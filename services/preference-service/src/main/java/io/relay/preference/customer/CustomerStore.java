@@ -114,7 +114,11 @@ public class CustomerStore {
      */
     public boolean erase(String tenantId, String customerId, String pseudonym) {
         jdbc.sql("SET LOCAL relay.erasure = 'on'").update();
-        jdbc.sql("UPDATE consent_ledger SET customer_ref = :pseudonym WHERE tenant_id = :tenant AND customer_ref = :id")
+        // the decisions stay, under the pseudonym; the address and browser they came from go
+        jdbc.sql("""
+                        UPDATE consent_ledger SET customer_ref = :pseudonym, ip_address = NULL, user_agent = NULL
+                        WHERE tenant_id = :tenant AND customer_ref = :id
+                        """)
                 .param("pseudonym", pseudonym)
                 .param("tenant", tenantId)
                 .param("id", customerId)

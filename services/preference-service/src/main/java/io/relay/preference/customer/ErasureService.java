@@ -1,5 +1,6 @@
 package io.relay.preference.customer;
 
+import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.CustomerErased;
@@ -25,6 +26,7 @@ public class ErasureService {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final CustomerStore customers;
+    private final io.relay.preference.suppress.SuppressionList suppressions;
     private final ConfirmingPublisher publisher;
     private final Changes changes;
     private final LinkKeys keys;
@@ -33,12 +35,14 @@ public class ErasureService {
 
     public ErasureService(
             CustomerStore customers,
+            io.relay.preference.suppress.SuppressionList suppressions,
             ConfirmingPublisher publisher,
             Changes changes,
             LinkKeys keys,
             TransactionTemplate tx,
             Clock clock) {
         this.customers = customers;
+        this.suppressions = suppressions;
         this.publisher = publisher;
         this.changes = changes;
         this.keys = keys;
@@ -50,6 +54,12 @@ public class ErasureService {
         Instant now = clock.instant();
         String pseudonym = pseudonym(tenantId, customerId);
         tx.executeWithoutResult(status -> {
+            // a "no" about the customer's addresses outlives them, by the address's hash alone
+            customers.find(tenantId, customerId).ifPresent(customer -> {
+                for (Channel channel : Channel.values()) {
+                    suppressions.forgetAddresses(tenantId, channel.wireName(), customer.addresses(channel));
+                }
+            });
             if (!customers.erase(tenantId, customerId, pseudonym)) {
                 throw new NotFoundException("customer " + customerId);
             }

@@ -44,9 +44,10 @@ public class ConsentLedger {
     public void append(String tenantId, String customerRef, LedgerEntry entry) {
         jdbc.sql("""
                         INSERT INTO consent_ledger (tenant_id, customer_ref, at, category, channel, granted, source,
-                                                    stated_source, evidence, note)
+                                                    stated_source, evidence, note, api_key_id, ip_address,
+                                                    user_agent, wording_version)
                         VALUES (:tenant, :customer, :at, :category, :channel, :granted, :source, :stated, :evidence,
-                                :note)
+                                :note, :keyId, :ip, :agent, :wording)
                         """)
                 .param("tenant", tenantId)
                 .param("customer", customerRef)
@@ -58,12 +59,26 @@ public class ConsentLedger {
                 .param("stated", entry.statedSource())
                 .param("evidence", entry.evidence())
                 .param("note", entry.note())
+                .param("keyId", entry.actor() == null ? null : entry.actor().apiKeyId())
+                .param("ip", entry.actor() == null ? null : entry.actor().ipAddress())
+                .param("agent", entry.actor() == null ? null : entry.actor().userAgent())
+                .param("wording", entry.actor() == null ? null : entry.actor().wordingVersion())
                 .update();
+    }
+
+    private static LedgerEntry.Actor actor(java.sql.ResultSet rs) throws java.sql.SQLException {
+        LedgerEntry.Actor actor = new LedgerEntry.Actor(
+                rs.getString("api_key_id"),
+                rs.getString("ip_address"),
+                rs.getString("user_agent"),
+                rs.getString("wording_version"));
+        return actor.equals(new LedgerEntry.Actor(null, null, null, null)) ? null : actor;
     }
 
     public List<LedgerEntry> entries(String tenantId, String customerRef) {
         return jdbc.sql("""
-                        SELECT at, category, channel, granted, source, stated_source, evidence, note
+                        SELECT at, category, channel, granted, source, stated_source, evidence, note,
+                               api_key_id, ip_address, user_agent, wording_version
                         FROM consent_ledger WHERE tenant_id = :tenant AND customer_ref = :customer ORDER BY id
                         """)
                 .param("tenant", tenantId)
@@ -76,7 +91,8 @@ public class ConsentLedger {
                         rs.getString("source"),
                         rs.getString("stated_source"),
                         rs.getString("evidence"),
-                        rs.getString("note")))
+                        rs.getString("note"),
+                        actor(rs)))
                 .list();
     }
 

@@ -28,9 +28,10 @@ public class PreferenceController {
     @PutMapping("/v1/customers/{customerId}/preferences")
     public PreferencesView put(
             @RequestHeader(RequestContextFilter.TENANT) String tenantId,
+            @RequestHeader(value = RequestContextFilter.KEY_ID, required = false) String keyId,
             @PathVariable String customerId,
             @RequestBody PreferencesRequest request) {
-        return preferences.update(tenantId, customerId, request, Origin.business(request.source()), true);
+        return preferences.update(tenantId, customerId, request, Origin.business(request.source(), keyId), true);
     }
 
     @GetMapping("/v1/customers/{customerId}/consents")

@@ -218,6 +218,14 @@ public class PreferenceService {
     private static LedgerEntry entry(
             Instant at, String category, String channel, boolean granted, Origin origin, String note) {
         return new LedgerEntry(
-                at, category, channel, granted, origin.source(), origin.statedSource(), origin.evidence(), note);
+                at,
+                category,
+                channel,
+                granted,
+                origin.source(),
+                origin.statedSource(),
+                origin.evidence(),
+                note,
+                origin.actor());
     }
 }

@@ -69,6 +69,12 @@ public class ResolvedCache {
         bump(epochKey(change.tenantId()));
     }
 
+    /** After a change to a tenant's suppression list: whoever holds the address, their choices change. */
+    @org.springframework.context.event.EventListener
+    public void suppressionsChanged(io.relay.preference.change.Changes.SuppressionsChanged change) {
+        bump(epochKey(change.tenantId()));
+    }
+
     private void bump(String key) {
         redis.incr(key);
         redis.expire(key, COUNTER_TTL_SECONDS);

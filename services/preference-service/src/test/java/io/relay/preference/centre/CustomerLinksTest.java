@@ -17,6 +17,9 @@ import tools.jackson.databind.JsonNode;
 /** What a customer can do with a signed link, and what a forged or expired one cannot. */
 class CustomerLinksTest extends PreferenceServiceTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private Http anonymous;
 
     @BeforeEach
@@ -97,7 +100,10 @@ class CustomerLinksTest extends PreferenceServiceTestBase {
         assertThat(post.statusCode()).as("missing List-Unsubscribe=One-Click").isEqualTo(400);
         assertThat(offersByEmail()).isTrue();
 
-        HttpResponse<String> oneClick = postForm("/unsubscribe?token=" + q(token), "List-Unsubscribe=One-Click");
+        HttpResponse<String> oneClick = postForm(
+                "/unsubscribe?token=" + q(token),
+                "List-Unsubscribe=One-Click",
+                Map.of("X-Forwarded-For", "203.0.113.7", "User-Agent", "ExampleMail/1.0 (one-click)"));
 
         assertThat(oneClick.statusCode()).isEqualTo(200);
         assertThat(offersByEmail()).isFalse();
@@ -106,6 +112,22 @@ class CustomerLinksTest extends PreferenceServiceTestBase {
         assertThat(last.get("source").asString()).isEqualTo("one-click-unsubscribe");
         assertThat(last.get("category").asString()).isEqualTo("offers");
         assertThat(last.get("granted").asBoolean()).isFalse();
+        JsonNode actor = last.get("actor");
+        assertThat(actor.get("ipAddress").asString()).isEqualTo("203.0.113.7");
+        assertThat(actor.get("userAgent").asString()).isEqualTo("ExampleMail/1.0 (one-click)");
+        assertThat(actor.get("wordingVersion").asString()).matches("w-[0-9a-f]{12}");
+
+        // erased: the decision and the wording stay under the pseudonym; the address and browser go
+        assertThat(api.delete("/v1/customers/c-1").statusCode()).isEqualTo(204);
+        var kept = jdbc.sql("SELECT ip_address, user_agent, wording_version FROM " + SCHEMA
+                        + ".consent_ledger WHERE tenant_id = :t AND source = 'one-click-unsubscribe'")
+                .param("t", tenant)
+                .query((rs, n) -> java.util.Arrays.asList(
+                        rs.getString("ip_address"), rs.getString("user_agent"), rs.getString("wording_version")))
+                .single();
+        assertThat(kept.get(0)).isNull();
+        assertThat(kept.get(1)).isNull();
+        assertThat(kept.get(2)).isEqualTo(actor.get("wordingVersion").asString());
     }
 
     @Test
@@ -177,11 +199,16 @@ class CustomerLinksTest extends PreferenceServiceTestBase {
     }
 
     private HttpResponse<String> postForm(String path, String body) {
+        return postForm(path, body, Map.of());
+    }
+
+    private HttpResponse<String> postForm(String path, String body, Map<String, String> headers) {
         try {
-            var request = java.net.http.HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            var builder = java.net.http.HttpRequest.newBuilder(URI.create(baseUrl() + path))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                    .build();
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            headers.forEach(builder::header);
+            var request = builder.build();
             return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);

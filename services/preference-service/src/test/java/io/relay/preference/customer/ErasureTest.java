@@ -32,9 +32,10 @@ class ErasureTest extends PreferenceServiceTestBase {
     void erasureDeletesContactsAndPreferencesKeepsAPseudonymisedLedgerAndTellsRouting() throws Exception {
         category("offers", "marketing", "email");
         customer("c-9", "{\"email\":\"gone@example.org\",\"phone\":\"+31612345678\"}");
-        api.put(
-                "/v1/customers/c-9/preferences",
-                "{\"categories\":{\"offers\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
+        api.header("X-Tenant-Key-Id", "k_erasure1")
+                .put(
+                        "/v1/customers/c-9/preferences",
+                        "{\"categories\":{\"offers\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
 
         assertThat(api.delete("/v1/customers/c-9").statusCode()).isEqualTo(204);
 
@@ -44,6 +45,12 @@ class ErasureTest extends PreferenceServiceTestBase {
                 .param("t", tenant)
                 .query(String.class)
                 .list();
+        assertThat(jdbc.sql("SELECT api_key_id FROM " + SCHEMA + ".consent_ledger WHERE tenant_id = :t")
+                        .param("t", tenant)
+                        .query(String.class)
+                        .list())
+                .as("which key acted is the business's, and stays")
+                .containsExactly("k_erasure1");
         assertThat(refs)
                 .hasSize(1)
                 .allSatisfy(ref -> assertThat(ref).startsWith("erased:").doesNotContain("c-9"));

@@ -43,7 +43,8 @@ class PreferencesApiTest extends PreferenceServiceTestBase {
 
     @Test
     void preferencesWithQuietHoursAreKeptAndEveryChangeIsInTheLedger() {
-        HttpResponse<String> put = api.put("/v1/customers/c-1/preferences", """
+        HttpResponse<String> put =
+                api.header("X-Tenant-Key-Id", "k_callcent").put("/v1/customers/c-1/preferences", """
                 { "categories": { "appointments": { "channels": ["email", "sms"] },
                                   "offers": { "channels": ["email"] } },
                   "quietHours": { "start": "22:00", "end": "07:30" },
@@ -70,6 +71,10 @@ class PreferencesApiTest extends PreferenceServiceTestBase {
         assertThat(ledger.size()).isEqualTo(2);
         assertThat(ledger.findValuesAsString("source")).containsOnly("business-api");
         assertThat(ledger.findValuesAsString("statedSource")).containsOnly("call-centre");
+        assertThat(ledger.findValuesAsString("apiKeyId"))
+                .as("the key that acted, as the gateway named it")
+                .containsOnly("k_callcent")
+                .hasSize(2);
         assertThat(ledger.valueStream()
                         .map(e -> e.get("category").asString() + "/"
                                 + e.get("channel").asString() + "="
