@@ -97,6 +97,19 @@ class SmtpErrorsTest {
         DeliveryEvent failed = event(id, Duration.ofSeconds(10));
         assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
         assertThat(failed.code()).isEqualTo("smtp-550");
+        // the address is dead: preference-service puts it on the suppression list
+        assertThat(QueueProbe.take(
+                                connection,
+                                Queues.PREFERENCE_CONTACT.name(),
+                                got -> codec.decode(got.getProps(), got.getBody())
+                                        .payload(),
+                                io.relay.contracts.payload.ContactEvent.class,
+                                e -> e.address().equals("nobody@example.org"),
+                                1,
+                                Duration.ofSeconds(10))
+                        .getFirst()
+                        .kind())
+                .isEqualTo(io.relay.contracts.payload.ContactEvent.Kind.EMAIL_BOUNCED);
         assertThat(SMTP.rcptAttempts("nobody@example.org") - before)
                 .as("not retried")
                 .isEqualTo(1);

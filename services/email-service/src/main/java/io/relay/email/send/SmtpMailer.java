@@ -5,6 +5,7 @@ import io.relay.channel.ProviderTrouble;
 import io.relay.channel.email.CalendarInvite;
 import io.relay.channel.email.EmailProvider;
 import io.relay.contracts.Channel;
+import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.links.LinkUrls;
 import jakarta.mail.Message;
@@ -37,8 +38,15 @@ public class SmtpMailer implements EmailProvider {
 
     private final LinkUrls links;
     private final String unsubscribeMailto;
+    private final io.relay.email.bounce.ReturnPaths returnPaths;
 
-    public SmtpMailer(SmtpProperties smtp, EmailProperties email, Clock clock, LinkUrls links) {
+    public SmtpMailer(
+            SmtpProperties smtp,
+            EmailProperties email,
+            Clock clock,
+            LinkUrls links,
+            io.relay.email.bounce.ReturnPaths returnPaths) {
+        this.returnPaths = returnPaths;
         this.smtp = smtp;
         this.defaultFrom = email.from();
         this.clock = clock;
@@ -72,7 +80,11 @@ public class SmtpMailer implements EmailProvider {
         try {
             return transmit(tenantId, email);
         } catch (RejectedException e) {
-            throw new ProviderRefused("smtp-" + e.code(), "the SMTP server refused the message");
+            // 550/551/553 for the recipient: the address itself is dead (a hard bounce at the door)
+            throw new ProviderRefused(
+                    "smtp-" + e.code(),
+                    "the SMTP server refused the message",
+                    e.addressDead() ? ContactEvent.Kind.EMAIL_BOUNCED : null);
         } catch (MessagingException e) {
             throw ProviderTrouble.answered(e.getMessage(), e, null);
         }
@@ -123,14 +135,14 @@ public class SmtpMailer implements EmailProvider {
     /** 5xx from the server is permanent for that address; 4xx and connection trouble are worth retrying. */
     private static MessagingException classify(MessagingException e) {
         if (e instanceof SMTPAddressFailedException address) {
-            return permanentOrRetry(address.getReturnCode(), e);
+            return permanentOrRetry(address.getReturnCode(), e, true);
         }
         if (e instanceof SMTPSendFailedException failed) {
-            return permanentOrRetry(failed.getReturnCode(), e);
+            return permanentOrRetry(failed.getReturnCode(), e, false);
         }
         if (e instanceof jakarta.mail.SendFailedException
                 && e.getNextException() instanceof SMTPAddressFailedException address) {
-            return permanentOrRetry(address.getReturnCode(), e);
+            return permanentOrRetry(address.getReturnCode(), e, true);
         }
         return e;
     }
@@ -144,7 +156,11 @@ public class SmtpMailer implements EmailProvider {
     }
 
     MimeMessage build(String tenantId, EmailDispatch email) throws MessagingException {
-        MimeMessage mime = new StableIdMimeMessage(session, "<" + email.messageId() + "@relay>");
+        StableIdMimeMessage mime = new StableIdMimeMessage(session, "<" + email.messageId() + "@relay>");
+        if (returnPaths.enabled()) {
+            // VERP: a bounce or complaint comes back to an address that names this message
+            mime.setEnvelopeFrom(returnPaths.returnPath(tenantId, email));
+        }
         InternetAddress from = address(email.from() == null ? defaultFrom : email.from());
         mime.setFrom(from);
         mime.setRecipient(Message.RecipientType.TO, address(email.to()));
@@ -216,26 +232,33 @@ public class SmtpMailer implements EmailProvider {
         }
     }
 
-    private static MessagingException permanentOrRetry(int code, MessagingException e) {
-        return code >= 500 ? new RejectedException(code, e) : e;
+    private static MessagingException permanentOrRetry(int code, MessagingException e, boolean forRecipient) {
+        return code >= 500 ? new RejectedException(code, forRecipient, e) : e;
     }
 
-    /** The server refused the message for good. */
+    /** The server refused the message for good; {@code forRecipient} when it was the RCPT it refused. */
     static final class RejectedException extends MessagingException {
         private final int code;
+        private final boolean forRecipient;
 
-        RejectedException(int code, Exception cause) {
+        RejectedException(int code, boolean forRecipient, Exception cause) {
             super("SMTP " + code + ": " + cause.getMessage(), cause);
             this.code = code;
+            this.forRecipient = forRecipient;
         }
 
         public int code() {
             return code;
         }
+
+        /** No such mailbox (550), not local (551), a malformed address (553): the address, not the message. */
+        boolean addressDead() {
+            return forRecipient && (code == 550 || code == 551 || code == 553);
+        }
     }
 
-    /** Keeps the Message-ID we chose instead of a random one from saveChanges(). */
-    private static final class StableIdMimeMessage extends MimeMessage {
+    /** Keeps the Message-ID we chose instead of a random one from saveChanges(); SMTP for its return path. */
+    private static final class StableIdMimeMessage extends org.eclipse.angus.mail.smtp.SMTPMessage {
         private final String messageId;
 
         StableIdMimeMessage(Session session, String messageId) {

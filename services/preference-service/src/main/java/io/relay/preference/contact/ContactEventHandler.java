@@ -25,11 +25,17 @@ public class ContactEventHandler implements EnvelopeHandler {
 
     private final PreferenceService preferences;
     private final SuppressionList suppressions;
+    private final io.relay.preference.change.Changes changes;
     private final Clock clock;
 
-    public ContactEventHandler(PreferenceService preferences, SuppressionList suppressions, Clock clock) {
+    public ContactEventHandler(
+            PreferenceService preferences,
+            SuppressionList suppressions,
+            io.relay.preference.change.Changes changes,
+            Clock clock) {
         this.preferences = preferences;
         this.suppressions = suppressions;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -42,6 +48,9 @@ public class ContactEventHandler implements EnvelopeHandler {
             case SMS_OPT_OUT -> preferences.smsKeyword(tenantId, event.address(), false, keyword(event, "STOP"));
             case SMS_OPT_IN -> preferences.smsKeyword(tenantId, event.address(), true, keyword(event, "START"));
             case PHONE_INVALID -> preferences.removePhone(tenantId, event.address(), event.detail());
+            case EMAIL_BOUNCED -> List.<String>of();
+            case EMAIL_COMPLAINED ->
+                preferences.emailComplaint(tenantId, event.customerId(), event.address(), event.detail());
         };
         // the address itself, whoever has it now or later: only START (or a lift with evidence) undoes it
         Instant now = clock.instant();
@@ -68,6 +77,20 @@ public class ContactEventHandler implements EnvelopeHandler {
             case SMS_OPT_IN ->
                 suppressions.lift(
                         tenantId, Channel.SMS.wireName(), event.address(), keyword(event, "START"), "sms-keyword", now);
+            case EMAIL_BOUNCED -> {
+                if (suppressions.suppress(
+                        tenantId,
+                        Channel.EMAIL.wireName(),
+                        event.address(),
+                        "hard bounce: " + event.detail(),
+                        "email-bounce",
+                        now)) {
+                    changes.suppressions(tenantId);
+                }
+            }
+            case EMAIL_COMPLAINED -> {
+                // the customer's marketing consent, above: their address still takes transactional mail
+            }
         }
         log.info("{} applied to {} customers", event.kind(), affected.size());
     }

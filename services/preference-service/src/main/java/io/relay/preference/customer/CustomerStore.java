@@ -80,6 +80,15 @@ public class CustomerStore {
                 .list();
     }
 
+    /** Customers of the tenant with this email address, compared in lower case. */
+    public List<String> withEmail(String tenantId, String email) {
+        return jdbc.sql("SELECT customer_id FROM customers WHERE tenant_id = :tenant AND lower(email) = lower(:email)")
+                .param("tenant", tenantId)
+                .param("email", email)
+                .query(String.class)
+                .list();
+    }
+
     /** Removes a phone number wherever the tenant's customers have it; returns those customers. */
     public List<String> removePhone(String tenantId, String phone) {
         return jdbc.sql("""

@@ -155,6 +155,45 @@ public class PreferenceService {
         return affected;
     }
 
+    /**
+     * A spam complaint (RFC 5965) about a message to this customer (or, when the report did not say
+     * whom, to whoever has the address): email off in every marketing category, recorded with the
+     * report's id. Transactional email goes on. Returns the customers changed.
+     */
+    public List<String> emailComplaint(String tenantId, String customerId, String address, String reportId) {
+        List<String> affected = customerId != null
+                ? customers
+                        .find(tenantId, customerId)
+                        .map(c -> List.of(c.customerId()))
+                        .orElse(List.of())
+                : address == null ? List.of() : customers.withEmail(tenantId, address);
+        List<Category> marketing = categories.list(tenantId).stream()
+                .filter(c -> "marketing".equals(c.kind()))
+                .toList();
+        tx.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            for (String customer : affected) {
+                Map<String, ConsentLedger.ConsentState> consent = ledger.state(tenantId, customer);
+                for (Category category : marketing) {
+                    if (EffectiveChoices.consented(category, Channel.EMAIL.wireName(), consent)) {
+                        ledger.record(
+                                tenantId,
+                                customer,
+                                entry(
+                                        now,
+                                        category.category(),
+                                        Channel.EMAIL.wireName(),
+                                        false,
+                                        Origin.complaint(reportId),
+                                        "marked as spam at the mailbox provider"));
+                    }
+                }
+            }
+        });
+        affected.forEach(customer -> changes.customer(tenantId, customer));
+        return affected;
+    }
+
     /** A provider reported a push token dead: it is removed from every customer that has it, and noted. */
     public List<String> removePushToken(String tenantId, String token, String detail) {
         List<String> affected = tx.execute(status -> {

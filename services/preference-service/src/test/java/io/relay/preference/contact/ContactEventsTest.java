@@ -147,4 +147,49 @@ class ContactEventsTest extends PreferenceServiceTestBase {
                         .findValuesAsString("channel")
                         .contains("sms"));
     }
+
+    @Test
+    void aHardBounceSuppressesTheAddressAndAComplaintTakesOnlyMarketingEmailAway() {
+        category("news", "marketing", "email");
+        customer("c-5", "{\"email\":\"ann@example.org\"}");
+        api.put(
+                "/v1/customers/c-5/preferences",
+                "{\"categories\":{\"news\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
+        ContactEvent complaint = new ContactEvent(
+                ContactEvent.Kind.EMAIL_COMPLAINED, null, null, "abuse <arf-1@mailbox.example>", Instant.now(), "c-5");
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.contactKey(complaint.kind()),
+                Envelope.of("ct_" + UUID.randomUUID(), tenant, complaint, null, Instant.now()),
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> read(api.get("/internal/v1/customers/c-5/resolved?category=news")
+                                .body())
+                        .get("channels")
+                        .isEmpty());
+        JsonNode ledger = read(api.get("/v1/customers/c-5/consents").body());
+        JsonNode last = ledger.get(ledger.size() - 1);
+        assertThat(last.get("source").asString()).isEqualTo("email-complaint");
+        assertThat(last.get("granted").asBoolean()).isFalse();
+        assertThat(read(api.get("/internal/v1/customers/c-5/resolved?category=appointments")
+                                .body())
+                        .get("channels")
+                        .findValuesAsString("channel"))
+                .as("transactional email still goes")
+                .contains("email");
+
+        publish(ContactEvent.Kind.EMAIL_BOUNCED, "Ann@Example.org", null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !read(api.get("/internal/v1/customers/c-5/resolved?category=appointments")
+                                .body())
+                        .get("channels")
+                        .findValuesAsString("channel")
+                        .contains("email"));
+        assertThat(read(api.get("/internal/v1/customers/c-5/resolved?category=appointments")
+                                .body())
+                        .get("excluded")
+                        .toString())
+                .contains("suppression list");
+    }
 }
