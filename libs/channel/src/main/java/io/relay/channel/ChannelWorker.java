@@ -126,7 +126,14 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         List<ProviderRefused> refusals = new ArrayList<>();
         ProviderRefused gaveUp = null;
         Instant giveUpAt = envelope.createdAt().plus(maxAge);
+        String customer = delivery.customerId(dispatch);
+        boolean erased = customer != null && redis.exists(Suppressions.erasedKey(tenantId, customer));
         for (String recipient : pending) {
+            if (erased) {
+                log.info("the customer was erased since this was dispatched: not sent");
+                refusals.add(new ProviderRefused("erased", "the customer was erased"));
+                continue;
+            }
             if (redis.exists(Suppressions.redisKey(tenantId, delivery.channel().wireName(), recipient))) {
                 // a STOP, a bounce or a dead token since this was dispatched: checked right before the provider
                 log.info("the address is on the suppression list: not sent");

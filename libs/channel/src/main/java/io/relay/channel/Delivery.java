@@ -24,6 +24,9 @@ public interface Delivery<D> {
 
     String messageId(D dispatch);
 
+    /** The customer the dispatch is for (an erased customer's dispatch is not sent). */
+    String customerId(D dispatch);
+
     /** Nothing is sent at or after this; null for never. */
     Instant expiresAt(D dispatch);
 

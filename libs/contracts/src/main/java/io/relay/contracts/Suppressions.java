@@ -20,6 +20,20 @@ public final class Suppressions {
         return "suppressed:" + tenantId + ":" + channel + ":" + addressHash(channel, address);
     }
 
+    /**
+     * {@code erased:<tenant>:<sha-256 of the customer id>}: set by preference-service when it erases a
+     * customer, read by the channel services before each provider call, so a dispatch already in a
+     * retry queue is never sent to an erased customer. The id is hashed: the key names no one.
+     */
+    public static String erasedKey(String tenantId, String customerId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(customerId.getBytes(StandardCharsets.UTF_8));
+            return "erased:" + tenantId + ":" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An address as the list keeps it: an email address in lower case, a number or token as it is. */
     public static String normalise(String channel, String address) {
         return "email".equals(channel) ? address.strip().toLowerCase(java.util.Locale.ROOT) : address.strip();

@@ -348,6 +348,21 @@ class SmsServiceTest {
     }
 
     @Test
+    void aDispatchForACustomerErasedSinceIsNotSentEvenFromTheRetryQueue() throws Exception {
+        String id = TestNames.unique("msg");
+        SmsDispatch dispatch = sms(id, "+31655500066");
+        // preference-service erased the customer after the message was dispatched
+        redis.set(io.relay.contracts.Suppressions.erasedKey(tenant, dispatch.customerId()), "erased");
+
+        dispatch(dispatch);
+
+        DeliveryEvent failed = deliveryEvents(id, 1).getFirst();
+        assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(failed.code()).isEqualTo("erased");
+        assertThat(creates("+31655500066")).as("Twilio never asked").isZero();
+    }
+
+    @Test
     void aNumberThatOptedOutAtTwilioIsReportedOptedOut() throws Exception {
         TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.+/Messages.json"))
                 .atPriority(1)

@@ -39,6 +39,11 @@ public final class EmailChannel implements Delivery<EmailDispatch> {
     }
 
     @Override
+    public String customerId(EmailDispatch email) {
+        return email.customerId();
+    }
+
+    @Override
     public Instant expiresAt(EmailDispatch email) {
         return email.expiresAt();
     }

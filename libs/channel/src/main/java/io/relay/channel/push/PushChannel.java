@@ -42,6 +42,11 @@ public final class PushChannel implements Delivery<PushDispatch> {
     }
 
     @Override
+    public String customerId(PushDispatch push) {
+        return push.customerId();
+    }
+
+    @Override
     public Instant expiresAt(PushDispatch push) {
         return push.expiresAt();
     }

@@ -37,6 +37,11 @@ public final class SmsChannel implements Delivery<SmsDispatch> {
     }
 
     @Override
+    public String customerId(SmsDispatch sms) {
+        return sms.customerId();
+    }
+
+    @Override
     public Instant expiresAt(SmsDispatch sms) {
         return sms.expiresAt();
     }

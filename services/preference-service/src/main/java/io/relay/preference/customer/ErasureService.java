@@ -74,6 +74,8 @@ public class ErasureService {
                             now),
                     CONFIRM_TIMEOUT);
         });
+        // whatever is still in a channel's retry queue for them is refused (kept well past DELIVERY_MAX_AGE)
+        suppressions.markErased(tenantId, customerId, java.time.Duration.ofDays(30));
         changes.customer(tenantId, customerId);
     }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The suppression list: which addresses may not be used, in PostgreSQL (every change a row, its own
@@ -179,6 +180,14 @@ public class SuppressionList {
                     .param("hashes", List.copyOf(byHash.keySet()))
                     .update();
         }
+    }
+
+    /** An erased customer, for the channel services to refuse what is still on its way to them. */
+    public void markErased(String tenantId, String customerId, java.time.Duration keep) {
+        redis.set(
+                Suppressions.erasedKey(tenantId, customerId),
+                "erased",
+                SetParams.setParams().ex(keep.toSeconds()));
     }
 
     private static Map<String, List<String>> byHash(String channel, Collection<String> addresses) {

@@ -28,6 +28,9 @@ class ErasureTest extends PreferenceServiceTestBase {
     @Autowired
     EnvelopeCodec codec;
 
+    @Autowired
+    redis.clients.jedis.JedisPooled redis;
+
     @Test
     void erasureDeletesContactsAndPreferencesKeepsAPseudonymisedLedgerAndTellsRouting() throws Exception {
         category("offers", "marketing", "email");
@@ -59,6 +62,9 @@ class ErasureTest extends PreferenceServiceTestBase {
                         .query(Integer.class)
                         .single())
                 .isZero();
+        assertThat(redis.exists(io.relay.contracts.Suppressions.erasedKey(tenant, "c-9")))
+                .as("the channel services refuse what is still on its way")
+                .isTrue();
         CustomerErased erased = nextForTenant(CustomerErased.class);
         assertThat(erased.customerId()).isEqualTo("c-9");
         assertThat(erased.pseudonym()).isEqualTo(refs.getFirst());
