@@ -70,6 +70,36 @@ public final class ParkingReplay {
         }
     }
 
+    /**
+     * Deletes the parked messages {@code which} accepts (an erased customer's), keeping the others
+     * parked in their order; returns how many were deleted.
+     */
+    public static int discard(Connection connection, String workQueue, java.util.function.Predicate<GetResponse> which)
+            throws IOException, TimeoutException {
+        String parking = workQueue + ".parking";
+        try (Channel channel = connection.createChannel()) {
+            long parked = channel.messageCount(parking);
+            int discarded = 0;
+            java.util.List<Long> kept = new java.util.ArrayList<>();
+            for (long seen = 0; seen < parked; seen++) {
+                GetResponse message = channel.basicGet(parking, false);
+                if (message == null) {
+                    break;
+                }
+                if (which.test(message)) {
+                    channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+                    discarded++;
+                } else {
+                    kept.add(message.getEnvelope().getDeliveryTag()); // back when this is done
+                }
+            }
+            for (long tag : kept) {
+                channel.basicNack(tag, false, true);
+            }
+            return discarded;
+        }
+    }
+
     private static AMQP.BasicProperties replayed(AMQP.BasicProperties props) {
         Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
         headers.remove(QueueConsumer.H_PARKED_REASON);

@@ -51,6 +51,14 @@ public final class Queues {
 
     public static final List<QueueSpec> DISPATCH = List.of(EMAIL_DISPATCH, SMS_DISPATCH, PUSH_DISPATCH);
 
+    /**
+     * Where a channel's service hears of erasures ({@code customer.erased}): it drops that customer's
+     * parked dispatches and whatever else it keeps about them.
+     */
+    public static QueueSpec erasures(io.relay.contracts.Channel channel) {
+        return QueueSpec.of(channel.wireName() + ".customer-erased", EVENTS_EXCHANGE, Topology.KEY_CUSTOMER_ERASED);
+    }
+
     /** The queue a channel's service takes its dispatches from. */
     public static QueueSpec dispatch(io.relay.contracts.Channel channel) {
         return switch (channel) {

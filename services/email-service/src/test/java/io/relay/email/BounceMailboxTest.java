@@ -98,6 +98,9 @@ class BounceMailboxTest {
     @Autowired
     BounceMailbox mailbox;
 
+    @Autowired
+    redis.clients.jedis.JedisPooled redis;
+
     /** Sends one email through email-service and returns the return path it went out with. */
     private String send(String tenant, String messageId, String to, String kind) {
         int before = SMTP.received().size();
@@ -278,5 +281,33 @@ class BounceMailboxTest {
             }
             assertThat(any).as("no contact event for a soft or a forged report").isFalse();
         }
+    }
+
+    @Test
+    void anErasedCustomersReturnPathsAreForgottenSoALateReportChangesNothing() throws Exception {
+        String id = TestNames.unique("msg");
+        String returnPath = send("tenant-e", id, "late@example.org", "transactional");
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_CUSTOMER_ERASED,
+                Envelope.of(
+                        TestNames.unique("erase"),
+                        "tenant-e",
+                        new io.relay.contracts.payload.CustomerErased("c-7", Instant.now(), "erased:x"),
+                        null,
+                        Instant.now()),
+                Duration.ofSeconds(5));
+        String token = returnPath.substring("bounce+".length(), returnPath.indexOf('@'));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !redis.exists("email:return-path:" + token));
+
+        report(dsn(returnPath, "late@example.org", "failed", "5.1.1"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        IMAP.getReceivedMessagesForDomain("bounces.test").length > 0 && inMailbox(returnPath) == 1);
+        mailbox.poll();
+        assertThat(inMailbox(returnPath))
+                .as("matches nothing: left for a person")
+                .isEqualTo(1);
     }
 }

@@ -347,6 +347,53 @@ class SmsServiceTest {
         assertThat(creates("+31655500055")).as("Twilio never asked").isZero();
     }
 
+    private void park(SmsDispatch sms, String reason) throws Exception {
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            Envelope<Object> envelope = Envelope.of(sms.messageId(), tenant, sms, null, Instant.now());
+            var props = codec.properties(envelope);
+            java.util.Map<String, Object> headers = new java.util.HashMap<>(props.getHeaders());
+            headers.put(io.relay.messaging.QueueConsumer.H_PARKED_REASON, reason);
+            channel.basicPublish(
+                    "", "sms.dispatch.parking", props.builder().headers(headers).build(), codec.body(envelope));
+        }
+    }
+
+    private List<String> parked() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            com.rabbitmq.client.GetResponse got;
+            while ((got = channel.basicGet("sms.dispatch.parking", false)) != null) {
+                ids.add(got.getProps().getMessageId());
+            } // unacked: back in the queue when the channel closes
+        }
+        return ids;
+    }
+
+    @Test
+    void anErasedCustomersParkedDispatchesAreDeletedAndOthersStay() throws Exception {
+        String theirs = TestNames.unique("msg");
+        String someoneElses = TestNames.unique("msg");
+        park(new SmsDispatch(theirs, "c-erased", "appointments", "+31633300077", null, "Hi", null, null), "rejected");
+        park(
+                new SmsDispatch(someoneElses, "c-stays", "appointments", "+31633300078", null, "Hi", null, null),
+                "rejected");
+        assertThat(parked()).contains(theirs, someoneElses);
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.KEY_CUSTOMER_ERASED,
+                Envelope.of(
+                        TestNames.unique("erase"),
+                        tenant,
+                        new io.relay.contracts.payload.CustomerErased("c-erased", Instant.now(), "erased:x"),
+                        null,
+                        Instant.now()),
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !parked().contains(theirs));
+        assertThat(parked()).as("another customer's, for an operator").contains(someoneElses);
+    }
+
     @Test
     void aDispatchForACustomerErasedSinceIsNotSentEvenFromTheRetryQueue() throws Exception {
         String id = TestNames.unique("msg");

@@ -123,6 +123,26 @@ public class ChannelAutoConfiguration {
                 properties.channel().parkedReplayInterval());
     }
 
+    /** Erasures: the customer's parked dispatches and what the channel keeps about them go. */
+    @Bean
+    QueueConsumer erasures(
+            Delivery<?> delivery,
+            com.rabbitmq.client.Connection connection,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher,
+            ObjectProvider<io.relay.channel.ErasureHook> hooks) {
+        return new QueueConsumer(
+                Queues.erasures(delivery.channel()),
+                new ErasedCustomers(
+                        delivery,
+                        connection,
+                        codec,
+                        Queues.dispatch(delivery.channel()).name(),
+                        hooks.orderedStream().toList()),
+                codec,
+                publisher);
+    }
+
     @Bean
     DeclaredQueues eventQueues() {
         return DeclaredQueues.of(Queues.ROUTING_DELIVERY, Queues.PREFERENCE_CONTACT);

@@ -17,7 +17,7 @@ import redis.clients.jedis.JedisPooled;
  * report cannot name a message), and the record holds the recipient only as the suppression list's hash.
  */
 @Component
-public class ReturnPaths {
+public class ReturnPaths implements io.relay.channel.ErasureHook {
 
     private static final Pattern TOKEN = Pattern.compile("bounce\\+([a-z2-7]{26})@", Pattern.CASE_INSENSITIVE);
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
@@ -57,7 +57,28 @@ public class ReturnPaths {
                         "recipient",
                         Suppressions.addressHash("email", email.to())));
         redis.expire(key, settings.recordTtl().toSeconds());
+        if (email.customerId() != null) {
+            // so an erasure finds the customer's records (the index names them by hash only)
+            String index = index(tenantId, email.customerId());
+            redis.sadd(index, token.toString());
+            redis.expire(index, settings.recordTtl().toSeconds());
+        }
         return "bounce+" + token + "@" + settings.domain();
+    }
+
+    /** An erased customer's return-path records go: a later report about them matches nothing. */
+    @Override
+    public void forget(String tenantId, String customerId) {
+        String index = index(tenantId, customerId);
+        for (String token : redis.smembers(index)) {
+            redis.del(key(token));
+        }
+        redis.del(index);
+    }
+
+    private static String index(String tenantId, String customerId) {
+        // erased:<tenant>:<sha-256 of the id>: the customer by hash, as the erasure mark names them
+        return "email:return-paths:" + Suppressions.erasedKey(tenantId, customerId);
     }
 
     /** The message a text naming a return path (a report's recipient, the original's Return-Path) was for. */

@@ -16,6 +16,9 @@ public class Changes {
     /** A tenant's categories changed, which every customer's choices depend on. */
     public record CategoriesChanged(String tenantId) {}
 
+    /** A customer was erased: whatever is kept about them besides the database goes too. */
+    public record CustomerErased(String tenantId, String customerId) {}
+
     /** A tenant's suppression list changed, which the choices of whoever holds the address depend on. */
     public record SuppressionsChanged(String tenantId) {}
 
@@ -27,6 +30,10 @@ public class Changes {
 
     public void customer(String tenantId, String customerId) {
         events.publishEvent(new CustomerChanged(tenantId, customerId));
+    }
+
+    public void erased(String tenantId, String customerId) {
+        events.publishEvent(new CustomerErased(tenantId, customerId));
     }
 
     public void categories(String tenantId) {

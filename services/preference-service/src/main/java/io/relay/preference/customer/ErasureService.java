@@ -76,6 +76,7 @@ public class ErasureService {
         });
         // whatever is still in a channel's retry queue for them is refused (kept well past DELIVERY_MAX_AGE)
         suppressions.markErased(tenantId, customerId, java.time.Duration.ofDays(30));
+        changes.erased(tenantId, customerId);
         changes.customer(tenantId, customerId);
     }
 

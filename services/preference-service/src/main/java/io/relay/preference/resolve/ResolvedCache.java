@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -61,6 +62,26 @@ public class ResolvedCache {
     @org.springframework.context.event.EventListener
     public void customerChanged(io.relay.preference.change.Changes.CustomerChanged change) {
         bump(generationKey(change.tenantId(), change.customerId()));
+    }
+
+    /** An erased customer's cached choices (their addresses among them) go at once, not on their TTL. */
+    @org.springframework.context.event.EventListener
+    public void customerErased(io.relay.preference.change.Changes.CustomerErased erased) {
+        String pattern = "preference:" + erased.tenantId() + ":resolved:" + glob(erased.customerId()) + ":*";
+        ScanParams params = new ScanParams().match(pattern).count(500);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = redis.scan(cursor, params);
+            if (!page.getResult().isEmpty()) {
+                redis.del(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    /** A customer id as a literal in a SCAN pattern. */
+    private static String glob(String text) {
+        return text.replaceAll("([\\\\*?\\[\\]])", "\\\\$1");
     }
 
     /** After a change to a tenant's categories, which every customer's choices depend on. */

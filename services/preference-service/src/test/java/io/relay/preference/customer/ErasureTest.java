@@ -40,7 +40,17 @@ class ErasureTest extends PreferenceServiceTestBase {
                         "/v1/customers/c-9/preferences",
                         "{\"categories\":{\"offers\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
 
+        // routing asked for the customer's choices: cached in Redis, with the address
+        assertThat(api.get("/internal/v1/customers/c-9/resolved?category=offers")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(redis.keys("preference:" + tenant + ":resolved:c-9:*")).isNotEmpty();
+
         assertThat(api.delete("/v1/customers/c-9").statusCode()).isEqualTo(204);
+
+        assertThat(redis.keys("preference:" + tenant + ":resolved:c-9:*"))
+                .as("the cached choices go at once")
+                .isEmpty();
 
         assertThat(api.get("/v1/customers/c-9").statusCode()).isEqualTo(404);
         assertThat(api.get("/v1/customers/c-9/consents").statusCode()).isEqualTo(404);

@@ -1,0 +1,62 @@
+package io.relay.channel.spring;
+
+import io.relay.channel.Delivery;
+import io.relay.channel.ErasureHook;
+import io.relay.contracts.Envelope;
+import io.relay.contracts.payload.CustomerErased;
+import io.relay.messaging.EnvelopeCodec;
+import io.relay.messaging.EnvelopeHandler;
+import io.relay.messaging.ParkingReplay;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A customer was erased: their dispatches parked on this channel (bodies with their address and the
+ * message's content) are deleted, and each {@link ErasureHook} forgets what it keeps. Dispatches still
+ * in the work or retry queue are refused by the worker when they come round (the erased mark). Safe to
+ * repeat.
+ */
+final class ErasedCustomers implements EnvelopeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ErasedCustomers.class);
+
+    private final Delivery<Object> delivery;
+    private final com.rabbitmq.client.Connection connection;
+    private final EnvelopeCodec codec;
+    private final String queue;
+    private final List<ErasureHook> hooks;
+
+    @SuppressWarnings("unchecked")
+    ErasedCustomers(
+            Delivery<?> delivery,
+            com.rabbitmq.client.Connection connection,
+            EnvelopeCodec codec,
+            String queue,
+            List<ErasureHook> hooks) {
+        this.delivery = (Delivery<Object>) delivery;
+        this.connection = connection;
+        this.codec = codec;
+        this.queue = queue;
+        this.hooks = List.copyOf(hooks);
+    }
+
+    @Override
+    public void handle(Envelope<Object> envelope) throws Exception {
+        CustomerErased erased = (CustomerErased) envelope.payload();
+        String tenantId = envelope.tenantId();
+        int discarded = ParkingReplay.discard(connection, queue, parked -> {
+            try {
+                Envelope<Object> dispatch = codec.decode(parked.getProps(), parked.getBody());
+                return tenantId.equals(dispatch.tenantId())
+                        && erased.customerId().equals(delivery.customerId(dispatch.payload()));
+            } catch (RuntimeException unreadable) {
+                return false; // not ours to judge: it waits for an operator
+            }
+        });
+        hooks.forEach(hook -> hook.forget(tenantId, erased.customerId()));
+        if (discarded > 0) {
+            log.info("an erased customer's {} parked dispatch(es) deleted from {}", discarded, queue);
+        }
+    }
+}
