@@ -131,6 +131,44 @@ class PreferencesEndToEndTest {
     }
 
     @Test
+    void aScheduledOfferEndsAtOnceWhenTheCustomerSaysNoWhileItWaits() {
+        assertThat(business.put("/v1/customers/p-9", "{\"email\":\"p9@example.org\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        business.put(
+                "/v1/customers/p-9/preferences",
+                "{\"categories\":{\"offers\":{\"channels\":[\"email\"]}},\"source\":\"web\"}");
+        HttpResponse<String> accepted = business.post(
+                "/v1/messages",
+                "{\"customerId\":\"p-9\",\"category\":\"offers\",\"sendAt\":\"2030-01-01T09:00:00Z\","
+                        + "\"content\":{\"email\":{\"subject\":\"Sale\",\"text\":\"Later\"}}}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = read(accepted).get("id").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> read(business.get("/v1/messages/" + id))
+                        .get("status")
+                        .asString()
+                        .equals("scheduled"));
+
+        // the scenario: the customer withdraws while it waits
+        assertThat(business.put(
+                                "/v1/customers/p-9/preferences",
+                                "{\"categories\":{\"offers\":{\"channels\":[]}},\"source\":\"call-centre\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        // not in 2030: now
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> read(business.get("/v1/messages/" + id))
+                        .get("status")
+                        .asString()
+                        .equals("suppressed"));
+        JsonNode timeline = read(business.get("/v1/messages/" + id)).get("timeline");
+        assertThat(timeline.get(timeline.size() - 1).get("reason").asString())
+                .startsWith("the customer's choices changed while it waited");
+    }
+
+    @Test
     void thePreferenceCentreOpensFromItsLinkThroughTheGatewayWithoutAnApiKey() {
         business.put("/v1/customers/p-3", "{\"email\":\"p3@example.org\",\"timeZone\":\"Asia/Kolkata\"}");
         JsonNode link = read(business.post("/v1/customers/p-3/preference-links", null));
