@@ -134,7 +134,10 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
                 refusals.add(new ProviderRefused("erased", "the customer was erased"));
                 continue;
             }
-            if (redis.exists(Suppressions.redisKey(tenantId, delivery.channel().wireName(), recipient))) {
+            if (redis.exists(Suppressions.redisKey(tenantId, delivery.channel().wireName(), recipient))
+                    || (delivery.marketing(dispatch)
+                            && redis.exists(Suppressions.redisKey(
+                                    tenantId, delivery.channel().wireName(), recipient, true)))) {
                 // a STOP, a bounce or a dead token since this was dispatched: checked right before the provider
                 log.info("the address is on the suppression list: not sent");
                 refusals.add(new ProviderRefused("suppressed", "the address is on the suppression list"));

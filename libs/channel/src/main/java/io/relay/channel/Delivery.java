@@ -27,6 +27,11 @@ public interface Delivery<D> {
     /** The customer the dispatch is for (an erased customer's dispatch is not sent). */
     String customerId(D dispatch);
 
+    /** Marketing: an address suppressed for marketing only (a spam complaint) does not get it. */
+    default boolean marketing(D dispatch) {
+        return false;
+    }
+
     /** Nothing is sent at or after this; null for never. */
     Instant expiresAt(D dispatch);
 

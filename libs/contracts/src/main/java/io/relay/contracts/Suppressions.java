@@ -34,6 +34,11 @@ public final class Suppressions {
         }
     }
 
+    /** The key of an address suppressed only for marketing (a spam complaint) when {@code marketing}. */
+    public static String redisKey(String tenantId, String channel, String address, boolean marketing) {
+        return redisKey(tenantId, channel, address) + (marketing ? ":marketing" : "");
+    }
+
     /** An address as the list keeps it: an email address in lower case, a number or token as it is. */
     public static String normalise(String channel, String address) {
         return "email".equals(channel) ? address.strip().toLowerCase(java.util.Locale.ROOT) : address.strip();

@@ -125,6 +125,39 @@ class EmailDispatchTest {
         assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html");
     }
 
+    @Autowired
+    redis.clients.jedis.JedisPooled redis;
+
+    @Test
+    void anAddressThatComplainedGetsNoMoreMarketingButStillItsReceipts() throws Exception {
+        String tenant = TestNames.unique("tenant");
+        // preference-service put it on the list for marketing only: a spam complaint
+        redis.set(io.relay.contracts.Suppressions.redisKey(tenant, "email", "ana@example.org", true), "spam complaint");
+        String offer = TestNames.unique("msg");
+        String receipt = TestNames.unique("msg");
+        EmailDispatch base = dispatch(offer);
+        publish(
+                tenant,
+                new EmailDispatch(
+                        offer,
+                        base.customerId(),
+                        "offers",
+                        base.to(),
+                        base.from(),
+                        "Sale",
+                        "Everything must go",
+                        null,
+                        null,
+                        null,
+                        "marketing"));
+        publish(tenant, dispatch(receipt));
+
+        assertThat(deliveryEvents(offer, 1).getFirst().code()).isEqualTo("suppressed");
+        assertThat(deliveryEvents(receipt, 1).getFirst().status()).isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(receivedFor(offer)).isEmpty();
+        assertThat(receivedFor(receipt)).hasSize(1);
+    }
+
     @Test
     void aRedeliveredDispatchSendsNoSecondEmailButRepeatsTheSentEvent() throws Exception {
         String id = TestNames.unique("msg");

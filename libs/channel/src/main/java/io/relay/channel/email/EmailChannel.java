@@ -39,6 +39,11 @@ public final class EmailChannel implements Delivery<EmailDispatch> {
     }
 
     @Override
+    public boolean marketing(EmailDispatch email) {
+        return email.marketing();
+    }
+
+    @Override
     public String customerId(EmailDispatch email) {
         return email.customerId();
     }

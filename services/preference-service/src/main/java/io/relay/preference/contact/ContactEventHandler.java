@@ -26,13 +26,16 @@ public class ContactEventHandler implements EnvelopeHandler {
     private final PreferenceService preferences;
     private final SuppressionList suppressions;
     private final io.relay.preference.change.Changes changes;
+    private final io.relay.preference.customer.CustomerStore customers;
     private final Clock clock;
 
     public ContactEventHandler(
             PreferenceService preferences,
             SuppressionList suppressions,
             io.relay.preference.change.Changes changes,
+            io.relay.preference.customer.CustomerStore customers,
             Clock clock) {
+        this.customers = customers;
         this.preferences = preferences;
         this.suppressions = suppressions;
         this.changes = changes;
@@ -89,7 +92,26 @@ public class ContactEventHandler implements EnvelopeHandler {
                 }
             }
             case EMAIL_COMPLAINED -> {
-                // the customer's marketing consent, above: their address still takes transactional mail
+                // the customer's marketing consent, above; and the address, for marketing only (it still
+                // takes receipts), whoever holds it now or later: the report's, else the customer's
+                String address = event.address() != null
+                        ? event.address()
+                        : event.customerId() == null
+                                ? null
+                                : customers
+                                        .find(tenantId, event.customerId())
+                                        .map(io.relay.preference.customer.Customer::email)
+                                        .orElse(null);
+                if (address != null
+                        && suppressions.suppress(
+                                tenantId,
+                                Channel.EMAIL.wireName(),
+                                address,
+                                SuppressionList.MARKETING,
+                                SuppressionList.Act.of("email-complaint", "spam complaint: " + event.detail()),
+                                now)) {
+                    changes.suppressions(tenantId);
+                }
             }
         }
         log.info("{} applied to {} customers", event.kind(), affected.size());

@@ -70,7 +70,8 @@ public class ResolveService {
         List<ResolvedChoices.Exclusion> excluded = new ArrayList<>();
         for (String channel : accepted) {
             List<String> onFile = customer.addresses(Channel.of(channel));
-            java.util.Set<String> suppressed = suppressions.suppressedAmong(tenantId, channel, onFile);
+            java.util.Set<String> suppressed =
+                    suppressions.suppressedAmong(tenantId, channel, onFile, "marketing".equals(category.kind()));
             List<String> addresses =
                     onFile.stream().filter(a -> !suppressed.contains(a)).toList();
             if (onFile.isEmpty()) {

@@ -35,13 +35,15 @@ public class SuppressionController {
     static final int MAX_EVIDENCE = 2000;
 
     /** One suppressed address as listed. {@code address} is null when only its hash is kept (erasure). */
-    public record Suppression(String channel, String address, String reason, String source, Instant since) {}
+    public record Suppression(
+            String channel, String address, String scope, String reason, String source, Instant since) {}
 
     public record SuppressionPage(List<Suppression> suppressions, String next) {}
 
     public record LiftRequest(String evidence) {}
 
-    public record SuppressRequest(String reason) {}
+    /** {@code scope}: {@code all} (the default) or {@code marketing}. */
+    public record SuppressRequest(String reason, String scope) {}
 
     private final SuppressionList list;
     private final Changes changes;
@@ -88,6 +90,7 @@ public class SuppressionController {
                 .map(e -> new Suppression(
                         e.change().channel(),
                         e.change().address(),
+                        e.change().scope(),
                         e.change().reason(),
                         e.change().source(),
                         e.change().at()))
@@ -112,6 +115,10 @@ public class SuppressionController {
             violations.add(new FieldViolation("address", "1 to 4096 characters"));
         }
         String reason = request == null ? null : request.reason();
+        String scope = request == null || request.scope() == null ? SuppressionList.ALL : request.scope();
+        if (!List.of(SuppressionList.ALL, SuppressionList.MARKETING).contains(scope)) {
+            violations.add(new FieldViolation("scope", "all (the default) or marketing"));
+        }
         if (reason == null || reason.isBlank()) {
             violations.add(new FieldViolation("reason", "required: why this address may not be used"));
         } else if (reason.length() > MAX_EVIDENCE) {
@@ -122,13 +129,26 @@ public class SuppressionController {
         }
         Instant now = clock.instant();
         boolean added = list.suppress(
-                tenantId, channel, address, new SuppressionList.Act("business-api", reason.strip(), null, keyId), now);
+                tenantId,
+                channel,
+                address,
+                scope,
+                new SuppressionList.Act("business-api", reason.strip(), null, keyId),
+                now);
         changes.suppressions(tenantId);
-        SuppressionList.SuppressionChange current =
-                list.current(tenantId, channel, address, null, 1).getFirst().change();
+        SuppressionList.SuppressionChange current = list.current(tenantId, channel, address, null, 2).stream()
+                .map(SuppressionList.Entry::change)
+                .filter(change -> change.scope().equals(scope))
+                .findFirst()
+                .orElseThrow();
         return ResponseEntity.status(added ? 201 : 200)
                 .body(new Suppression(
-                        current.channel(), current.address(), current.reason(), current.source(), current.at()));
+                        current.channel(),
+                        current.address(),
+                        current.scope(),
+                        current.reason(),
+                        current.source(),
+                        current.at()));
     }
 
     @DeleteMapping("/v1/suppressions/{channel}/{address}")
@@ -190,7 +210,7 @@ public class SuppressionController {
         try {
             String position =
                     new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
-            if (position.matches("(email|sms|push):[0-9a-f]{64}")) {
+            if (position.matches("(email|sms|push):[0-9a-f]{64}:(all|marketing)")) {
                 return position;
             }
         } catch (IllegalArgumentException e) {

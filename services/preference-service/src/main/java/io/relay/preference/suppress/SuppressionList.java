@@ -47,7 +47,13 @@ public class SuppressionList {
             String source,
             Instant at,
             String evidence,
-            String actor) {}
+            String actor,
+            String scope) {}
+
+    /** Every message, or only marketing (a spam complaint). */
+    public static final String ALL = "all";
+
+    public static final String MARKETING = "marketing";
 
     /** Who acted and on what grounds, for a change by a person or a business rather than a provider. */
     public record Act(String source, String reason, String evidence, String actor) {
@@ -57,17 +63,18 @@ public class SuppressionList {
         }
     }
 
-    /** Puts the address on the list; true when that changed something. */
+    /** Puts the address on the list for every message; true when that changed something. */
     public boolean suppress(String tenantId, String channel, String address, String reason, String source, Instant at) {
-        return suppress(tenantId, channel, address, Act.of(source, reason), at);
+        return suppress(tenantId, channel, address, ALL, Act.of(source, reason), at);
     }
 
-    public boolean suppress(String tenantId, String channel, String address, Act act, Instant at) {
-        if (isSuppressed(tenantId, channel, address)) {
+    /** Puts the address on the list for {@code scope} ({@link #ALL} or {@link #MARKETING}). */
+    public boolean suppress(String tenantId, String channel, String address, String scope, Act act, Instant at) {
+        if (latest(tenantId, channel, address).getOrDefault(scope, false)) {
             return false;
         }
-        append(tenantId, channel, address, true, act, at);
-        redis.set(Suppressions.redisKey(tenantId, channel, address), act.reason());
+        append(tenantId, channel, address, true, scope, act, at);
+        redis.set(Suppressions.redisKey(tenantId, channel, address, MARKETING.equals(scope)), act.reason());
         return true;
     }
 
@@ -77,39 +84,65 @@ public class SuppressionList {
     }
 
     public boolean lift(String tenantId, String channel, String address, Act act, Instant at) {
-        if (!isSuppressed(tenantId, channel, address)) {
-            return false;
+        boolean lifted = false;
+        for (Map.Entry<String, Boolean> scope :
+                latest(tenantId, channel, address).entrySet()) {
+            if (scope.getValue()) {
+                append(tenantId, channel, address, false, scope.getKey(), act, at);
+                redis.del(Suppressions.redisKey(tenantId, channel, address, MARKETING.equals(scope.getKey())));
+                lifted = true;
+            }
         }
-        append(tenantId, channel, address, false, act, at);
-        redis.del(Suppressions.redisKey(tenantId, channel, address));
-        return true;
+        return lifted;
     }
 
+    /** Suppressed for every message (not only marketing). */
     public boolean isSuppressed(String tenantId, String channel, String address) {
-        return !suppressedAmong(tenantId, channel, List.of(address)).isEmpty();
+        return !suppressedAmong(tenantId, channel, List.of(address), false).isEmpty();
     }
 
-    /** Those of {@code addresses} (as given) that are on the list for this channel. */
-    public Set<String> suppressedAmong(String tenantId, String channel, Collection<String> addresses) {
+    /** Each scope's state of one address: scope to suppressed. */
+    private Map<String, Boolean> latest(String tenantId, String channel, String address) {
+        Map<String, Boolean> states = new HashMap<>();
+        jdbc.sql("""
+                        SELECT DISTINCT ON (scope) scope, suppressed FROM suppression_events
+                        WHERE tenant_id = :tenant AND channel = :channel AND address_hash = :hash
+                        ORDER BY scope, seq DESC
+                        """)
+                .param("tenant", tenantId)
+                .param("channel", channel)
+                .param("hash", Suppressions.addressHash(channel, address))
+                .query(rs -> {
+                    states.put(rs.getString("scope"), rs.getBoolean("suppressed"));
+                });
+        return states;
+    }
+
+    /**
+     * Those of {@code addresses} (as given) that may not be used for this channel: suppressed for every
+     * message, or only for marketing when {@code marketing}.
+     */
+    public Set<String> suppressedAmong(
+            String tenantId, String channel, Collection<String> addresses, boolean marketing) {
         Map<String, List<String>> byHash = byHash(channel, addresses);
         if (byHash.isEmpty()) {
             return Set.of();
         }
         Set<String> suppressed = new HashSet<>();
-        jdbc
-                .sql("""
-                        SELECT DISTINCT ON (address_hash) address_hash, suppressed FROM suppression_events
+        jdbc.sql("""
+                        SELECT DISTINCT ON (address_hash, scope) address_hash, scope, suppressed
+                        FROM suppression_events
                         WHERE tenant_id = :tenant AND channel = :channel AND address_hash IN (:hashes)
-                        ORDER BY address_hash, seq DESC
+                        ORDER BY address_hash, scope, seq DESC
                         """)
                 .param("tenant", tenantId)
                 .param("channel", channel)
                 .param("hashes", List.copyOf(byHash.keySet()))
-                .query((rs, row) -> rs.getBoolean("suppressed") ? rs.getString("address_hash") : null)
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .forEach(hash -> suppressed.addAll(byHash.get(hash)));
+                .query(rs -> {
+                    if (rs.getBoolean("suppressed") && (ALL.equals(rs.getString("scope")) || marketing)) {
+                        suppressed.addAll(byHash.get(rs.getString("address_hash")));
+                    }
+                });
         return suppressed;
     }
 
@@ -141,26 +174,27 @@ public class SuppressionList {
      */
     public List<Entry> current(String tenantId, String channel, String address, String after, int limit) {
         String hash = address == null ? null : Suppressions.addressHash(channel, address);
-        String[] from = after == null ? new String[] {"", ""} : after.split(":", 2);
+        String[] from = after == null ? new String[] {"", "", ""} : after.split(":", 3);
         return jdbc.sql("""
                         SELECT * FROM (
-                          SELECT DISTINCT ON (channel, address_hash) * FROM suppression_events
+                          SELECT DISTINCT ON (channel, address_hash, scope) * FROM suppression_events
                           WHERE tenant_id = :tenant
                             AND (CAST(:channel AS TEXT) IS NULL OR channel = :channel)
                             AND (CAST(:hash AS TEXT) IS NULL OR address_hash = :hash)
-                            AND (channel, address_hash) > (:afterChannel, :afterHash)
-                          ORDER BY channel, address_hash, seq DESC) latest
-                        WHERE suppressed ORDER BY channel, address_hash LIMIT :limit
+                            AND (channel, address_hash, scope) > (:afterChannel, :afterHash, :afterScope)
+                          ORDER BY channel, address_hash, scope, seq DESC) latest
+                        WHERE suppressed ORDER BY channel, address_hash, scope LIMIT :limit
                         """)
                 .param("tenant", tenantId)
                 .param("channel", channel)
                 .param("hash", hash)
                 .param("afterChannel", from[0])
                 .param("afterHash", from.length > 1 ? from[1] : "")
+                .param("afterScope", from.length > 2 ? from[2] : "")
                 .param("limit", limit)
                 .query((rs, row) -> new Entry(
                         change(rs, rs.getString("address")),
-                        rs.getString("channel") + ":" + rs.getString("address_hash")))
+                        rs.getString("channel") + ":" + rs.getString("address_hash") + ":" + rs.getString("scope")))
                 .list();
     }
 
@@ -208,16 +242,19 @@ public class SuppressionList {
                 rs.getString("source"),
                 rs.getTimestamp("at").toInstant(),
                 rs.getString("evidence"),
-                rs.getString("actor"));
+                rs.getString("actor"),
+                rs.getString("scope"));
     }
 
-    private void append(String tenantId, String channel, String address, boolean suppressed, Act act, Instant at) {
+    private void append(
+            String tenantId, String channel, String address, boolean suppressed, String scope, Act act, Instant at) {
         jdbc.sql("""
                         INSERT INTO suppression_events (tenant_id, channel, address, address_hash, suppressed,
-                                                        reason, source, at, evidence, actor)
+                                                        reason, source, at, evidence, actor, scope)
                         VALUES (:tenant, :channel, :address, :hash, :suppressed, :reason, :source, :at,
-                                :evidence, :actor)
+                                :evidence, :actor, :scope)
                         """)
+                .param("scope", scope)
                 .param("tenant", tenantId)
                 .param("channel", channel)
                 .param("address", Suppressions.normalise(channel, address))

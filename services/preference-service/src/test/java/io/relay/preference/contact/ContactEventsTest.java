@@ -178,6 +178,20 @@ class ContactEventsTest extends PreferenceServiceTestBase {
                         .findValuesAsString("channel"))
                 .as("transactional email still goes")
                 .contains("email");
+        // the address itself, for marketing: someone given it later and opted in gets no offers by email
+        customer("c-6", "{\"email\":\"ANN@example.org\"}");
+        api.put(
+                "/v1/customers/c-6/preferences",
+                "{\"categories\":{\"news\":{\"channels\":[\"email\"]}},\"source\":\"shop\"}");
+        JsonNode news = read(
+                api.get("/internal/v1/customers/c-6/resolved?category=news").body());
+        assertThat(news.get("channels").findValuesAsString("channel")).doesNotContain("email");
+        assertThat(news.get("excluded").toString()).contains("suppression list");
+        assertThat(read(api.get("/internal/v1/customers/c-6/resolved?category=appointments")
+                                .body())
+                        .get("channels")
+                        .findValuesAsString("channel"))
+                .contains("email");
 
         publish(ContactEvent.Kind.EMAIL_BOUNCED, "Ann@Example.org", null);
         await().atMost(Duration.ofSeconds(10))

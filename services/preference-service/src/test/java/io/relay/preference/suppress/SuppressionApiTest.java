@@ -87,6 +87,7 @@ class SuppressionApiTest extends PreferenceServiceTestBase {
         assertThat(entry.get("channel").asString()).isEqualTo("sms");
         assertThat(entry.get("address").asString()).isEqualTo(NUMBER);
         assertThat(entry.get("reason").asString()).isEqualTo("STOP");
+        assertThat(entry.get("scope").asString()).isEqualTo("all");
         assertThat(entry.get("source").asString()).isEqualTo("sms-keyword");
         assertThat(entry.get("since").asString()).isNotBlank();
         assertThat(listed("?channel=email")).isEmpty();
@@ -155,6 +156,10 @@ class SuppressionApiTest extends PreferenceServiceTestBase {
         HttpResponse<String> refused = api.put("/v1/suppressions/email/ann@example.org", "{}");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("\"reason\"");
+        HttpResponse<String> badScope =
+                api.put("/v1/suppressions/email/ann@example.org", "{\"reason\":\"x\",\"scope\":\"weekends\"}");
+        assertThat(badScope.statusCode()).isEqualTo(400);
+        assertThat(badScope.body()).contains("\"scope\"");
         assertThat(listed("")).isEmpty();
         assertThat(resolvedChannels("c-1")).contains("email");
 
