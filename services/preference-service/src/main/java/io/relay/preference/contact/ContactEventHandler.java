@@ -51,7 +51,8 @@ public class ContactEventHandler implements EnvelopeHandler {
             case SMS_OPT_OUT -> preferences.smsKeyword(tenantId, event.address(), false, keyword(event, "STOP"));
             case SMS_OPT_IN -> preferences.smsKeyword(tenantId, event.address(), true, keyword(event, "START"));
             case PHONE_INVALID -> preferences.removePhone(tenantId, event.address(), event.detail());
-            case EMAIL_BOUNCED -> List.<String>of();
+            // who holds the address: their waiting messages are checked again at once
+            case EMAIL_BOUNCED -> customers.withEmail(tenantId, event.address());
             case EMAIL_COMPLAINED ->
                 preferences.emailComplaint(tenantId, event.customerId(), event.address(), event.detail());
         };
@@ -89,6 +90,7 @@ public class ContactEventHandler implements EnvelopeHandler {
                         "email-bounce",
                         now)) {
                     changes.suppressions(tenantId);
+                    affected.forEach(customer -> changes.customer(tenantId, customer));
                 }
             }
             case EMAIL_COMPLAINED -> {
