@@ -107,22 +107,15 @@ public class SuppressionController {
             @PathVariable String channel,
             @PathVariable String address,
             @RequestBody(required = false) SuppressRequest request) {
-        List<FieldViolation> violations = new ArrayList<>();
-        if (!Channel.WIRE_NAMES.contains(channel)) {
-            violations.add(new FieldViolation("channel", "one of " + Channel.WIRE_NAMES));
-        }
+        String reason = request == null ? null : request.reason();
+        String scope = request == null || request.scope() == null ? SuppressionList.ALL : request.scope();
+        List<FieldViolation> violations =
+                checked(channel, "reason", reason, "required: why this address may not be used");
         if (address.isBlank() || address.length() > 4096) {
             violations.add(new FieldViolation("address", "1 to 4096 characters"));
         }
-        String reason = request == null ? null : request.reason();
-        String scope = request == null || request.scope() == null ? SuppressionList.ALL : request.scope();
         if (!List.of(SuppressionList.ALL, SuppressionList.MARKETING).contains(scope)) {
             violations.add(new FieldViolation("scope", "all (the default) or marketing"));
-        }
-        if (reason == null || reason.isBlank()) {
-            violations.add(new FieldViolation("reason", "required: why this address may not be used"));
-        } else if (reason.length() > MAX_EVIDENCE) {
-            violations.add(new FieldViolation("reason", "at most " + MAX_EVIDENCE + " characters"));
         }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
@@ -158,17 +151,12 @@ public class SuppressionController {
             @PathVariable String channel,
             @PathVariable String address,
             @RequestBody(required = false) LiftRequest request) {
-        List<FieldViolation> violations = new ArrayList<>();
-        if (!Channel.WIRE_NAMES.contains(channel)) {
-            violations.add(new FieldViolation("channel", "one of " + Channel.WIRE_NAMES));
-        }
         String evidence = request == null ? null : request.evidence();
-        if (evidence == null || evidence.isBlank()) {
-            violations.add(new FieldViolation(
-                    "evidence", "required: how the customer asked to be reachable again (a lift is a positive act)"));
-        } else if (evidence.length() > MAX_EVIDENCE) {
-            violations.add(new FieldViolation("evidence", "at most " + MAX_EVIDENCE + " characters"));
-        }
+        List<FieldViolation> violations = checked(
+                channel,
+                "evidence",
+                evidence,
+                "required: how the customer asked to be reachable again (a lift is a positive act)");
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
@@ -179,6 +167,20 @@ public class SuppressionController {
         }
         changes.suppressions(tenantId);
         return ResponseEntity.noContent().build();
+    }
+
+    /** The channel, and one required text of the body ({@code reason}, {@code evidence}): what is wrong. */
+    private static List<FieldViolation> checked(String channel, String field, String text, String whenMissing) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (!Channel.WIRE_NAMES.contains(channel)) {
+            violations.add(new FieldViolation("channel", "one of " + Channel.WIRE_NAMES));
+        }
+        if (text == null || text.isBlank()) {
+            violations.add(new FieldViolation(field, whenMissing));
+        } else if (text.length() > MAX_EVIDENCE) {
+            violations.add(new FieldViolation(field, "at most " + MAX_EVIDENCE + " characters"));
+        }
+        return violations;
     }
 
     private static int limit(String value, List<FieldViolation> violations) {
