@@ -339,6 +339,20 @@ class RoutingFlowTest {
                         .withBody(customerJson("c-60", "eve@example.org"))));
         String id = send("c-60");
         assertThat(takeDispatch(id).to()).isEqualTo("eve@example.org");
+        // two message.accepted parked for an operator: the erased customer's, and someone else's
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            for (String customer : List.of("c-60", "c-61")) {
+                Envelope<Object> parked = Envelope.of(
+                        "parked-" + customer,
+                        "tenant-a",
+                        new io.relay.contracts.payload.MessageAccepted(
+                                "msg-parked-" + customer, customer, "appointments"),
+                        null,
+                        Instant.now());
+                channel.basicPublish(
+                        "", Queues.ROUTING_ACCEPTED.name() + ".parking", codec.properties(parked), codec.body(parked));
+            }
+        }
 
         publisher.publishAndWait(
                 Topology.EVENTS_EXCHANGE,
@@ -366,6 +380,14 @@ class RoutingFlowTest {
                 .doesNotContain("eve@example.org")
                 .doesNotContain("See you")
                 .contains("erased:5f1c0a");
+        List<String> stillParked = new java.util.ArrayList<>();
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            com.rabbitmq.client.GetResponse got;
+            while ((got = channel.basicGet(Queues.ROUTING_ACCEPTED.name() + ".parking", false)) != null) {
+                stillParked.add(got.getProps().getMessageId());
+            } // unacked: back when the channel closes
+        }
+        assertThat(stillParked).contains("parked-c-61").doesNotContain("parked-c-60");
         assertThat(jdbc.sql("SELECT count(*) FROM " + SCHEMA + ".messages WHERE customer_id = 'c-60'")
                         .query(Integer.class)
                         .single())
