@@ -204,7 +204,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         }
         try {
             String providerId = resilience.call(() -> delivery.send(tenantId, dispatch, recipient, clock.instant()));
-            log.info("accepted by {} as {}", delivery.provider(), providerId);
+            log.debug("accepted by {} as {}", delivery.provider(), providerId);
             return record(tenantId, dispatch, recipient, providerId);
         } catch (RuntimeException e) {
             if (e instanceof ProviderMisconfigured misconfigured) {

@@ -178,7 +178,7 @@ public class AcceptService {
                 });
                 throw new BrokerUnavailableException(e);
             }
-            log.info("accepted message for customer {} in category {}", request.customerId(), request.category());
+            log.debug("accepted message for customer {} in category {}", request.customerId(), request.category());
             return new Accepted(id, false);
         } finally {
             MDC.remove("messageId");

@@ -69,7 +69,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         if (moved && to == Status.SENT) {
             metrics.sent(message, event.channel(), event.at());
         }
-        log.info("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
+        log.debug("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
     }
 
     /** A permanent failure on this channel: record it and route again, past every channel tried. */

@@ -94,7 +94,7 @@ public class Router {
                     send.channel(),
                     List.of(routed, new TimelineEntry(now, "scheduled", send.channel(), when.reason() + " → " + at)),
                     new Route(send.addresses(), capMax, capPer, choices.kind(), at, null));
-            log.info("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
+            log.debug("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
             return;
         }
         List<TimelineEntry> entries = List.of(
@@ -119,7 +119,7 @@ public class Router {
         StoredMessage dispatched = message.routed(Status.DISPATCHED, send.channel(), route);
         ConfirmingPublisher.await(
                 dispatcher.publish(dispatched, send.channel(), send.addresses(), traceparent, now), CONFIRM_TIMEOUT);
-        log.info("dispatched on {}", send.channel());
+        log.debug("dispatched on {}", send.channel());
     }
 
     /** What becomes of a scheduled message now that it is due, on the customer's word as it is now. */
@@ -267,6 +267,6 @@ public class Router {
                 status,
                 null,
                 List.of(new TimelineEntry(now, status.wireName(), null, reason)));
-        log.info("{}{}: {}", status.wireName(), moved ? "" : " (already moved on)", reason);
+        log.debug("{}{}: {}", status.wireName(), moved ? "" : " (already moved on)", reason);
     }
 }

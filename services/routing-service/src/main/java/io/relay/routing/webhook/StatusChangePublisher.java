@@ -34,7 +34,7 @@ public class StatusChangePublisher {
         if (webhooks.find(event.tenantId()).isEmpty()) {
             return;
         }
-        log.info(
+        log.debug(
                 "status {} of {} to the webhook queue",
                 event.change().status(),
                 event.change().id());
