@@ -112,6 +112,44 @@ public class PreferenceClient {
         });
     }
 
+    /** One customer's choices for one category, as {@link #resolveAll} is asked. */
+    public record Question(String tenantId, String customerId, String category) {}
+
+    private static final int ASKING_AT_ONCE = 16;
+
+    /**
+     * Each distinct question answered once, {@value #ASKING_AT_ONCE} at a time: a batch waits for the
+     * slowest answer, not for their sum. Throws as {@link #resolve} does when one cannot be answered.
+     */
+    public java.util.Map<Question, PreferenceAnswer> resolveAll(java.util.Collection<Question> questions) {
+        java.util.Map<Question, java.util.concurrent.Future<PreferenceAnswer>> asked = new java.util.HashMap<>();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(ASKING_AT_ONCE);
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Question question : questions) {
+                asked.computeIfAbsent(
+                        question,
+                        q -> executor.submit(() -> {
+                            slots.acquire();
+                            try {
+                                return resolve(q.tenantId(), q.customerId(), q.category());
+                            } finally {
+                                slots.release();
+                            }
+                        }));
+            }
+            java.util.Map<Question, PreferenceAnswer> answers = new java.util.HashMap<>();
+            for (var entry : asked.entrySet()) {
+                answers.put(entry.getKey(), entry.getValue().get());
+            }
+            return answers;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking preference-service", e);
+        }
+    }
+
     /** Whether the tenant has this category; empty when preference-service cannot say right now. */
     public java.util.Optional<Boolean> categoryExists(String tenantId, String category) {
         String key = tenantId + '/' + category;

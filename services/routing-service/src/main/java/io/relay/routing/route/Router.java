@@ -18,6 +18,7 @@ import io.relay.routing.timeline.MessageStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,7 +142,11 @@ public class Router {
      * holds. Throws when preference-service cannot answer, so nothing is sent without knowing.
      */
     public Due redecide(StoredMessage message, Instant now) {
-        PreferenceAnswer answer = ask(message);
+        return redecide(message, now, ask(message));
+    }
+
+    /** {@link #redecide(StoredMessage, Instant)} on an answer asked for already ({@link #askAll}). */
+    public Due redecide(StoredMessage message, Instant now, PreferenceAnswer answer) {
         Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
             return new Due.End(refused(message), "at the time of sending: " + suppress.reason());
@@ -191,6 +196,19 @@ public class Router {
         return decide(message, ask(message)) instanceof Decision.Suppress suppress
                 ? new Due.End(refused(message), "the customer's choices changed while it waited: " + suppress.reason())
                 : null;
+    }
+
+    /** The customer's word for each distinct customer and category among these messages, asked at once. */
+    public Map<PreferenceClient.Question, PreferenceAnswer> askAll(List<StoredMessage> messages) {
+        return preferences.resolveAll(messages.stream().map(Router::question).toList());
+    }
+
+    /** The key of {@link #askAll}'s answers. */
+    public static PreferenceClient.Question question(StoredMessage message) {
+        return new PreferenceClient.Question(
+                message.tenantId(),
+                message.request().customerId(),
+                message.request().category());
     }
 
     private PreferenceAnswer ask(StoredMessage message) {

@@ -149,13 +149,18 @@ public class DueMessagePublisher implements SmartLifecycle {
         Instant now = clock.instant();
         Integer handled = tx.execute(status -> {
             List<StoredMessage> due = schedule.claimDue(now, batchSize);
+            // the customers' word as it is now, asked at once for the whole batch
+            var answers = router.askAll(due.stream()
+                    .filter(m -> m.request().expiresAt() == null
+                            || now.isBefore(m.request().expiresAt()))
+                    .toList());
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
                 Instant expiresAt = message.request().expiresAt();
                 Router.Due decided = expiresAt != null && !now.isBefore(expiresAt)
                         ? new Router.Due.End(Status.EXPIRED, "expiresAt " + expiresAt + " passed while it waited")
-                        : router.redecide(message, now);
+                        : router.redecide(message, now, answers.get(Router.question(message)));
                 switch (decided) {
                     case Router.Due.End end ->
                         store.advanceFrom(

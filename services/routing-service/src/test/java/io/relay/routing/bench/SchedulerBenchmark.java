@@ -27,7 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The scheduler against the real PostgreSQL and RabbitMQ, on the real clock: how late due messages
- * reach the dispatch queue. Prints figures; asserts nothing about time.
+ * reach the dispatch queue. Each due message is decided again on the customer's current word, so
+ * preference-service is asked for each (a WireMock simulator answering at once, in this JVM). Prints
+ * figures; asserts nothing about time.
  *
  * <p>Run: {@code ./mvnw -Pbench -pl services/routing-service -am test}
  */
@@ -37,6 +39,26 @@ class SchedulerBenchmark {
 
     private static final RabbitVhost VHOST = RabbitVhost.create();
     private static final String SCHEMA = TestNames.schema("routing_bench");
+    /** preference-service: a due message is decided again on the customer's word at that moment. */
+    private static final com.github.tomakehurst.wiremock.WireMockServer PREFERENCES =
+            new com.github.tomakehurst.wiremock.WireMockServer(
+                    com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                            .dynamicPort()
+                            .containerThreads(64));
+
+    static {
+        PREFERENCES.start();
+        PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                                "/internal/v1/customers/.+/resolved"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"customerId":"c-1","category":"offers","kind":"marketing",
+                                 "channels":[{"channel":"email","addresses":["c1@example.org"]}],"excluded":[],
+                                 "timeZone":"UTC","locale":"en"}
+                                """)));
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -46,10 +68,12 @@ class SchedulerBenchmark {
                 () -> LocalInfrastructure.postgresUrlInSchema(SCHEMA) + "&reWriteBatchedInserts=true");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
     }
 
     @AfterAll
     static void tearDown() {
+        PREFERENCES.stop();
         VHOST.close();
     }
 
@@ -107,13 +131,21 @@ class SchedulerBenchmark {
         for (int i = 0; i < dueTimes.size(); i++) {
             String id = "msg_" + tenant + "_" + i;
             due.put(id, dueTimes.get(i));
-            rows.add(new Object[] {tenant, id, Timestamp.from(dueTimes.get(i))});
+            // a customer each, so each due message is its own question for preference-service
+            String customer = "c-" + i;
+            rows.add(new Object[] {
+                tenant,
+                id,
+                customer,
+                "{\"customerId\":\"" + customer
+                        + "\",\"category\":\"offers\",\"content\":{\"email\":{\"subject\":\"Hi\",\"text\":\"Hello\"}}}",
+                Timestamp.from(dueTimes.get(i))
+            });
         }
         jdbc.batchUpdate("""
                 INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, request, status,
                                       channel, address, scheduled_for, created_at, updated_at)
-                VALUES (?, ?, 'c-1', 'offers', 'normal', '[]',
-                        '{"customerId":"c-1","category":"offers","content":{"email":{"subject":"Hi","text":"Hello"}}}',
+                VALUES (?, ?, ?, 'offers', 'normal', '[]', ?::jsonb,
                         'scheduled', 'email', '["c1@example.org"]', ?, now(), now())
                 """, rows);
         Instant last = dueTimes.stream().max(Instant::compareTo).orElseThrow();
