@@ -2,6 +2,7 @@ package io.relay.routing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -293,6 +294,45 @@ class SchedulingAndFallbackTest {
         CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, news)).isNotNull();
         assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, offer)).isFalse();
+    }
+
+    @Test
+    void dueMessagesAskPreferenceServiceOnceForTheirWholeBatch() throws Exception {
+        customer("c-56", "offers", EMAIL_ONLY, "");
+        customer("c-57", "offers", EMAIL_ONLY, "");
+        String first = send(message("c-56", "offers", ""));
+        String second = send(message("c-57", "offers", ""));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status(first).equals("scheduled") && status(second).equals("scheduled"));
+        String choices = """
+                {"customerId":"%s","category":"offers","kind":"marketing","channels":%s,"excluded":[],
+                 "quietHours":{"start":"22:00","end":"07:30"},"timeZone":"Europe/Amsterdam","locale":"nl-NL"}""";
+        PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/internal/v1/resolved"))
+                .withHeader("X-Tenant-Id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(tenantId))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"answers\":[{\"choices\":" + choices.formatted("c-56", EMAIL_ONLY)
+                                + "},{\"choices\":" + choices.formatted("c-57", EMAIL_ONLY) + "}]}")));
+        int asked = PREFERENCES
+                .findAll(getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                        "/internal/v1/customers/c-5[67]/resolved")))
+                .size();
+
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, first)).isNotNull();
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, second)).isNotNull();
+        var batches = PREFERENCES.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/internal/v1/resolved"))
+                        .withHeader("X-Tenant-Id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(tenantId)));
+        assertThat(batches).hasSize(1);
+        assertThat(batches.getFirst().getBodyAsString()).contains("c-56").contains("c-57");
+        assertThat(PREFERENCES
+                        .findAll(getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                                "/internal/v1/customers/c-5[67]/resolved")))
+                        .size())
+                .as("not asked one at a time")
+                .isEqualTo(asked);
     }
 
     @Test

@@ -90,4 +90,44 @@ class ResolveApiTest extends PreferenceServiceTestBase {
                         .statusCode())
                 .isEqualTo(404);
     }
+
+    @Test
+    void manyQuestionsInOneCallAreAnsweredInOrderAsTheOneCustomerCallWould() {
+        var response = api.post("/internal/v1/resolved", """
+                {"questions":[{"customerId":"c-1","category":"appointments"},
+                              {"customerId":"nobody","category":"appointments"},
+                              {"customerId":"c-1","category":"nothing"},
+                              {"customerId":"c-1","category":"offers"}]}
+                """);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answers = read(response.body()).get("answers");
+        assertThat(answers.size()).isEqualTo(4);
+        assertThat(answers.get(0).get("choices")).isEqualTo(resolved("appointments"));
+        assertThat(answers.get(1).get("unknown").asString()).contains("nobody");
+        assertThat(answers.get(2).get("unknown").asString()).contains("nothing");
+        assertThat(answers.get(3).get("choices")).isEqualTo(resolved("offers"));
+        // another tenant's key finds none of this tenant's customers
+        JsonNode foreign = read(tenantClient(tenant + "-other")
+                        .post(
+                                "/internal/v1/resolved",
+                                "{\"questions\":[{\"customerId\":\"c-1\",\"category\":\"appointments\"}]}")
+                        .body())
+                .get("answers");
+        assertThat(foreign.get(0).has("unknown")).isTrue();
+    }
+
+    @Test
+    void aBadBatchIsA400NamingTheQuestion() {
+        var missing = api.post("/internal/v1/resolved", "{\"questions\":[{\"customerId\":\"c-1\"}]}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("questions[0].category");
+        StringBuilder many = new StringBuilder("{\"questions\":[");
+        for (int i = 0; i < 1001; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"customerId\":\"c-1\",\"category\":\"offers\"}");
+        }
+        var tooMany = api.post("/internal/v1/resolved", many.append("]}").toString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("\"questions\"");
+    }
 }

@@ -116,12 +116,81 @@ public class PreferenceClient {
     public record Question(String tenantId, String customerId, String category) {}
 
     private static final int ASKING_AT_ONCE = 16;
+    private static final int QUESTIONS_PER_CALL = 500;
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record BatchAnswer(ResolvedChoices choices, String unknown) {}
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record BatchAnswers(java.util.List<BatchAnswer> answers) {}
+
+    record BatchQuestion(String customerId, String category) {}
+
+    record BatchQuestions(java.util.List<BatchQuestion> questions) {}
 
     /**
-     * Each distinct question answered once, {@value #ASKING_AT_ONCE} at a time: a batch waits for the
-     * slowest answer, not for their sum. Throws as {@link #resolve} does when one cannot be answered.
+     * Each distinct question answered once: a tenant's questions in one call of up to
+     * {@value #QUESTIONS_PER_CALL} ({@code POST /internal/v1/resolved}), so a batch of due messages
+     * costs a call, not a call a message. A preference-service without that call (an older version,
+     * mid-rollout) is asked one question at a time, {@value #ASKING_AT_ONCE} in flight. Throws as
+     * {@link #resolve} does when one cannot be answered.
      */
     public java.util.Map<Question, PreferenceAnswer> resolveAll(java.util.Collection<Question> questions) {
+        java.util.Map<String, java.util.List<Question>> byTenant = new java.util.LinkedHashMap<>();
+        for (Question question : new java.util.LinkedHashSet<>(questions)) {
+            byTenant.computeIfAbsent(question.tenantId(), t -> new java.util.ArrayList<>())
+                    .add(question);
+        }
+        java.util.Map<Question, PreferenceAnswer> answers = new java.util.HashMap<>();
+        for (java.util.List<Question> ofTenant : byTenant.values()) {
+            for (int from = 0; from < ofTenant.size(); from += QUESTIONS_PER_CALL) {
+                java.util.List<Question> chunk =
+                        ofTenant.subList(from, Math.min(ofTenant.size(), from + QUESTIONS_PER_CALL));
+                java.util.List<PreferenceAnswer> answered = call(() -> resolveBatchOnce(chunk));
+                if (answered == null) {
+                    answers.putAll(resolveEach(chunk));
+                } else {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        answers.put(chunk.get(i), answered.get(i));
+                    }
+                }
+            }
+        }
+        return answers;
+    }
+
+    /** One tenant's questions in one call; null when preference-service has no such call. */
+    private java.util.List<PreferenceAnswer> resolveBatchOnce(java.util.List<Question> questions) {
+        try {
+            BatchAnswers body = http.post()
+                    .uri("/internal/v1/resolved")
+                    .header(RequestContextFilter.TENANT, questions.getFirst().tenantId())
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .body(new BatchQuestions(questions.stream()
+                            .map(q -> new BatchQuestion(q.customerId(), q.category()))
+                            .toList()))
+                    .retrieve()
+                    .body(BatchAnswers.class);
+            if (body == null || body.answers() == null || body.answers().size() != questions.size()) {
+                throw new PreferencesUnavailableException("preference-service answered a batch of another size", null);
+            }
+            return body.answers().stream()
+                    .map(a -> a.choices() != null
+                            ? (PreferenceAnswer) new PreferenceAnswer.Known(a.choices())
+                            : new PreferenceAnswer.Unknown(a.unknown() == null ? "not found" : a.unknown()))
+                    .toList();
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)
+                    || e.getStatusCode().isSameCodeAs(HttpStatus.METHOD_NOT_ALLOWED)) {
+                return null;
+            }
+            throw new PreferencesUnavailableException("preference-service answered " + e.getStatusCode(), e);
+        } catch (RestClientException e) {
+            throw new PreferencesUnavailableException("preference-service did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private java.util.Map<Question, PreferenceAnswer> resolveEach(java.util.Collection<Question> questions) {
         java.util.Map<Question, java.util.concurrent.Future<PreferenceAnswer>> asked = new java.util.HashMap<>();
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(ASKING_AT_ONCE);
         try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {

@@ -44,7 +44,8 @@ class SchedulerBenchmark {
             new com.github.tomakehurst.wiremock.WireMockServer(
                     com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
                             .dynamicPort()
-                            .containerThreads(64));
+                            .containerThreads(64)
+                            .templatingEnabled(true));
 
     static {
         PREFERENCES.start();
@@ -58,6 +59,17 @@ class SchedulerBenchmark {
                                  "channels":[{"channel":"email","addresses":["c1@example.org"]}],"excluded":[],
                                  "timeZone":"UTC","locale":"en"}
                                 """)));
+        // a batch of due messages: one call, an answer per question
+        PREFERENCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/internal/v1/resolved"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"answers\":[{{#each (jsonPath request.body '$.questions')}}"
+                                + "{{#unless @first}},{{/unless}}{\"choices\":{\"category\":\"offers\","
+                                + "\"kind\":\"marketing\",\"channels\":[{\"channel\":\"email\","
+                                + "\"addresses\":[\"c1@example.org\"]}],\"excluded\":[],\"timeZone\":\"UTC\","
+                                + "\"locale\":\"en\"} }{{/each}}]}")));
     }
 
     @DynamicPropertySource
