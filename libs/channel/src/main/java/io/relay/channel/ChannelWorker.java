@@ -40,7 +40,7 @@ import redis.clients.jedis.params.SetParams;
  *       through its retry queue.
  * </ol>
  */
-public final class ChannelWorker<D> implements EnvelopeHandler {
+public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
 
@@ -86,7 +86,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
 
     /** {@code <channel>:<tenant>:<kind>:<message>}, and {@code :<fingerprint>} per recipient. */
     String key(String kind, String tenantId, D dispatch, String recipient) {
-        String key = delivery.channel().wireName() + ":" + tenantId + ":" + kind + ":" + delivery.messageId(dispatch);
+        String key = delivery.channel().wireName() + ":" + tenantId + ":" + kind + ":" + dispatch.messageId();
         return delivery.perRecipient() ? key + ":" + fingerprint(recipient) : key;
     }
 
@@ -105,7 +105,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
             announceSent(envelope, dispatch, sent);
             return;
         }
-        Instant expiresAt = delivery.expiresAt(dispatch);
+        Instant expiresAt = dispatch.expiresAt();
         if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
             if (sent.isEmpty()) {
                 log.info("expired before it could be sent");
@@ -113,7 +113,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
                         tenantId,
                         envelope.traceparent(),
                         events.delivery(
-                                delivery.messageId(dispatch),
+                                dispatch.messageId(),
                                 DeliveryEvent.Status.EXPIRED,
                                 null,
                                 "expired",
@@ -126,7 +126,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         List<ProviderRefused> refusals = new ArrayList<>();
         ProviderRefused gaveUp = null;
         Instant giveUpAt = envelope.createdAt().plus(maxAge);
-        String customer = delivery.customerId(dispatch);
+        String customer = dispatch.customerId();
         boolean erased = customer != null && redis.exists(Suppressions.erasedKey(tenantId, customer));
         for (String recipient : pending) {
             if (erased) {
@@ -173,11 +173,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
                     tenantId,
                     envelope.traceparent(),
                     events.delivery(
-                            delivery.messageId(dispatch),
-                            DeliveryEvent.Status.FAILED,
-                            null,
-                            failure.code(),
-                            failure.reason()));
+                            dispatch.messageId(), DeliveryEvent.Status.FAILED, null, failure.code(), failure.reason()));
         }
     }
 
@@ -235,7 +231,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
     private void announceSent(Envelope<Object> envelope, D dispatch, Map<String, SentRecord> sent) {
         SentRecord first = sent.values().iterator().next();
         DeliveryEvent event = new DeliveryEvent(
-                delivery.messageId(dispatch),
+                dispatch.messageId(),
                 delivery.channel().wireName(),
                 DeliveryEvent.Status.SENT,
                 first.providerId(),
@@ -249,8 +245,7 @@ public final class ChannelWorker<D> implements EnvelopeHandler {
         if (refused.contactEffect() == null) {
             return;
         }
-        String id =
-                "ct_" + delivery.messageId(dispatch) + (delivery.perRecipient() ? "_" + fingerprint(recipient) : "");
+        String id = "ct_" + dispatch.messageId() + (delivery.perRecipient() ? "_" + fingerprint(recipient) : "");
         events.publish(
                 id,
                 envelope.tenantId(),

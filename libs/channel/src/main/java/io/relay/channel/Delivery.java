@@ -1,6 +1,7 @@
 package io.relay.channel;
 
 import io.relay.contracts.Channel;
+import io.relay.contracts.payload.Dispatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +12,9 @@ import java.util.Optional;
  * {@code push/PushChannel} implement it over their provider interfaces, so a provider's adapter never
  * sees the worker's machinery.
  *
- * @param <D> the channel's dispatch payload
+ * @param <D> the channel's dispatch payload (its message id, customer and expiry are the {@link Dispatch}'s)
  */
-public interface Delivery<D> {
+public interface Delivery<D extends Dispatch> {
 
     Channel channel();
 
@@ -22,18 +23,10 @@ public interface Delivery<D> {
     /** The provider's name, as it appears in metrics, spans and logs ({@code twilio}, {@code smtp}). */
     String provider();
 
-    String messageId(D dispatch);
-
-    /** The customer the dispatch is for (an erased customer's dispatch is not sent). */
-    String customerId(D dispatch);
-
     /** Marketing: an address suppressed for marketing only (a spam complaint) does not get it. */
     default boolean marketing(D dispatch) {
         return false;
     }
-
-    /** Nothing is sent at or after this; null for never. */
-    Instant expiresAt(D dispatch);
 
     /** Who the dispatch goes to: its one address, or (push) each of the customer's tokens. */
     List<String> recipients(D dispatch);

@@ -44,60 +44,75 @@ public final class ParkingReplay {
         try (Channel channel = connection.createChannel()) {
             channel.queueDeclarePassive(workQueue); // refuses a queue name that is not ours
             channel.confirmSelect();
-            int moved = 0;
-            java.util.List<Long> kept = new java.util.ArrayList<>();
-            while (moved < max) {
-                GetResponse parked = channel.basicGet(parking, false);
-                if (parked == null) {
-                    break;
-                }
+            Swept swept = sweep(channel, parking, max, parked -> {
                 Object reason = parked.getProps().getHeaders() == null
                         ? null
                         : parked.getProps().getHeaders().get(QueueConsumer.H_PARKED_REASON);
                 if (!which.test(reason == null ? null : reason.toString())) {
-                    kept.add(parked.getEnvelope().getDeliveryTag()); // held unacked until the end, then back
-                    continue;
+                    return false;
                 }
                 channel.basicPublish("", workQueue, true, replayed(parked.getProps()), parked.getBody());
                 channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
-                channel.basicAck(parked.getEnvelope().getDeliveryTag(), false);
-                moved++;
-            }
-            for (long tag : kept) {
-                channel.basicNack(tag, false, true);
-            }
-            return new Result(moved, channel.messageCount(parking) + kept.size());
+                return true;
+            });
+            return new Result(swept.taken(), channel.messageCount(parking) + swept.kept());
         }
     }
 
     /**
-     * Deletes the parked messages {@code which} accepts (an erased customer's), keeping the others
-     * parked in their order; returns how many were deleted.
+     * Deletes the parked messages whose envelope {@code which} accepts (an erased customer's), keeping
+     * the others, and any it cannot read, parked in their order; returns how many were deleted.
      */
-    public static int discard(Connection connection, String workQueue, java.util.function.Predicate<GetResponse> which)
-            throws IOException, TimeoutException {
-        String parking = workQueue + ".parking";
+    public static int discard(
+            Connection connection,
+            String workQueue,
+            EnvelopeCodec codec,
+            java.util.function.Predicate<io.relay.contracts.Envelope<Object>> which)
+            throws IOException, TimeoutException, InterruptedException {
         try (Channel channel = connection.createChannel()) {
-            long parked = channel.messageCount(parking);
-            int discarded = 0;
-            java.util.List<Long> kept = new java.util.ArrayList<>();
-            for (long seen = 0; seen < parked; seen++) {
-                GetResponse message = channel.basicGet(parking, false);
-                if (message == null) {
-                    break;
-                }
-                if (which.test(message)) {
-                    channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
-                    discarded++;
-                } else {
-                    kept.add(message.getEnvelope().getDeliveryTag()); // back when this is done
-                }
-            }
-            for (long tag : kept) {
-                channel.basicNack(tag, false, true);
-            }
-            return discarded;
+            return sweep(channel, workQueue + ".parking", Integer.MAX_VALUE, parked -> {
+                        try {
+                            return which.test(codec.decode(parked.getProps(), parked.getBody()));
+                        } catch (RuntimeException unreadable) {
+                            return false; // not ours to judge: it waits for an operator
+                        }
+                    })
+                    .taken();
         }
+    }
+
+    /** What one parked message becomes: true when it was dealt with (and is acked), false to keep it parked. */
+    @FunctionalInterface
+    private interface Take {
+        boolean take(GetResponse parked) throws IOException, TimeoutException, InterruptedException;
+    }
+
+    private record Swept(int taken, int kept) {}
+
+    /**
+     * Goes through the parking queue until it is empty or {@code max} were taken: each one {@code take}
+     * deals with is acked, the others are held unacked until the end and then put back, in their order.
+     */
+    private static Swept sweep(Channel channel, String parking, int max, Take take)
+            throws IOException, TimeoutException, InterruptedException {
+        int taken = 0;
+        java.util.List<Long> kept = new java.util.ArrayList<>();
+        while (taken < max) {
+            GetResponse parked = channel.basicGet(parking, false);
+            if (parked == null) {
+                break;
+            }
+            if (take.take(parked)) {
+                channel.basicAck(parked.getEnvelope().getDeliveryTag(), false);
+                taken++;
+            } else {
+                kept.add(parked.getEnvelope().getDeliveryTag());
+            }
+        }
+        for (long tag : kept) {
+            channel.basicNack(tag, false, true);
+        }
+        return new Swept(taken, kept.size());
     }
 
     private static AMQP.BasicProperties replayed(AMQP.BasicProperties props) {

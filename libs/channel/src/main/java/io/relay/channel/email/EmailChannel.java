@@ -34,23 +34,8 @@ public final class EmailChannel implements Delivery<EmailDispatch> {
     }
 
     @Override
-    public String messageId(EmailDispatch email) {
-        return email.messageId();
-    }
-
-    @Override
     public boolean marketing(EmailDispatch email) {
         return email.marketing();
-    }
-
-    @Override
-    public String customerId(EmailDispatch email) {
-        return email.customerId();
-    }
-
-    @Override
-    public Instant expiresAt(EmailDispatch email) {
-        return email.expiresAt();
     }
 
     @Override

@@ -37,21 +37,6 @@ public final class PushChannel implements Delivery<PushDispatch> {
     }
 
     @Override
-    public String messageId(PushDispatch push) {
-        return push.messageId();
-    }
-
-    @Override
-    public String customerId(PushDispatch push) {
-        return push.customerId();
-    }
-
-    @Override
-    public Instant expiresAt(PushDispatch push) {
-        return push.expiresAt();
-    }
-
-    @Override
     public List<String> recipients(PushDispatch push) {
         return push.tokens();
     }

@@ -32,21 +32,6 @@ public final class SmsChannel implements Delivery<SmsDispatch> {
     }
 
     @Override
-    public String messageId(SmsDispatch sms) {
-        return sms.messageId();
-    }
-
-    @Override
-    public String customerId(SmsDispatch sms) {
-        return sms.customerId();
-    }
-
-    @Override
-    public Instant expiresAt(SmsDispatch sms) {
-        return sms.expiresAt();
-    }
-
-    @Override
     public List<String> recipients(SmsDispatch sms) {
         return List.of(sms.to());
     }

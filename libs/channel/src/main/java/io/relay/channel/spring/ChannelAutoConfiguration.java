@@ -134,7 +134,6 @@ public class ChannelAutoConfiguration {
         return new QueueConsumer(
                 Queues.erasures(delivery.channel()),
                 new ErasedCustomers(
-                        delivery,
                         connection,
                         codec,
                         Queues.dispatch(delivery.channel()).name(),

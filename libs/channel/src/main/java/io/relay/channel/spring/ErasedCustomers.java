@@ -1,9 +1,9 @@
 package io.relay.channel.spring;
 
-import io.relay.channel.Delivery;
 import io.relay.channel.ErasureHook;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.CustomerErased;
+import io.relay.contracts.payload.Dispatch;
 import io.relay.messaging.EnvelopeCodec;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.messaging.ParkingReplay;
@@ -21,20 +21,13 @@ final class ErasedCustomers implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ErasedCustomers.class);
 
-    private final Delivery<Object> delivery;
     private final com.rabbitmq.client.Connection connection;
     private final EnvelopeCodec codec;
     private final String queue;
     private final List<ErasureHook> hooks;
 
-    @SuppressWarnings("unchecked")
     ErasedCustomers(
-            Delivery<?> delivery,
-            com.rabbitmq.client.Connection connection,
-            EnvelopeCodec codec,
-            String queue,
-            List<ErasureHook> hooks) {
-        this.delivery = (Delivery<Object>) delivery;
+            com.rabbitmq.client.Connection connection, EnvelopeCodec codec, String queue, List<ErasureHook> hooks) {
         this.connection = connection;
         this.codec = codec;
         this.queue = queue;
@@ -45,15 +38,13 @@ final class ErasedCustomers implements EnvelopeHandler {
     public void handle(Envelope<Object> envelope) throws Exception {
         CustomerErased erased = (CustomerErased) envelope.payload();
         String tenantId = envelope.tenantId();
-        int discarded = ParkingReplay.discard(connection, queue, parked -> {
-            try {
-                Envelope<Object> dispatch = codec.decode(parked.getProps(), parked.getBody());
-                return tenantId.equals(dispatch.tenantId())
-                        && erased.customerId().equals(delivery.customerId(dispatch.payload()));
-            } catch (RuntimeException unreadable) {
-                return false; // not ours to judge: it waits for an operator
-            }
-        });
+        int discarded = ParkingReplay.discard(
+                connection,
+                queue,
+                codec,
+                parked -> tenantId.equals(parked.tenantId())
+                        && parked.payload() instanceof Dispatch dispatch
+                        && erased.customerId().equals(dispatch.customerId()));
         hooks.forEach(hook -> hook.forget(tenantId, erased.customerId()));
         if (discarded > 0) {
             log.info("an erased customer's {} parked dispatch(es) deleted from {}", discarded, queue);

@@ -18,7 +18,8 @@ public record EmailDispatch(
         String html,
         Appointment appointment,
         Instant expiresAt,
-        String categoryKind) {
+        String categoryKind)
+        implements Dispatch {
 
     /** Marketing email carries List-Unsubscribe (RFC 8058); every email carries a preferences link. */
     public boolean marketing() {

@@ -14,4 +14,5 @@ public record PushDispatch(
         String body,
         Map<String, String> data,
         Appointment appointment,
-        Instant expiresAt) {}
+        Instant expiresAt)
+        implements Dispatch {}

@@ -11,4 +11,5 @@ public record SmsDispatch(
         String from,
         String text,
         Appointment appointment,
-        Instant expiresAt) {}
+        Instant expiresAt)
+        implements Dispatch {}

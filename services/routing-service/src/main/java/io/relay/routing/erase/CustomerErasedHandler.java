@@ -37,16 +37,13 @@ public class CustomerErasedHandler implements EnvelopeHandler {
         ErasureStore.Erasure result =
                 store.eraseCustomer(envelope.tenantId(), erased.customerId(), erased.pseudonymOrErased(), erased.at());
         // a message.accepted parked for an operator names the customer: it goes too
-        int discarded = ParkingReplay.discard(connection, Queues.ROUTING_ACCEPTED.name(), parked -> {
-            try {
-                Envelope<Object> accepted = codec.decode(parked.getProps(), parked.getBody());
-                return envelope.tenantId().equals(accepted.tenantId())
-                        && accepted.payload() instanceof MessageAccepted message
-                        && erased.customerId().equals(message.customerId());
-            } catch (RuntimeException unreadable) {
-                return false;
-            }
-        });
+        int discarded = ParkingReplay.discard(
+                connection,
+                Queues.ROUTING_ACCEPTED.name(),
+                codec,
+                parked -> envelope.tenantId().equals(parked.tenantId())
+                        && parked.payload() instanceof MessageAccepted message
+                        && erased.customerId().equals(message.customerId()));
         log.info(
                 "customer erased: {} messages cancelled, {} scrubbed, {} parked deleted",
                 result.cancelled(),
