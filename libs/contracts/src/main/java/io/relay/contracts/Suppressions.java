@@ -26,12 +26,7 @@ public final class Suppressions {
      * retry queue is never sent to an erased customer. The id is hashed: the key names no one.
      */
     public static String erasedKey(String tenantId, String customerId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(customerId.getBytes(StandardCharsets.UTF_8));
-            return "erased:" + tenantId + ":" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "erased:" + tenantId + ":" + sha256(customerId);
     }
 
     /** The key of an address suppressed only for marketing (a spam complaint) when {@code marketing}. */
@@ -46,10 +41,13 @@ public final class Suppressions {
 
     /** The hex SHA-256 of the normalised address: how the list finds an address, also once erased. */
     public static String addressHash(String channel, String address) {
+        return sha256(normalise(channel, address));
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(normalise(channel, address).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
