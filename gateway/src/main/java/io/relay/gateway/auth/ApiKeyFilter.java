@@ -79,10 +79,10 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             // a signed link or Twilio's signature names the tenant; nothing the client sends may
             // (ProxyHeaders drops every X-Tenant-* header, the internal token and Authorization)
             // and where the request came from, which a customer's consent records as evidence
-            exchange.getAttributes()
-                    .put(ProxyHeaders.SET, Map.of(REQUEST_ID, requestId, CLIENT_ADDRESS, perAddress.client(request)));
+            String client = perAddress.client(request);
+            exchange.getAttributes().put(ProxyHeaders.SET, Map.of(REQUEST_ID, requestId, CLIENT_ADDRESS, client));
             String id = requestId;
-            return Mono.fromCallable(() -> perAddress.admit(request))
+            return Mono.fromCallable(() -> perAddress.admit(client))
                     .subscribeOn(Schedulers.boundedElastic())
                     .flatMap(admitted -> {
                         if (admitted) {

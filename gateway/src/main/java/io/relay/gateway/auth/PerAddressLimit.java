@@ -40,9 +40,9 @@ public class PerAddressLimit {
         }
     }
 
-    /** Whether this request's client may make one more request this second; blocking (Redis). */
-    public boolean admit(ServerHttpRequest request) {
-        String key = "gateway:per-address:" + client(request) + ":" + clock.millis() / 1000;
+    /** Whether this client ({@link #client}) may make one more request this second; blocking (Redis). */
+    public boolean admit(String client) {
+        String key = "gateway:per-address:" + client + ":" + clock.millis() / 1000;
         long n = redis.incr(key);
         if (n == 1) {
             redis.expire(key, 5);
