@@ -139,13 +139,9 @@ public class Router {
     /**
      * The whole decision again for a message that falls due (consent, channel order, contacts, quiet
      * hours, window, cap, expiry), with the customer's current choices: a "no" given while it waited
-     * holds. Throws when preference-service cannot answer, so nothing is sent without knowing.
+     * holds. {@code answer} is that word, asked for the whole batch at once ({@link #askAll}, which
+     * throws when preference-service cannot answer, so nothing is sent without knowing).
      */
-    public Due redecide(StoredMessage message, Instant now) {
-        return redecide(message, now, ask(message));
-    }
-
-    /** {@link #redecide(StoredMessage, Instant)} on an answer asked for already ({@link #askAll}). */
     public Due redecide(StoredMessage message, Instant now, PreferenceAnswer answer) {
         Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
@@ -190,10 +186,10 @@ public class Router {
     /**
      * The customer's choices changed while a message waits: how it ends now when they no longer allow it
      * (consent, channel, contacts), or null when they still do; its time and the cap are decided when it
-     * falls due. Throws when preference-service cannot answer.
+     * falls due. {@code answer} is the customer's word now ({@link #askAll}).
      */
-    public Due.End noLongerAllowed(StoredMessage message) {
-        return decide(message, ask(message)) instanceof Decision.Suppress suppress
+    public Due.End noLongerAllowed(StoredMessage message, PreferenceAnswer answer) {
+        return decide(message, answer) instanceof Decision.Suppress suppress
                 ? new Due.End(refused(message), "the customer's choices changed while it waited: " + suppress.reason())
                 : null;
     }

@@ -58,8 +58,11 @@ public class CustomerChangedHandler implements EnvelopeHandler {
         Instant now = clock.instant();
         Integer ended = tx.execute(status -> {
             int count = 0;
-            for (StoredMessage message : schedule.claimWaitingOf(tenantId, customerId, LIMIT)) {
-                Router.Due.End end = router.noLongerAllowed(message);
+            List<StoredMessage> waiting = schedule.claimWaitingOf(tenantId, customerId, LIMIT);
+            // one question per category, however many wait in it
+            var answers = router.askAll(waiting);
+            for (StoredMessage message : waiting) {
+                Router.Due.End end = router.noLongerAllowed(message, answers.get(Router.question(message)));
                 if (end != null
                         && store.advanceFrom(
                                 tenantId,

@@ -150,16 +150,15 @@ public class DueMessagePublisher implements SmartLifecycle {
         Integer handled = tx.execute(status -> {
             List<StoredMessage> due = schedule.claimDue(now, batchSize);
             // the customers' word as it is now, asked at once for the whole batch
-            var answers = router.askAll(due.stream()
-                    .filter(m -> m.request().expiresAt() == null
-                            || now.isBefore(m.request().expiresAt()))
-                    .toList());
+            var answers =
+                    router.askAll(due.stream().filter(m -> !expired(m, now)).toList());
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
-                Instant expiresAt = message.request().expiresAt();
-                Router.Due decided = expiresAt != null && !now.isBefore(expiresAt)
-                        ? new Router.Due.End(Status.EXPIRED, "expiresAt " + expiresAt + " passed while it waited")
+                Router.Due decided = expired(message, now)
+                        ? new Router.Due.End(
+                                Status.EXPIRED,
+                                "expiresAt " + message.request().expiresAt() + " passed while it waited")
                         : router.redecide(message, now, answers.get(Router.question(message)));
                 switch (decided) {
                     case Router.Due.End end ->
@@ -218,6 +217,11 @@ public class DueMessagePublisher implements SmartLifecycle {
         // after the commit: a rolled-back batch is published again and measured then
         dispatched.forEach(m -> metrics.schedulerLag(Duration.between(m.scheduledFor(), now)));
         return handled == null ? 0 : handled;
+    }
+
+    private static boolean expired(StoredMessage message, Instant now) {
+        Instant expiresAt = message.request().expiresAt();
+        return expiresAt != null && !now.isBefore(expiresAt);
     }
 
     private void loop() {
