@@ -69,6 +69,7 @@ class OnePathOneDecisionTest {
             new String[] {"v1", "customers/c-1"},
             new String[] {"v1", "messages"},
             new String[] {"v1", "templates/t-1"},
+            new String[] {"v1", "suppressions/email/ann@example.org"},
             new String[] {"internal", "webhook"},
             new String[] {"v1", "me/preferences"},
             new String[] {"preferences", ""},

@@ -42,6 +42,7 @@ class FrontDoorTest {
             "/v1/customers/victim",
             "/v1/messages",
             "/v1/templates/t-1",
+            "/v1/suppressions/email/victim@example.org",
             "/internal/webhook",
             "/v1/me/preferences",
             "/preferences",
