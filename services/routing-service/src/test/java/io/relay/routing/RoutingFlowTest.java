@@ -113,6 +113,10 @@ class RoutingFlowTest {
     }
 
     private String send(String customerId) {
+        return send(business, customerId);
+    }
+
+    private String send(Http business, String customerId) {
         HttpResponse<String> response = business.post(
                 "/v1/messages",
                 "{\"customerId\":\"" + customerId + "\",\"category\":\"appointments\","
@@ -161,6 +165,48 @@ class RoutingFlowTest {
         assertThat(message.get("timeline").get(1).get("event").asString()).isEqualTo("routed");
         assertThat(message.get("timeline").get(1).get("reason").asString())
                 .isEqualTo("email: customer's choice 1 for appointments");
+    }
+
+    @Autowired
+    redis.clients.jedis.JedisPooled redis;
+
+    @Test
+    void choicesInPreferenceServicesCacheAreUsedWithoutAskingAndAChangeThereMakesRoutingAskAgain() throws Exception {
+        String tenant = "tenant-cache-" + java.util.UUID.randomUUID();
+        Http tenantClient = Http.asGateway("http://localhost:" + port, tenant);
+        // what preference-service keeps after answering once
+        var cache = new io.relay.redis.ResolvedChoicesCache(redis);
+        cache.put(cache.lookup(tenant, "c-9", "appointments").key(), customerJson("c-9", "cached@example.org"));
+        PREFERENCES.stubFor(get(resolvedUrl("c-9"))
+                .withHeader("X-Tenant-Id", equalTo(tenant))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-9", "asked@example.org"))));
+
+        assertThat(takeDispatch(send(tenantClient, "c-9")).to()).isEqualTo("cached@example.org");
+        assertThat(PREFERENCES
+                        .countRequestsMatching(
+                                getRequestedFor(resolvedUrl("c-9")).build())
+                        .getCount())
+                .as("answered from the cache, preference-service not asked")
+                .isZero();
+
+        // what preference-service does once a change to the customer commits: every later reader misses
+        cache.customerChanged(tenant, "c-9");
+        assertThat(takeDispatch(send(tenantClient, "c-9")).to()).isEqualTo("asked@example.org");
+        assertThat(PREFERENCES
+                        .countRequestsMatching(
+                                getRequestedFor(resolvedUrl("c-9")).build())
+                        .getCount())
+                .isEqualTo(1);
+        // another tenant's customer of the same id is never answered from this tenant's entry
+        PREFERENCES.stubFor(get(resolvedUrl("c-9"))
+                .withHeader("X-Tenant-Id", equalTo("tenant-a"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-9", "other@example.org"))));
+        cache.put(cache.lookup(tenant, "c-9", "appointments").key(), customerJson("c-9", "cached@example.org"));
+        assertThat(takeDispatch(send("c-9")).to()).isEqualTo("other@example.org");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.relay.preference.preference.ConsentLedger;
 import io.relay.preference.preference.EffectiveChoices;
 import io.relay.preference.preference.PreferenceStore;
 import io.relay.preference.suppress.SuppressionList;
+import io.relay.redis.ResolvedChoicesCache;
 import io.relay.web.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public class ResolveService {
     /** The answer as JSON, straight from the cache when it is there: no parsing on the hot path. */
     public String resolveJson(String tenantId, String customerId, String categoryName) {
         // the key is fixed before the database is read: a change after this point bumps the generation
-        ResolvedCache.Lookup cached = cache.lookup(tenantId, customerId, categoryName);
+        ResolvedChoicesCache.Lookup cached = cache.lookup(tenantId, customerId, categoryName);
         if (cached.value().isPresent()) {
             return cached.value().get();
         }

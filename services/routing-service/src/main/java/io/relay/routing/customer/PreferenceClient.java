@@ -14,6 +14,8 @@ import io.relay.routing.RoutingProperties;
 import io.relay.web.RequestContextFilter;
 import io.relay.web.WebProperties;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
@@ -22,9 +24,8 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Asks preference-service, in one call, what a customer accepts for a category. "No such customer or
- * category" is an answer; anything else that goes wrong is {@link PreferencesUnavailableException},
- * and routing waits rather than guessing.
+ * Asks preference-service (or its cache) what a customer accepts for a category. "No such customer or
+ * category" is an answer; anything else is {@link PreferencesUnavailableException}: routing waits.
  */
 @Component
 public class PreferenceClient {
@@ -33,27 +34,27 @@ public class PreferenceClient {
     private final CircuitBreaker breaker;
     private final Retry retry;
     private final java.time.Clock clock;
+    private final CachedChoices cached;
     private static final Duration CATEGORY_KNOWN_FOR = Duration.ofMinutes(1);
-    private final java.util.Map<String, java.time.Instant> knownCategories =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Instant> knownCategories = new ConcurrentHashMap<>();
 
     public PreferenceClient(
             RestClient.Builder builder,
             RoutingProperties settings,
             WebProperties web,
             io.micrometer.core.instrument.MeterRegistry meters,
-            java.time.Clock clock) {
-        String baseUrl = settings.preferenceServiceUrl();
-        String internalToken = web.internalToken();
+            java.time.Clock clock,
+            CachedChoices cached) {
+        this.cached = cached;
         this.clock = clock;
         // a plain blocking connection (kept alive) on the caller's virtual thread: the JDK HttpClient's
         // selector thread and hand-offs cost routing about a tenth of its CPU under load
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
         factory.setConnectTimeout(Duration.ofSeconds(2));
         factory.setReadTimeout(Duration.ofSeconds(3)); // the timeout: a slow answer counts as no answer
-        this.http = builder.baseUrl(baseUrl)
+        this.http = builder.baseUrl(settings.preferenceServiceUrl())
                 .requestFactory(factory)
-                .defaultHeader(RequestContextFilter.INTERNAL_TOKEN, internalToken)
+                .defaultHeader(RequestContextFilter.INTERNAL_TOKEN, web.internalToken())
                 .build();
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
@@ -129,19 +130,20 @@ public class PreferenceClient {
     record BatchQuestions(java.util.List<BatchQuestion> questions) {}
 
     /**
-     * Each distinct question answered once: a tenant's questions in one call of up to
-     * {@value #QUESTIONS_PER_CALL} ({@code POST /internal/v1/resolved}), so a batch of due messages
-     * costs a call, not a call a message. A preference-service without that call (an older version,
-     * mid-rollout) is asked one question at a time, {@value #ASKING_AT_ONCE} in flight. Throws as
-     * {@link #resolve} does when one cannot be answered.
+     * Each distinct question answered once: from the cache, else a tenant's questions in one call of up
+     * to {@value #QUESTIONS_PER_CALL} ({@code POST /internal/v1/resolved}); an older preference-service is
+     * asked one at a time, {@value #ASKING_AT_ONCE} in flight. Throws as {@link #resolve} does.
      */
     public java.util.Map<Question, PreferenceAnswer> resolveAll(java.util.Collection<Question> questions) {
+        java.util.Map<Question, PreferenceAnswer> answers = new java.util.HashMap<>();
+        cached.findAll(questions).forEach((q, choices) -> answers.put(q, new PreferenceAnswer.Known(choices)));
         java.util.Map<String, java.util.List<Question>> byTenant = new java.util.LinkedHashMap<>();
         for (Question question : new java.util.LinkedHashSet<>(questions)) {
-            byTenant.computeIfAbsent(question.tenantId(), t -> new java.util.ArrayList<>())
-                    .add(question);
+            if (!answers.containsKey(question)) {
+                byTenant.computeIfAbsent(question.tenantId(), t -> new java.util.ArrayList<>())
+                        .add(question);
+            }
         }
-        java.util.Map<Question, PreferenceAnswer> answers = new java.util.HashMap<>();
         for (java.util.List<Question> ofTenant : byTenant.values()) {
             for (int from = 0; from < ofTenant.size(); from += QUESTIONS_PER_CALL) {
                 java.util.List<Question> chunk =
@@ -200,7 +202,7 @@ public class PreferenceClient {
                         q -> executor.submit(() -> {
                             slots.acquire();
                             try {
-                                return resolve(q.tenantId(), q.customerId(), q.category());
+                                return call(() -> resolveOnce(q.tenantId(), q.customerId(), q.category()));
                             } finally {
                                 slots.release();
                             }
@@ -222,7 +224,7 @@ public class PreferenceClient {
     /** Whether the tenant has this category; empty when preference-service cannot say right now. */
     public java.util.Optional<Boolean> categoryExists(String tenantId, String category) {
         String key = tenantId + '/' + category;
-        java.time.Instant known = knownCategories.get(key);
+        Instant known = knownCategories.get(key);
         if (known != null && known.isAfter(clock.instant())) {
             return java.util.Optional.of(true);
         }
@@ -255,8 +257,11 @@ public class PreferenceClient {
         }
     }
 
+    /** From preference-service's cache when it holds the answer, else from preference-service. */
     public PreferenceAnswer resolve(String tenantId, String customerId, String category) {
-        return call(() -> resolveOnce(tenantId, customerId, category));
+        return cached.find(new Question(tenantId, customerId, category))
+                .<PreferenceAnswer>map(PreferenceAnswer.Known::new)
+                .orElseGet(() -> call(() -> resolveOnce(tenantId, customerId, category)));
     }
 
     private PreferenceAnswer resolveOnce(String tenantId, String customerId, String category) {
