@@ -119,6 +119,10 @@ final class RunningSystem implements AutoCloseable {
             common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
         }
         common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
+        // the load suite samples as a busy deployment would (infra/load/run.sh: LOAD_TRACING_SAMPLING)
+        if (System.getProperty("e2e.tracing-sampling") != null) {
+            common.put("TRACING_SAMPLING_PROBABILITY", System.getProperty("e2e.tracing-sampling"));
+        }
         Map<String, String> preferenceEnv = with(common, "POSTGRES_URL", jdbcUrl(preferenceDb));
         preferenceEnv.put("LINK_SIGNING_KEY", LINK_SIGNING_KEY);
         preferenceEnv.put("ROUTING_SERVICE_URL", "http://127.0.0.1:" + routingPort);
