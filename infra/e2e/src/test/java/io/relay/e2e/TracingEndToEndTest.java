@@ -83,15 +83,15 @@ class TracingEndToEndTest {
                         && s.kind() == Span.SpanKind.SPAN_KIND_CONSUMER
                         && s.name().equals("email.dispatch process"));
         assertThat(path.getLast().kind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
-        // routing's question to preference-service is in the same trace, under the routing of the
-        // message; each process exports its spans in its own batches, so wait for preference-service's
+        // routing's question to preference-service is in the same trace, under the request that accepted
+        // and routed the message; each process exports its spans in its own batches, so wait for them
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     List<Exported> all = spansOf(system, traceId);
                     Exported routing = all.stream()
-                            .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_CONSUMER
-                                    && s.name().equals("routing.message-accepted process"))
+                            .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER
+                                    && s.service().equals("routing-service"))
                             .findFirst()
                             .orElseThrow();
                     assertThat(all)

@@ -156,6 +156,9 @@ class RoutingFlowTest {
                         .withBody(customerJson("c-1", "ana@example.org"))));
 
         String id = send("c-1");
+        assertThat(view(id).get("status").asString())
+                .as("routed by the request that accepted it: dispatched when the 202 arrives")
+                .isEqualTo("dispatched");
 
         EmailDispatch dispatch = takeDispatch(id);
         assertThat(dispatch.to()).isEqualTo("ana@example.org");

@@ -4,7 +4,9 @@ import io.relay.contracts.Channel;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.message.MessageRequest;
-import io.relay.routing.route.Dispatcher;
+import io.relay.routing.message.Status;
+import io.relay.routing.message.StoredMessage;
+import io.relay.routing.route.FirstRoute;
 import io.relay.routing.template.Template;
 import io.relay.routing.template.TemplateRenderer;
 import io.relay.routing.template.TemplateStore;
@@ -30,15 +32,15 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Accepting a message: it is stored, then {@code message.accepted} is published and confirmed by the
- * broker, and only then does the caller hear 202. If the broker does not confirm, the stored message
- * is forgotten and the caller hears 503, so a 202 always means the message is on its way.
+ * Accepting a message: it is stored, then routed at once ({@link FirstRoute}: its dispatch or its
+ * hand-off to {@code message.accepted} confirmed by the broker), and only then does the caller hear
+ * 202. If the broker confirms neither, the stored message is forgotten and the caller hears 503, so a
+ * 202 always means the message is on its way.
  */
 @Service
 public class AcceptService {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptService.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
     private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
 
@@ -46,7 +48,7 @@ public class AcceptService {
     private final IdempotencyKeys keys;
     private final TemplateStore templates;
     private final PreferenceClient preferences;
-    private final Dispatcher dispatcher;
+    private final FirstRoute firstRoute;
     private final SmsQuota smsQuota;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -60,7 +62,7 @@ public class AcceptService {
             IdempotencyKeys keys,
             TemplateStore templates,
             PreferenceClient preferences,
-            Dispatcher dispatcher,
+            FirstRoute firstRoute,
             SmsQuota smsQuota,
             TransactionTemplate tx,
             Clock clock) {
@@ -68,7 +70,7 @@ public class AcceptService {
         this.keys = keys;
         this.templates = templates;
         this.preferences = preferences;
-        this.dispatcher = dispatcher;
+        this.firstRoute = firstRoute;
         this.smsQuota = smsQuota;
         this.tx = tx;
         this.clock = clock;
@@ -147,16 +149,16 @@ public class AcceptService {
         MDC.put("messageId", id);
         try {
             // without a key the insert is one statement, atomic on its own: no transaction round trips
-            boolean claimed = idempotencyKey == null
+            StoredMessage stored = idempotencyKey == null
                     ? insert(tenantId, id, accepted, senders, sms, traceparent, now)
-                    : Boolean.TRUE.equals(tx.execute(status -> {
+                    : tx.execute(status -> {
                         if (!keys.claim(tenantId, idempotencyKey, hash, id, now)) {
                             status.setRollbackOnly();
-                            return false;
+                            return null;
                         }
                         return insert(tenantId, id, accepted, senders, sms, traceparent, now);
-                    }));
-            if (!claimed) {
+                    });
+            if (stored == null) {
                 smsQuota.giveBack(tenantId, quota, now);
                 // a concurrent request with the same key won the race: answer as it did
                 return replay(tenantId, idempotencyKey, hash, now)
@@ -164,11 +166,13 @@ public class AcceptService {
                                 "Idempotency-Key " + idempotencyKey + " is in use by a request that did not complete"));
             }
             try {
-                ConfirmingPublisher.await(
-                        dispatcher.publishAccepted(
-                                tenantId, id, request.customerId(), request.category(), traceparent, now),
-                        CONFIRM_TIMEOUT);
+                firstRoute.routeOrHandOff(stored, traceparent, now);
             } catch (ConfirmingPublisher.PublishException e) {
+                if (store.find(tenantId, id)
+                        .map(m -> m.status() != Status.ACCEPTED)
+                        .orElse(false)) {
+                    return new Accepted(id, false); // routed before the broker failed: it is on its way
+                }
                 smsQuota.giveBack(tenantId, quota, now);
                 tx.executeWithoutResult(status -> {
                     store.forget(tenantId, id);
@@ -185,7 +189,7 @@ public class AcceptService {
         }
     }
 
-    private boolean insert(
+    private StoredMessage insert(
             String tenantId,
             String id,
             MessageRequest accepted,
@@ -193,7 +197,7 @@ public class AcceptService {
             SmsRules sms,
             String traceparent,
             Instant now) {
-        store.insertAccepted(
+        return store.insertAccepted(
                 tenantId,
                 id,
                 accepted,
@@ -201,7 +205,6 @@ public class AcceptService {
                         senders.smsFrom(), senders.emailFrom(), sms.countries(), senders.timeZone()),
                 traceparent,
                 now);
-        return true;
     }
 
     /**

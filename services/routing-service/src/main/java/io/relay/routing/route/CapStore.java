@@ -24,11 +24,19 @@ public class CapStore {
      * more. Call inside a transaction.
      */
     public void lockCap(String tenantId, String customerId, String category) {
-        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:key, 0))")
+        lockCap(tenantId, customerId, category, true);
+    }
+
+    /** As {@link #lockCap}; without {@code wait}, false at once when another transaction holds it. */
+    public boolean lockCap(String tenantId, String customerId, String category, boolean wait) {
+        return Boolean.TRUE.equals(jdbc.sql(
+                        wait
+                                ? "SELECT true FROM pg_advisory_xact_lock(hashtextextended(:key, 0))"
+                                : "SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))")
                 // each part with its length: no two (tenant, customer, category) make the same key
                 .param("key", tenantId.length() + ":" + tenantId + customerId.length() + ":" + customerId + category)
-                .query(Integer.class)
-                .single();
+                .query(Boolean.class)
+                .single());
     }
 
     /**

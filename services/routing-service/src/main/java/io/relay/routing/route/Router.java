@@ -61,6 +61,15 @@ public class Router {
 
     /** Routes a message that is {@code accepted} (new, or back from a failed channel). */
     public void route(StoredMessage message, String traceparent, java.time.Instant now) {
+        route(message, traceparent, now, true);
+    }
+
+    /** Routes, or throws CapBusy rather than wait for a cap another transaction is counting. */
+    void routeWithoutWaiting(StoredMessage message, String traceparent, java.time.Instant now) {
+        route(message, traceparent, now, false);
+    }
+
+    private void route(StoredMessage message, String traceparent, java.time.Instant now, boolean wait) {
         PreferenceAnswer answer = ask(message);
         Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
@@ -105,7 +114,7 @@ public class Router {
         Route route = new Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
         // under a cap, counting and dispatching are one transaction under the cap's lock: exact across replicas
         Boolean moved = tx.execute(status -> {
-            String reached = lockedCapReached(message, capMax, capPer, now);
+            String reached = lockedCapReached(message, capMax, capPer, now, wait);
             if (reached != null) {
                 finish(message, Status.SUPPRESSED, now, reached);
                 return false;
@@ -153,7 +162,7 @@ public class Router {
                 choices.frequencyCap() == null ? null : choices.frequencyCap().max();
         String capPer =
                 choices.frequencyCap() == null ? null : choices.frequencyCap().per();
-        String capReached = lockedCapReached(message, capMax, capPer, now);
+        String capReached = lockedCapReached(message, capMax, capPer, now, true);
         if (capReached != null) {
             return new Due.End(Status.SUPPRESSED, capReached);
         }
@@ -263,12 +272,15 @@ public class Router {
      * The same count under the cap's lock, held until the caller's transaction ends: call it inside
      * the transaction that then dispatches, so no other consumer or replica counts meanwhile.
      */
-    private String lockedCapReached(StoredMessage message, Integer max, String per, Instant now) {
-        if (max != null && per != null) {
-            caps.lockCap(
-                    message.tenantId(),
-                    message.request().customerId(),
-                    message.request().category());
+    private String lockedCapReached(StoredMessage message, Integer max, String per, Instant now, boolean wait) {
+        if (max != null
+                && per != null
+                && !caps.lockCap(
+                        message.tenantId(),
+                        message.request().customerId(),
+                        message.request().category(),
+                        wait)) {
+            throw new CapBusy();
         }
         return capReached(message, max, per, now);
     }

@@ -55,9 +55,10 @@ public class MessageStore {
 
     /**
      * With the tenant's senders, as the gateway passed them. The row and its first timeline entry go
-     * in one statement (one round trip, atomic without a transaction of its own).
+     * in one statement (one round trip, atomic without a transaction of its own). Returns the message
+     * as {@link #find} would read it back.
      */
-    public void insertAccepted(
+    public StoredMessage insertAccepted(
             String tenantId,
             String id,
             MessageRequest request,
@@ -94,6 +95,26 @@ public class MessageStore {
                 .param("now", Timestamp.from(now))
                 .update();
         announce(tenantId, id, "accepted", null, TimelineEntry.of(now, "accepted"));
+        Instant stored = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL's precision
+        return new StoredMessage(
+                tenantId,
+                id,
+                request,
+                Status.ACCEPTED,
+                null,
+                List.of(),
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                tenant.smsFrom(),
+                tenant.emailFrom(),
+                tenant.smsCountries(),
+                tenant.timeZone(),
+                stored,
+                stored,
+                traceparent);
     }
 
     /** Forgets a message whose acceptance could not be completed (the caller got an error, not a 202). */
