@@ -19,8 +19,8 @@ public final class SmtpServer implements AutoCloseable {
     static {
         // GreenMail parses every message it stores with Jakarta Mail, which otherwise walks the class
         // path (ServiceLoader) for its StreamProvider per part: 15% of the load suite's own CPU
-        System.getProperties().putIfAbsent(
-                "jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        System.getProperties()
+                .putIfAbsent("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
     }
 
     private final GreenMail greenMail;
