@@ -9,6 +9,7 @@
 #   LOAD_JVM: the services' JVM options ("-Xmx512m -XX:+UseParallelGC")
 #   LOAD_MAX=false: skip the maximum phase (a sustained fixed-rate run)
 #   LOAD_WARMUP: seconds of unmeasured warm-up at half the rate, while the JIT compiles (30)
+#   LOAD_TRACING_SAMPLING: the services' TRACING_SAMPLING_PROBABILITY (unset: the default, 1.0)
 # Needs what infra/local/test.sh needs (it starts PostgreSQL, Redis, RabbitMQ when they are down).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,5 +22,6 @@ SECONDS_PER_PHASE="${2:-60}"
 ./mvnw -B -ntp -Pload -pl infra/e2e verify \
   -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" -Dload.max="${LOAD_MAX:-true}" \
   -De2e.jvm="${LOAD_JVM:--Xmx512m -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.email-consumers=8 \
-  -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}"
+  -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}" \
+  ${LOAD_TRACING_SAMPLING:+-De2e.tracing-sampling="$LOAD_TRACING_SAMPLING"}
 cat infra/e2e/target/load/load.txt
