@@ -25,13 +25,19 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEventHandler.class);
 
     private final MessageStore store;
+    private final DeliveryStates states;
     private final Router router;
     private final Clock clock;
     private final io.relay.routing.metrics.MessageMetrics metrics;
 
     public DeliveryEventHandler(
-            MessageStore store, Router router, Clock clock, io.relay.routing.metrics.MessageMetrics metrics) {
+            MessageStore store,
+            DeliveryStates states,
+            Router router,
+            Clock clock,
+            io.relay.routing.metrics.MessageMetrics metrics) {
         this.store = store;
+        this.states = states;
         this.router = router;
         this.clock = clock;
         this.metrics = metrics;
@@ -40,12 +46,12 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     @Override
     public void handle(Envelope<Object> envelope) {
         DeliveryEvent event = (DeliveryEvent) envelope.payload();
-        Optional<StoredMessage> found = store.find(envelope.tenantId(), event.messageId());
+        Optional<DeliveryStates.State> found = states.find(envelope.tenantId(), event.messageId());
         if (found.isEmpty()) {
             log.warn("delivery event for a message this tenant does not have");
             return;
         }
-        StoredMessage message = found.get();
+        DeliveryStates.State message = found.get();
         if (!event.channel().equals(message.channel())) {
             log.info(
                     "{} on {} is about an earlier channel; the message moved on to {}",
@@ -67,20 +73,21 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         TimelineEntry entry = new TimelineEntry(event.at(), to.wireName(), event.channel(), reason(event));
         boolean moved = store.advance(envelope.tenantId(), event.messageId(), to, event.channel(), List.of(entry));
         if (moved && to == Status.SENT) {
-            metrics.sent(message, event.channel(), event.at());
+            metrics.sent(message.due(), event.channel(), event.at());
         }
         log.debug("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
     }
 
     /** A permanent failure on this channel: record it and route again, past every channel tried. */
-    private void fallBack(Envelope<Object> envelope, DeliveryEvent event, StoredMessage message) {
+    private void fallBack(Envelope<Object> envelope, DeliveryEvent event, DeliveryStates.State message) {
         TimelineEntry failure = new TimelineEntry(event.at(), "failed", event.channel(), reason(event));
-        boolean reopened = store.reopenAfterFailure(envelope.tenantId(), message.id(), event.channel(), failure);
+        boolean reopened = store.reopenAfterFailure(envelope.tenantId(), event.messageId(), event.channel(), failure);
         // reopened now, or reopened by an earlier attempt of this same event that then could not route
         boolean pending =
                 message.status() == Status.ACCEPTED && message.triedChannels().contains(event.channel());
         if (reopened || pending) {
-            StoredMessage again = store.find(envelope.tenantId(), message.id()).orElseThrow();
+            StoredMessage again =
+                    store.find(envelope.tenantId(), event.messageId()).orElseThrow();
             router.route(again, envelope.traceparent(), clock.instant());
         } else {
             log.info("failure on {} already handled", event.channel());

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.relay.routing.message.StatusChange;
-import io.relay.routing.message.StoredMessage;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
@@ -54,8 +53,8 @@ public class MessageMetrics {
     }
 
     /** A message the provider took at {@code at}: the delivery-event handler has it loaded already. */
-    public void sent(StoredMessage message, String channel, Instant at) {
-        Instant due = message.scheduledFor() != null ? message.scheduledFor() : message.createdAt();
+    /** {@code due}: when the message was due (its scheduled time, else when it was accepted). */
+    public void sent(Instant due, String channel, Instant at) {
         Duration took = Duration.between(due, at);
         if (!took.isNegative()) {
             Timer.builder("relay.message.end.to.end")
