@@ -16,5 +16,5 @@ export PATH="$JAVA_HOME/bin:$PATH"
 infra/faults/instances.sh start
 trap 'infra/faults/instances.sh stop' EXIT
 ./mvnw -B -ntp -Pfaults -pl infra/e2e verify -Dfaults.rate="${1:-40}" -De2e.no-trace-export=true \
-  -De2e.email-consumers=4 -De2e.rabbit-port=5673 -De2e.redis-port=6391
+  -De2e.email-consumers=4 -De2e.rabbit-port=5673 -De2e.redis-port=6391 -De2e.redrive-after=60s
 cat infra/e2e/target/faults/faults.txt

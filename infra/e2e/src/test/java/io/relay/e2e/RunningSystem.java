@@ -119,6 +119,10 @@ final class RunningSystem implements AutoCloseable {
             common.put("OTLP_TRACING_ENDPOINT", providers.baseUrl() + "/v1/traces");
         }
         common.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
+        // the fault suite re-drives sooner than 5 minutes, so its settling sees the re-drive's work
+        if (System.getProperty("e2e.redrive-after") != null) {
+            common.put("SCHEDULER_REDRIVE_AFTER", System.getProperty("e2e.redrive-after"));
+        }
         // the load suite samples as a busy deployment would (infra/load/run.sh: LOAD_TRACING_SAMPLING)
         if (System.getProperty("e2e.tracing-sampling") != null) {
             common.put("TRACING_SAMPLING_PROBABILITY", System.getProperty("e2e.tracing-sampling"));

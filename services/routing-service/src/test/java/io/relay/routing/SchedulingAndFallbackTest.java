@@ -1107,6 +1107,34 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aMessageWhoseDispatchTheBrokerDidNotConfirmIsAcceptedAndRoutedAgainByTheRedrive() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-18", "appointments", EMAIL_ONLY, "");
+        String id;
+        // the broker takes neither the dispatch nor the hand-off: both come back unroutable
+        try (com.rabbitmq.client.Channel admin = connection.createChannel()) {
+            admin.queueUnbind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+            admin.queueUnbind(Queues.ROUTING_ACCEPTED.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED);
+            try {
+                id = send(message("c-18", "appointments", ""));
+            } finally {
+                admin.queueBind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+                admin.queueBind(
+                        Queues.ROUTING_ACCEPTED.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED);
+            }
+        }
+        // recorded as dispatched before the broker said no: it is kept (202), not forgotten, and waits
+        assertThat(status(id)).isEqualTo("accepted");
+        assertThat(events(id)).containsExactly("accepted", "routed", "dispatched", "unconfirmed");
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, id)).isFalse();
+
+        CLOCK.advance(Duration.ofMinutes(6)); // relay.scheduler.redrive-after
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("dispatched"));
+    }
+
+    @Test
     void aScheduledMessageIsDispatchedInTheTraceItWasAcceptedIn() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-18", "appointments", EMAIL_ONLY, "");

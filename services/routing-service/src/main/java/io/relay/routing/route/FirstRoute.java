@@ -1,9 +1,13 @@
 package io.relay.routing.route;
 
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
+import io.relay.routing.timeline.MessageStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,16 +29,22 @@ public class FirstRoute {
 
     private final Router router;
     private final Dispatcher dispatcher;
+    private final MessageStore store;
 
-    public FirstRoute(Router router, Dispatcher dispatcher) {
+    public FirstRoute(Router router, Dispatcher dispatcher, MessageStore store) {
         this.router = router;
         this.dispatcher = dispatcher;
+        this.store = store;
     }
 
     /**
-     * Routes the message now, or hands it to {@code message.accepted}.
+     * Routes the message now, or hands it to {@code message.accepted}. When the broker confirms
+     * neither after the message was recorded as dispatched, its dispatch may or may not be in a queue:
+     * the message goes back to {@code accepted}, for the scheduler's re-drive to route it again (a
+     * channel service drops a dispatch it already sent), and the caller still hears 202.
      *
-     * @throws ConfirmingPublisher.PublishException when it could be neither routed nor handed on
+     * @throws ConfirmingPublisher.PublishException when nothing went out: the message is still
+     *     {@code accepted}, and the caller may be told so
      */
     public void routeOrHandOff(StoredMessage message, String traceparent, Instant now) {
         try {
@@ -43,14 +53,33 @@ public class FirstRoute {
         } catch (RuntimeException e) {
             log.info("not routed at acceptance, handed to message.accepted: {}", e.toString());
         }
-        ConfirmingPublisher.await(
-                dispatcher.publishAccepted(
-                        message.tenantId(),
-                        message.id(),
-                        message.request().customerId(),
-                        message.request().category(),
-                        traceparent,
-                        now),
-                CONFIRM_TIMEOUT);
+        try {
+            ConfirmingPublisher.await(
+                    dispatcher.publishAccepted(
+                            message.tenantId(),
+                            message.id(),
+                            message.request().customerId(),
+                            message.request().category(),
+                            traceparent,
+                            now),
+                    CONFIRM_TIMEOUT);
+        } catch (ConfirmingPublisher.PublishException e) {
+            boolean requeued = store.advanceFrom(
+                    message.tenantId(),
+                    message.id(),
+                    List.of(Status.DISPATCHED),
+                    Status.ACCEPTED,
+                    null,
+                    List.of(
+                            new TimelineEntry(
+                                    now,
+                                    "unconfirmed",
+                                    null,
+                                    "the broker confirmed neither the dispatch nor its hand-off; routed again by the re-drive")));
+            if (!requeued) {
+                throw e;
+            }
+            log.warn("dispatch unconfirmed, left to the scheduler's re-drive: {}", e.toString());
+        }
     }
 }
