@@ -4,7 +4,6 @@ import io.relay.contracts.Channel;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.message.MessageRequest;
-import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.route.FirstRoute;
 import io.relay.routing.template.Template;
@@ -167,12 +166,7 @@ public class AcceptService {
             }
             try {
                 firstRoute.routeOrHandOff(stored, traceparent, now);
-            } catch (ConfirmingPublisher.PublishException e) {
-                if (store.find(tenantId, id)
-                        .map(m -> m.status() != Status.ACCEPTED)
-                        .orElse(false)) {
-                    return new Accepted(id, false); // routed before the broker failed: it is on its way
-                }
+            } catch (ConfirmingPublisher.PublishException e) { // nothing went out
                 smsQuota.giveBack(tenantId, quota, now);
                 tx.executeWithoutResult(status -> {
                     store.forget(tenantId, id);

@@ -43,8 +43,9 @@ public class FirstRoute {
      * the message goes back to {@code accepted}, for the scheduler's re-drive to route it again (a
      * channel service drops a dispatch it already sent), and the caller still hears 202.
      *
-     * @throws ConfirmingPublisher.PublishException when nothing went out: the message is still
-     *     {@code accepted}, and the caller may be told so
+     * @throws ConfirmingPublisher.PublishException only when nothing went out: the message is still
+     *     {@code accepted}, so it may be forgotten and the caller told so. A message that moved on
+     *     meanwhile (its unconfirmed dispatch was sent after all) is on its way: no throw.
      */
     public void routeOrHandOff(StoredMessage message, String traceparent, Instant now) {
         try {
@@ -76,10 +77,13 @@ public class FirstRoute {
                                     "unconfirmed",
                                     null,
                                     "the broker confirmed neither the dispatch nor its hand-off; routed again by the re-drive")));
-            if (!requeued) {
+            if (requeued) {
+                log.warn("dispatch unconfirmed, left to the scheduler's re-drive: {}", e.toString());
+            } else if (store.find(message.tenantId(), message.id())
+                    .map(m -> m.status() == Status.ACCEPTED)
+                    .orElse(true)) {
                 throw e;
             }
-            log.warn("dispatch unconfirmed, left to the scheduler's re-drive: {}", e.toString());
         }
     }
 }
