@@ -50,10 +50,14 @@ public class ResolvedChoicesCache {
                 LOOKUP, counters(tenantId, customerId), List.of(entryPrefix(tenantId, customerId, category))));
     }
 
-    /** Each question's lookup, in order, in one pipelined round trip. */
+    /** Each question's lookup, in order, in one round trip (pipelined when there are several). */
     public List<Lookup> lookupAll(List<Question> questions) {
         if (questions.isEmpty()) {
             return List.of();
+        }
+        if (questions.size() == 1) { // routing's hot path: one message, no pipeline to build
+            Question q = questions.getFirst();
+            return List.of(lookup(q.tenantId(), q.customerId(), q.category()));
         }
         List<Response<Object>> replies = new ArrayList<>(questions.size());
         try (var pipeline = redis.pipelined()) {
