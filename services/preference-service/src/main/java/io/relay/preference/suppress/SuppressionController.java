@@ -36,7 +36,13 @@ public class SuppressionController {
 
     /** One suppressed address as listed. {@code address} is null when only its hash is kept (erasure). */
     public record Suppression(
-            String channel, String address, String scope, String reason, String source, Instant since) {}
+            String channel, String address, String scope, String reason, String source, Instant since) {
+
+        static Suppression of(SuppressionList.SuppressionChange change) {
+            return new Suppression(
+                    change.channel(), change.address(), change.scope(), change.reason(), change.source(), change.at());
+        }
+    }
 
     public record SuppressionPage(List<Suppression> suppressions, String next) {}
 
@@ -87,13 +93,7 @@ public class SuppressionController {
         List<SuppressionList.Entry> entries = list.current(tenantId, channel, address, after, limit + 1);
         List<Suppression> page = entries.stream()
                 .limit(limit)
-                .map(e -> new Suppression(
-                        e.change().channel(),
-                        e.change().address(),
-                        e.change().scope(),
-                        e.change().reason(),
-                        e.change().source(),
-                        e.change().at()))
+                .map(e -> Suppression.of(e.change()))
                 .toList();
         String next = entries.size() > limit ? cursor(entries.get(limit - 1).cursor()) : null;
         return new SuppressionPage(page, next);
@@ -134,14 +134,7 @@ public class SuppressionController {
                 .filter(change -> change.scope().equals(scope))
                 .findFirst()
                 .orElseThrow();
-        return ResponseEntity.status(added ? 201 : 200)
-                .body(new Suppression(
-                        current.channel(),
-                        current.address(),
-                        current.scope(),
-                        current.reason(),
-                        current.source(),
-                        current.at()));
+        return ResponseEntity.status(added ? 201 : 200).body(Suppression.of(current));
     }
 
     @DeleteMapping("/v1/suppressions/{channel}/{address}")
