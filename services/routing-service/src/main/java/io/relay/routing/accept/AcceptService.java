@@ -165,7 +165,8 @@ public class AcceptService {
                                 "Idempotency-Key " + idempotencyKey + " is in use by a request that did not complete"));
             }
             try {
-                firstRoute.routeOrHandOff(stored, traceparent, now);
+                // routed at its own moment, after the acceptance: its timeline and webhooks order by time
+                firstRoute.routeOrHandOff(stored, traceparent, clock.instant());
             } catch (ConfirmingPublisher.PublishException e) { // nothing went out
                 smsQuota.giveBack(tenantId, quota, now);
                 tx.executeWithoutResult(status -> {
