@@ -43,7 +43,11 @@ public class RequiredSecrets implements EnvironmentPostProcessor, Ordered {
         INTERNAL_TOKEN("relay.internal-token", "local-internal-token-not-a-secret"),
         LINK_SIGNING_KEY("relay.links.signing-key", "local-link-signing-key-not-a-secret"),
         BOOTSTRAP_API_KEY("relay.gateway.bootstrap-api-key", "local-dev-key"),
-        TWILIO_AUTH_TOKEN("twilio.auth-token", null);
+        TWILIO_AUTH_TOKEN("twilio.auth-token", null),
+        /** The key-encryption key of tenants' provider credentials (SecretBox). */
+        PROVIDER_SECRETS_KEY("relay.providers.secrets-key", "local-provider-secrets-key-not-a-secret"),
+        /** Keys provider credentials may still be sealed under while a rotation runs (comma-separated). */
+        PROVIDER_SECRETS_KEYS_PREVIOUS("relay.providers.secrets-keys-previous", null);
 
         private final String property;
         private final String localDefault;

@@ -27,6 +27,7 @@ class PublicValuesTest {
     /** NAME=value, NAME: value, NAME:-value, NAME:=value, NAME = "value" (quoted or not). */
     private static final Pattern ASSIGNED = Pattern.compile(
             "(?i)(ADMIN_TOKEN|INTERNAL_TOKEN|LINK_SIGNING_KEYS?(?:_PREVIOUS)?|BOOTSTRAP_API_KEY|TWILIO_AUTH_TOKEN"
+                    + "|PROVIDER_SECRETS_KEYS?(?:_PREVIOUS)?|secrets-keys?(?:-previous)?"
                     + "|admin-token|internal-token|signing-key|bootstrap-api-key|auth-token)"
                     + "[\"']?\\s*(?::-|:=|=|:)\\s*[\"']?([A-Za-z0-9][A-Za-z0-9._~+/-]{5,})(?![\\w(])");
 
