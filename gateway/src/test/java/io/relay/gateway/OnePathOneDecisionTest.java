@@ -68,6 +68,8 @@ class OnePathOneDecisionTest {
             new String[] {"admin", "tenants"},
             new String[] {"v1", "customers/c-1"},
             new String[] {"v1", "messages"},
+            new String[] {"v1", "providers"},
+            new String[] {"admin", "tenants/t-1/providers"},
             new String[] {"v1", "templates/t-1"},
             new String[] {"v1", "suppressions/email/ann@example.org"},
             new String[] {"internal", "webhook"},

@@ -1,6 +1,10 @@
 package io.relay.gateway.admin;
 
+import static io.relay.gateway.edge.Answers.invalid;
+import static io.relay.gateway.edge.Answers.notFound;
+
 import io.relay.gateway.GatewayProperties;
+import io.relay.gateway.edge.Answers.FieldError;
 import io.relay.gateway.tenant.TenantStore;
 import io.relay.gateway.tenant.WebhookChanges;
 import io.relay.security.OutboundTargets;
@@ -12,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,8 +60,6 @@ public class AdminController {
             String timeZone) {}
 
     private static final java.util.Set<String> COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
-
-    public record FieldError(String field, String message) {}
 
     @PostMapping("/admin/tenants")
     public Mono<ResponseEntity<Object>> create(@RequestBody NewTenant body) {
@@ -218,28 +218,5 @@ public class AdminController {
 
     private static Mono<ResponseEntity<Object>> blocking(Callable<ResponseEntity<Object>> call) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    static ResponseEntity<Object> invalid(List<FieldError> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.BAD_REQUEST,
-                errors.size() == 1
-                        ? errors.getFirst().field() + ": " + errors.getFirst().message()
-                        : errors.size() + " fields are not valid");
-        problem.setType(URI.create("https://relay.example/problems/validation"));
-        problem.setTitle("The request is not valid");
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
-    }
-
-    private static ResponseEntity<Object> notFound(String what) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, what + " not found");
-        problem.setType(URI.create("https://relay.example/problems/not-found"));
-        problem.setTitle("Not found");
-        return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
     }
 }

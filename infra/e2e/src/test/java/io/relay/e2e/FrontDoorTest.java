@@ -41,6 +41,7 @@ class FrontDoorTest {
             "/admin/tenants",
             "/v1/customers/victim",
             "/v1/messages",
+            "/v1/providers",
             "/v1/templates/t-1",
             "/v1/suppressions/email/victim@example.org",
             "/internal/webhook",
