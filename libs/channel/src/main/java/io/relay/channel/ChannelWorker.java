@@ -6,22 +6,17 @@ import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.resilience.ProviderResilience;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * Sends one dispatch of any channel, at most once per recipient, written once for all of them:
@@ -30,11 +25,8 @@ import redis.clients.jedis.params.SetParams;
  *   <li>a recipient with a <b>sent record</b> in Redis is not sent again; when all have one, only the
  *       {@code sent} event is repeated (a redelivered dispatch);
  *   <li>a dispatch past its {@code expiresAt} is not sent: {@code expired};
- *   <li>an <b>attempt record</b> is written before the provider is called and removed once it answered.
- *       A second dispatch finding one either asks the provider what it already took (where the
- *       provider can be asked: a crash between its answer and our record) or, while the attempt is
- *       younger than the sending lease, waits in the retry queue (a twin being sent right now);
- *   <li>the call goes through the provider's retry, circuit breaker, rate limiter and bulkhead;
+ *   <li>each recipient is sent through the tenant's provider accounts in order, with an attempt record
+ *       and failover ({@link ProviderAttempts});
  *   <li>what the provider said becomes the {@code sent} or {@code failed} event, and a refusal that
  *       says something about the address also a contact event. Trouble is thrown: the dispatch goes
  *       through its retry queue.
@@ -47,12 +39,9 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
     private final Delivery<D> delivery;
     private final ChannelEvents events;
     private final JedisPooled redis;
-    private final ProviderResilience resilience;
+    private final ProviderAttempts<D> attempts;
     private final Clock clock;
-    private final Duration sendingLease;
-    private final Duration recordTtl;
     private final Duration maxAge;
-    private final io.micrometer.core.instrument.Counter misconfiguredCount;
 
     /**
      * @param sendingLease how long an unfinished attempt keeps a twin waiting: longer than one provider
@@ -64,7 +53,7 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
             Delivery<D> delivery,
             ChannelEvents events,
             JedisPooled redis,
-            ProviderResilience resilience,
+            Function<String, ProviderResilience> resilience,
             Clock clock,
             Duration sendingLease,
             Duration recordTtl,
@@ -73,36 +62,30 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         this.delivery = delivery;
         this.events = events;
         this.redis = redis;
-        this.resilience = resilience;
+        this.attempts = new ProviderAttempts<>(delivery, redis, resilience, clock, sendingLease, recordTtl, meters);
         this.clock = clock;
-        this.sendingLease = sendingLease;
-        this.recordTtl = recordTtl;
         this.maxAge = maxAge;
-        this.misconfiguredCount = io.micrometer.core.instrument.Counter.builder("relay.provider.misconfigured")
-                .description("Provider calls refused because of our own account or credentials")
-                .tag("provider", delivery.provider())
-                .register(meters);
     }
 
     /** {@code <channel>:<tenant>:<kind>:<message>}, and {@code :<fingerprint>} per recipient. */
     String key(String kind, String tenantId, D dispatch, String recipient) {
-        String key = delivery.channel().wireName() + ":" + tenantId + ":" + kind + ":" + dispatch.messageId();
-        return delivery.perRecipient() ? key + ":" + fingerprint(recipient) : key;
+        return attempts.key(kind, tenantId, dispatch, recipient);
     }
 
     @Override
     public void handle(Envelope<Object> envelope) {
         D dispatch = delivery.dispatchType().cast(envelope.payload());
         String tenantId = envelope.tenantId();
-        Map<String, SentRecord> sent = new LinkedHashMap<>();
+        Map<String, ProviderAttempts.SentRecord> sent = new LinkedHashMap<>();
+        List<String> failovers = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         for (String recipient : delivery.recipients(dispatch)) {
-            SentRecord.parse(redis.get(key("sent", tenantId, dispatch, recipient)), clock.instant())
+            ProviderAttempts.SentRecord.parse(redis.get(key("sent", tenantId, dispatch, recipient)), clock.instant())
                     .ifPresentOrElse(record -> sent.put(recipient, record), () -> pending.add(recipient));
         }
         if (pending.isEmpty() && !sent.isEmpty()) {
             log.info("already sent, repeating only the delivery event");
-            announceSent(envelope, dispatch, sent);
+            announceSent(envelope, dispatch, sent, failovers);
             return;
         }
         Instant expiresAt = dispatch.expiresAt();
@@ -119,7 +102,7 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
                                 "expired",
                                 "expiresAt " + expiresAt + " passed before it could be sent"));
             } else {
-                announceSent(envelope, dispatch, sent);
+                announceSent(envelope, dispatch, sent, failovers);
             }
             return;
         }
@@ -144,7 +127,7 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
                 continue;
             }
             try {
-                sent.put(recipient, sendOnce(tenantId, dispatch, recipient));
+                sent.put(recipient, attempts.send(tenantId, dispatch, recipient, failovers));
             } catch (ProviderRefused refused) {
                 log.warn("{} refused for good ({}): {}", providerTitle(), refused.code(), refused.reason());
                 refusals.add(refused);
@@ -166,7 +149,7 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
             }
         }
         if (!sent.isEmpty()) {
-            announceSent(envelope, dispatch, sent);
+            announceSent(envelope, dispatch, sent, failovers);
         } else {
             ProviderRefused failure = gaveUp != null ? gaveUp : delivery.whenAllRefused(dispatch, refusals);
             events.publish(
@@ -177,67 +160,21 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         }
     }
 
-    private SentRecord sendOnce(String tenantId, D dispatch, String recipient) {
-        String attemptKey = key("attempt", tenantId, dispatch, recipient);
-        Instant now = clock.instant();
-        SetParams keep = SetParams.setParams().ex(recordTtl.toSeconds());
-        if (!"OK"
-                .equals(redis.set(
-                        attemptKey, now.toString(), SetParams.setParams().nx().ex(recordTtl.toSeconds())))) {
-            String earlier = redis.get(attemptKey);
-            Instant earlierAt = earlier == null ? now : Instant.parse(earlier);
-            if (delivery.reconciles()) {
-                // a crash between the provider's answer and our record: ask before sending again
-                Optional<String> taken = resilience.call(
-                        () -> delivery.alreadyTaken(tenantId, dispatch, recipient, earlierAt.minusSeconds(5)));
-                if (taken.isPresent()) {
-                    return record(tenantId, dispatch, recipient, taken.get());
-                }
-            } else if (now.isBefore(earlierAt.plus(sendingLease))) {
-                throw new IllegalStateException("another delivery of this message is being sent right now");
-            }
-            redis.set(attemptKey, now.toString(), keep);
-        }
-        try {
-            String providerId = resilience.call(() -> delivery.send(tenantId, dispatch, recipient, clock.instant()));
-            log.debug("accepted by {} as {}", delivery.provider(), providerId);
-            return record(tenantId, dispatch, recipient, providerId);
-        } catch (RuntimeException e) {
-            if (e instanceof ProviderMisconfigured misconfigured) {
-                log.error(
-                        "{} refuses our account ({}): {}; the message waits until the account works again",
-                        providerTitle(),
-                        misconfigured.code(),
-                        misconfigured.getMessage());
-                misconfiguredCount.increment();
-            }
-            if (!(e instanceof ProviderTrouble trouble && trouble.mayHaveTaken())) {
-                redis.del(attemptKey); // the provider did not take it: nothing to reconcile next time
-            }
-            throw e;
-        }
-    }
-
-    private SentRecord record(String tenantId, D dispatch, String recipient, String providerId) {
-        SentRecord record = new SentRecord(clock.instant(), providerId);
-        redis.set(
-                key("sent", tenantId, dispatch, recipient),
-                record.toString(),
-                SetParams.setParams().ex(recordTtl.toSeconds()));
-        redis.del(key("attempt", tenantId, dispatch, recipient));
-        return record;
-    }
-
-    private void announceSent(Envelope<Object> envelope, D dispatch, Map<String, SentRecord> sent) {
-        SentRecord first = sent.values().iterator().next();
+    private void announceSent(
+            Envelope<Object> envelope,
+            D dispatch,
+            Map<String, ProviderAttempts.SentRecord> sent,
+            List<String> failovers) {
+        ProviderAttempts.SentRecord first = sent.values().iterator().next();
         DeliveryEvent event = new DeliveryEvent(
                 dispatch.messageId(),
                 delivery.channel().wireName(),
                 DeliveryEvent.Status.SENT,
                 first.providerId(),
                 null,
-                null,
-                first.at());
+                failovers.isEmpty() ? null : "failed over from " + String.join(", ", failovers),
+                first.at(),
+                delivery.provider(first.account()));
         events.publish(envelope.tenantId(), envelope.traceparent(), event);
     }
 
@@ -245,7 +182,8 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         if (refused.contactEffect() == null) {
             return;
         }
-        String id = "ct_" + dispatch.messageId() + (delivery.perRecipient() ? "_" + fingerprint(recipient) : "");
+        String id = "ct_" + dispatch.messageId()
+                + (delivery.perRecipient() ? "_" + ProviderAttempts.fingerprint(recipient) : "");
         events.publish(
                 id,
                 envelope.tenantId(),
@@ -257,35 +195,5 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
     private String providerTitle() {
         String name = delivery.provider();
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    }
-
-    /** A recipient's stable short name for keys: tokens are long and secret-ish. */
-    static String fingerprint(String recipient) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(recipient.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code <at>|<provider id>}: when the provider took it, and its id for it. */
-    record SentRecord(Instant at, String providerId) {
-        /** A record written before the time was kept in it counts as taken {@code now}. */
-        static Optional<SentRecord> parse(String stored, Instant now) {
-            if (stored == null) {
-                return Optional.empty();
-            }
-            String[] parts = stored.split("\\|", 2);
-            return Optional.of(
-                    parts.length == 2
-                            ? new SentRecord(Instant.parse(parts[0]), parts[1])
-                            : new SentRecord(now, stored));
-        }
-
-        @Override
-        public String toString() {
-            return at + "|" + providerId;
-        }
     }
 }

@@ -44,6 +44,33 @@ public interface Delivery<D extends Dispatch> {
      */
     String send(String tenantId, D dispatch, String recipient, Instant now);
 
+    /**
+     * The provider accounts a tenant's dispatch may go through, in the order they are tried:
+     * {@link io.relay.channel.accounts.TenantAccounts#PLATFORM} alone unless the channel sends through
+     * tenants' own accounts. Empty when no account may send for the tenant.
+     */
+    default List<String> accounts(String tenantId) {
+        return List.of(io.relay.channel.accounts.TenantAccounts.PLATFORM);
+    }
+
+    /** One account's name in metrics, the timeline and logs: {@code twilio}, or {@code twilio:pa_…} for a tenant's. */
+    default String provider(String account) {
+        return io.relay.channel.accounts.TenantAccounts.PLATFORM.equals(account)
+                ? provider()
+                : provider() + ":" + account;
+    }
+
+    /** {@link #send(String, Dispatch, String, Instant)} through one of {@link #accounts}. */
+    default String send(String account, String tenantId, D dispatch, String recipient, Instant now) {
+        return send(tenantId, dispatch, recipient, now);
+    }
+
+    /** {@link #alreadyTaken(String, Dispatch, String, Instant)}, asked of the account that was tried. */
+    default Optional<String> alreadyTaken(
+            String account, String tenantId, D dispatch, String recipient, Instant since) {
+        return alreadyTaken(tenantId, dispatch, recipient, since);
+    }
+
     /** Whether {@link #alreadyTaken} can ask the provider what it already took. */
     default boolean reconciles() {
         return false;

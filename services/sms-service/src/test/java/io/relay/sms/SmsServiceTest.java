@@ -145,6 +145,12 @@ class SmsServiceTest {
     void setUp() {
         TWILIO.resetRequests();
         TWILIO.resetToDefaultMappings(); // the shared stubs from infra/wiremock
+        // the gateway: no tenant here has accounts of its own, so every SMS goes through the platform's
+        TWILIO.stubFor(get(urlPathMatching("/internal/provider-accounts"))
+                .withHeader("X-Internal-Token", equalTo(io.relay.testsupport.Http.LOCAL_INTERNAL_TOKEN))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"usePlatformDefault\":true,\"accounts\":[]}")));
         twilioResilience.breaker().reset();
         tenant = TestNames.unique("tenant");
     }

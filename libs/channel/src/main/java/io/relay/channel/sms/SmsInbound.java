@@ -3,7 +3,9 @@ package io.relay.channel.sms;
 import io.relay.channel.ChannelEvents;
 import io.relay.contracts.payload.ContactEvent;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +35,22 @@ public final class SmsInbound {
      *     caller answers so that the provider retries, and the opt-out is not silently lost
      */
     public String receive(String from, String to, String messagingService, String body) {
+        return receive(from, to, body, () -> senderTenants.of(to, messagingService));
+    }
+
+    /**
+     * The same for a text that arrived at a tenant's own provider account: it concerns the tenants that
+     * connected that account, and no one else.
+     */
+    public String receiveFor(List<String> tenants, String from, String to, String body) {
+        return receive(from, to, body, () -> tenants);
+    }
+
+    private String receive(String from, String to, String body, Supplier<List<String>> tenants) {
         String keyword = SmsKeywords.keyword(body);
         ContactEvent.Kind kind = SmsKeywords.effect(keyword);
         if (kind != null && from != null && to != null) {
-            for (String tenantId : senderTenants.of(to, messagingService)) {
+            for (String tenantId : tenants.get()) {
                 ContactEvent event = new ContactEvent(kind, from, keyword, "inbound SMS to " + to, clock.instant());
                 events.publish("in_" + UUID.randomUUID(), tenantId, null, event);
             }

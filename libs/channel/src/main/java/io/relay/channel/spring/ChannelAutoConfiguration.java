@@ -64,20 +64,36 @@ public class ChannelAutoConfiguration {
                 .observedBy(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
+    /**
+     * The platform account's resilience, and one of the same shape for each tenant account as it is first
+     * used: circuit breakers and rate limits are per provider account.
+     */
     @Bean
     ChannelWorker<?> channelWorker(
             Delivery<?> delivery,
             ChannelEvents events,
             redis.clients.jedis.JedisPooled redis,
-            ProviderResilience resilience,
+            ProviderResilience platform,
             Clock clock,
             ChannelProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObjectProvider<ObservationRegistry> observations) {
+        java.util.Map<String, ProviderResilience> byProvider = new java.util.concurrent.ConcurrentHashMap<>();
+        byProvider.put(delivery.provider(), platform);
         return new ChannelWorker<>(
                 delivery,
                 events,
                 redis,
-                resilience,
+                provider -> byProvider.computeIfAbsent(
+                        provider,
+                        name -> new ProviderResilience(
+                                        name,
+                                        ProviderTrouble.class,
+                                        ProviderTrouble::retryAfter,
+                                        properties.channel().ratePerSecond(),
+                                        properties.channel().maxConcurrentCalls(),
+                                        meters)
+                                .observedBy(observations.getIfAvailable(() -> ObservationRegistry.NOOP))),
                 clock,
                 properties.channel().sendingLease(),
                 properties.channel().recordTtl(),

@@ -19,8 +19,10 @@ public class ChannelDeliveryAutoConfiguration {
     @Bean
     @ConditionalOnBean(SmsProvider.class)
     @ConditionalOnMissingBean(Delivery.class)
-    SmsChannel smsChannel(SmsProvider provider) {
-        return new SmsChannel(provider);
+    SmsChannel smsChannel(
+            SmsProvider provider,
+            org.springframework.beans.factory.ObjectProvider<io.relay.channel.sms.SmsAccounts> accounts) {
+        return new SmsChannel(provider, accounts.getIfAvailable());
     }
 
     @Bean

@@ -94,11 +94,24 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         }
     }
 
-    private static String reason(DeliveryEvent event) {
+    /** The timeline entry's words: the failure, or the provider's id; and the provider account, when named. */
+    static String reason(DeliveryEvent event) {
+        String via = event.provider() == null ? null : "via " + event.provider();
         if (event.status() == DeliveryEvent.Status.FAILED) {
-            return (event.code() == null ? "" : "[" + event.code() + "] ")
+            String failure = (event.code() == null ? "" : "[" + event.code() + "] ")
                     + (event.reason() == null ? "" : event.reason());
+            return via == null ? failure : failure + " (" + via + ")";
         }
-        return event.providerMessageId() == null ? null : "provider id " + event.providerMessageId();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (event.providerMessageId() != null) {
+            parts.add("provider id " + event.providerMessageId());
+        }
+        if (via != null) {
+            parts.add(via);
+        }
+        if (event.reason() != null) {
+            parts.add(event.reason()); // on sent: the accounts failed over on the way
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
     }
 }

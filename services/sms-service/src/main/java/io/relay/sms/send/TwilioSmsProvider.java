@@ -1,6 +1,7 @@
 package io.relay.sms.send;
 
 import com.twilio.exception.ApiException;
+import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
@@ -8,6 +9,7 @@ import com.twilio.type.PhoneNumber;
 import io.relay.channel.ProviderMisconfigured;
 import io.relay.channel.ProviderRefused;
 import io.relay.channel.ProviderTrouble;
+import io.relay.channel.accounts.TenantAccounts;
 import io.relay.channel.sms.SmsProvider;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
@@ -16,15 +18,18 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
-/** Twilio as the {@link SmsProvider}: the Java SDK's calls, and Twilio's errors sorted into refused and trouble. */
-@Component
+/**
+ * One Twilio account as an {@link SmsProvider}: the Java SDK's calls, and Twilio's errors sorted into refused
+ * and trouble. The platform's own account ({@link TwilioConfiguration}) and each tenant's own
+ * ({@link #forTenant}) are instances of it, all sharing one HTTP connection pool.
+ */
 public class TwilioSmsProvider implements SmsProvider {
 
     private static final Logger log = LoggerFactory.getLogger(TwilioSmsProvider.class);
@@ -45,21 +50,75 @@ public class TwilioSmsProvider implements SmsProvider {
     static final Set<Integer> OUR_ACCOUNT = Set.of(20003, 20005, 10001);
 
     private final TwilioRestClient client;
-    private final TwilioProperties twilio;
+    private final String defaultSender;
+    private final Set<String> ownSenders;
     private final String publicBaseUrl;
 
-    public TwilioSmsProvider(TwilioProperties twilio, WebProperties web) {
+    /**
+     * @param defaultSender the account's sender when the dispatch names none of {@code ownSenders}
+     * @param ownSenders the senders a dispatch may choose (any, for the platform's: null)
+     */
+    TwilioSmsProvider(TwilioRestClient client, String defaultSender, Set<String> ownSenders, String publicBaseUrl) {
+        this.client = client;
+        this.defaultSender = defaultSender;
+        this.ownSenders = ownSenders;
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** The platform's own account (TWILIO_*): any tenant's smsFrom may be sent from it. */
+    static TwilioSmsProvider platform(TwilioProperties twilio, WebProperties web, NetworkHttpClient http) {
         if (!twilio.configured()) {
             log.warn("Twilio is not configured (twilio.account-sid, twilio.auth-token): SMS dispatches will wait");
         }
-        this.client = new TwilioRestClient.Builder(
-                        twilio.configured() ? twilio.accountSid() : "AC_unconfigured",
-                        twilio.configured() ? twilio.authToken() : "unconfigured")
-                .httpClient(new RewritingHttpClient(twilio.apiBaseUrl()))
-                .build();
-        this.twilio = twilio;
-        this.publicBaseUrl = web.publicBaseUrl();
         log.info("sending SMS through {}", twilio);
+        return new TwilioSmsProvider(
+                new TwilioRestClient.Builder(
+                                twilio.configured() ? twilio.accountSid() : "AC_unconfigured",
+                                twilio.configured() ? twilio.authToken() : "unconfigured")
+                        .httpClient(http)
+                        .build(),
+                twilio.from(),
+                null,
+                web.publicBaseUrl());
+    }
+
+    /**
+     * A tenant's own account: sends with its API key when it has one, else its auth token; from its
+     * Messaging Service, or the first of its numbers unless the dispatch names another of them.
+     */
+    public static TwilioSmsProvider forTenant(
+            TenantAccounts.Opened account, String publicBaseUrl, NetworkHttpClient http) {
+        return new TwilioSmsProvider(client(account, http), sender(account), senders(account), publicBaseUrl);
+    }
+
+    /** The SDK's client for a tenant's account: its API key and secret when it has them, else its auth token. */
+    public static TwilioRestClient client(TenantAccounts.Opened account, NetworkHttpClient http) {
+        String accountSid = (String) account.config().get("accountSid");
+        Object apiKey = account.config().get("apiKeySid");
+        TwilioRestClient.Builder builder = apiKey instanceof String key
+                ? new TwilioRestClient.Builder(key, account.secrets().get("apiKeySecret")).accountSid(accountSid)
+                : new TwilioRestClient.Builder(accountSid, account.secrets().get("authToken"));
+        return builder.httpClient(http).build();
+    }
+
+    private static String sender(TenantAccounts.Opened account) {
+        if (account.config().get("messagingServiceSid") instanceof String service) {
+            return service;
+        }
+        return account.config().get("from") instanceof List<?> numbers && !numbers.isEmpty()
+                ? (String) numbers.getFirst()
+                : null;
+    }
+
+    private static Set<String> senders(TenantAccounts.Opened account) {
+        Set<String> senders = new java.util.HashSet<>();
+        if (account.config().get("messagingServiceSid") instanceof String service) {
+            senders.add(service);
+        }
+        if (account.config().get("from") instanceof List<?> numbers) {
+            numbers.forEach(n -> senders.add((String) n));
+        }
+        return Set.copyOf(senders);
     }
 
     @Override
@@ -69,12 +128,15 @@ public class TwilioSmsProvider implements SmsProvider {
 
     @Override
     public String defaultSender() {
-        return twilio.from();
+        return defaultSender;
     }
 
     @Override
     public String send(Sms sms) {
-        String from = sms.from() != null ? sms.from() : twilio.from();
+        // the platform's account sends from any tenant's smsFrom; a tenant's own only from its own senders
+        String from = sms.from() != null && (ownSenders == null || ownSenders.contains(sms.from()))
+                ? sms.from()
+                : defaultSender;
         if (from == null || from.isBlank()) {
             throw new IllegalStateException("no sender: set twilio.from (or the tenant's smsFrom)");
         }
@@ -104,8 +166,21 @@ public class TwilioSmsProvider implements SmsProvider {
                     "Twilio answered " + status + (code == null ? "" : " (" + code + ")") + ": " + e.getMessage();
             throw status != null ? ProviderTrouble.answered(message, e, null) : ProviderTrouble.unanswered(message, e);
         } catch (RuntimeException e) {
+            if (neverConnected(e)) {
+                // no connection was made: Twilio cannot have taken it, so another account may be tried
+                throw ProviderTrouble.answered("Twilio could not be reached: " + e.getMessage(), e, null);
+            }
             throw ProviderTrouble.unanswered("Twilio could not be reached: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean neverConnected(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asks Twilio's message list for this number: how a crash between its answer and our record is reconciled. */

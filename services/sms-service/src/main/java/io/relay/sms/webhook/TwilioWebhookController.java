@@ -13,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -29,6 +30,9 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * Twilio's webhooks. Every request must carry a valid X-Twilio-Signature for the URL as Twilio saw it
  * (PUBLIC_BASE_URL plus path and query) and the posted parameters; otherwise 403 and nothing changes.
+ * The signature is checked with the auth token of the account the webhook is for (its {@code AccountSid}):
+ * the platform's, or that of the tenants who connected that account, and then the webhook concerns those
+ * tenants only ({@link WebhookAccounts}).
  */
 @RestController
 public class TwilioWebhookController {
@@ -37,6 +41,7 @@ public class TwilioWebhookController {
     private static final String TWIML = "application/xml";
 
     private final RequestValidator validator;
+    private final WebhookAccounts tenantAccounts;
     private final TwilioProperties twilio;
     private final ChannelEvents events;
     private final SmsProvider twilioSms;
@@ -48,9 +53,11 @@ public class TwilioWebhookController {
             ChannelEvents events,
             SmsProvider twilioSms,
             SmsInbound inbound,
+            WebhookAccounts tenantAccounts,
             WebProperties web) {
         // without an auth token nothing can be verified, so every webhook is refused
         this.validator = twilio.configured() ? new RequestValidator(twilio.authToken()) : null;
+        this.tenantAccounts = tenantAccounts;
         this.twilio = twilio;
         this.events = events;
         this.twilioSms = twilioSms;
@@ -63,12 +70,13 @@ public class TwilioWebhookController {
             HttpServletRequest request,
             @RequestHeader(value = "X-Twilio-Signature", required = false) String signature) {
         Map<String, String> posted = postedParameters(request);
-        if (!genuine(request, posted, signature)) {
+        Signed signed = signedBy(request, posted, signature);
+        if (signed == null) {
             return forbidden();
         }
         String messageId = request.getParameter("m");
         String tenantId = request.getParameter("t");
-        if (messageId != null && tenantId != null) {
+        if (messageId != null && tenantId != null && signed.concerns(tenantId)) {
             twilioSms
                     .parseStatus(posted)
                     .ifPresent(report -> events.publish(
@@ -85,13 +93,16 @@ public class TwilioWebhookController {
             HttpServletRequest request,
             @RequestHeader(value = "X-Twilio-Signature", required = false) String signature) {
         Map<String, String> posted = postedParameters(request);
-        if (!genuine(request, posted, signature)) {
+        Signed signed = signedBy(request, posted, signature);
+        if (signed == null) {
             return forbidden();
         }
         String keyword;
         try {
-            keyword = inbound.receive(
-                    posted.get("From"), posted.get("To"), posted.get("MessagingServiceSid"), posted.get("Body"));
+            keyword = signed.platform()
+                    ? inbound.receive(
+                            posted.get("From"), posted.get("To"), posted.get("MessagingServiceSid"), posted.get("Body"))
+                    : inbound.receiveFor(signed.tenants(), posted.get("From"), posted.get("To"), posted.get("Body"));
         } catch (RestClientException e) {
             // not a 2xx: Twilio reports the failed webhook, and the opt-out is not silently lost
             log.error("inbound SMS to {}: cannot ask the gateway which tenants send from it", posted.get("To"), e);
@@ -107,14 +118,27 @@ public class TwilioWebhookController {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(TWIML)).body(reply);
     }
 
-    private boolean genuine(HttpServletRequest request, Map<String, String> posted, String signature) {
-        if (signature == null || validator == null) {
-            return false;
+    /** Whose account signed it: the platform's, or these tenants' own. */
+    private record Signed(boolean platform, List<String> tenants) {
+        boolean concerns(String tenantId) {
+            return platform || tenants.contains(tenantId);
+        }
+    }
+
+    /** Who signed the request, or null when no account it may be for did. */
+    private Signed signedBy(HttpServletRequest request, Map<String, String> posted, String signature) {
+        if (signature == null) {
+            return null;
         }
         String url = publicBaseUrl
                 + request.getRequestURI()
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
-        return validator.validate(url, posted, signature);
+        String accountSid = posted.get("AccountSid");
+        if (accountSid == null || accountSid.equals(twilio.accountSid())) {
+            return validator != null && validator.validate(url, posted, signature) ? new Signed(true, List.of()) : null;
+        }
+        List<String> tenants = tenantAccounts.signedBy(accountSid, url, posted, signature);
+        return tenants.isEmpty() ? null : new Signed(false, tenants);
     }
 
     /** The form body's parameters only: Twilio signs the URL (query included) and the posted fields. */
