@@ -28,6 +28,7 @@ final class RunningSystem implements AutoCloseable {
     static final String ADMIN_TOKEN = secret();
     static final String INTERNAL_TOKEN = secret();
     static final String LINK_SIGNING_KEY = secret();
+    static final String PROVIDER_SECRETS_KEY = secret();
 
     static final String TWILIO_SID = "AC00000000000000000000000000000e2e";
     static final String TWILIO_TOKEN = java.util.HexFormat.of().formatHex(randomBytes(16));
@@ -112,6 +113,8 @@ final class RunningSystem implements AutoCloseable {
         }
         common.put("LOG_FORMAT", "logstash");
         common.put("INTERNAL_TOKEN", INTERNAL_TOKEN);
+        // the gateway seals tenants' provider credentials under it, sms-service opens them
+        common.put("PROVIDER_SECRETS_KEY", PROVIDER_SECRETS_KEY);
         // the tests' webhook receiver (the providers' WireMock, plain http on this machine) and nothing else
         common.put("WEBHOOK_ALLOWED_HOSTS", "localhost:" + providers.port());
         // every span goes to the providers' WireMock, standing in for an OpenTelemetry collector
@@ -220,12 +223,18 @@ final class RunningSystem implements AutoCloseable {
      * names and values, sorted)).
      */
     java.net.http.HttpResponse<String> twilioCalls(String pathAndQuery, Map<String, String> params) throws Exception {
+        return twilioCalls(pathAndQuery, params, TWILIO_TOKEN);
+    }
+
+    /** The same, signed with {@code token}: a tenant's own Twilio account calling. */
+    java.net.http.HttpResponse<String> twilioCalls(String pathAndQuery, Map<String, String> params, String token)
+            throws Exception {
         String url = gatewayUrl() + pathAndQuery;
         StringBuilder signed = new StringBuilder(url);
         new java.util.TreeMap<>(params).forEach((k, v) -> signed.append(k).append(v));
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
         mac.init(new javax.crypto.spec.SecretKeySpec(
-                TWILIO_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
         String signature = java.util.Base64.getEncoder()
                 .encodeToString(mac.doFinal(signed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         String form = params.entrySet().stream()
@@ -274,7 +283,7 @@ final class RunningSystem implements AutoCloseable {
         return copy;
     }
 
-    private static String jdbcUrl(String database) {
+    static String jdbcUrl(String database) {
         return "jdbc:postgresql://localhost:5432/" + database;
     }
 
