@@ -52,7 +52,8 @@ class OpenApiDriftTest {
         HttpResponse<String> published = new Http(system.gatewayUrl()).get("/openapi.json");
         assertThat(published.statusCode()).isEqualTo(200);
         Set<String> documented = operations(json.readTree(published.body()));
-        documented.removeIf(op -> op.contains(" /admin/"));
+        // the gateway's own operations (the operator API, tenants' provider accounts): called below
+        documented.removeIf(op -> op.contains(" /admin/") || op.contains(" /v1/providers"));
 
         Set<String> served = new TreeSet<>();
         for (ServiceProcess service : java.util.List.of(system.preference, system.routing, system.sms)) {
@@ -101,6 +102,24 @@ class OpenApiDriftTest {
         assertThat(operator.delete("/admin/tenants/" + tenantId + "/api-keys/" + keyId)
                         .statusCode())
                 .isEqualTo(204);
+        // tenants' provider accounts, which the gateway answers itself, for the operator and the tenant
+        assertThat(operator.get("/admin/tenants/" + tenantId + "/providers").statusCode())
+                .isEqualTo(200);
+        assertThat(operator.put(
+                                "/admin/tenants/" + tenantId + "/providers/channels/sms",
+                                "{\"usePlatformDefault\":true}")
+                        .statusCode())
+                .isEqualTo(200);
+        Http tenant = new Http(system.gatewayUrl()).header("Authorization", "Bearer " + RunningSystem.API_KEY);
+        assertThat(tenant.get("/v1/providers").statusCode()).isEqualTo(200);
+        assertThat(tenant.put("/v1/providers/channels/push", "{}").statusCode()).isEqualTo(200);
+        assertThat(tenant.get("/v1/providers/pa_nosuchaccount").statusCode()).isEqualTo(404);
+        assertThat(tenant.send("PATCH", "/v1/providers/pa_nosuchaccount", "{}", java.util.Map.of())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(tenant.delete("/v1/providers/pa_nosuchaccount").statusCode()).isEqualTo(404);
+        assertThat(tenant.post("/v1/providers", "{\"type\":\"fax\"}").statusCode())
+                .isEqualTo(400);
     }
 
     /** The document the gateway serves, in the source tree (this module runs from infra/e2e). */
@@ -110,7 +129,15 @@ class OpenApiDriftTest {
      * Schemas written by hand in the document (the gateway's: its problem answers and the operator API's
      * bodies, checked against its code by its own tests); every other one comes from the services.
      */
-    private static final Set<String> OWN_SCHEMAS = Set.of("Problem", "NewTenant", "TenantSettings");
+    private static final Set<String> OWN_SCHEMAS = Set.of(
+            "Problem",
+            "NewTenant",
+            "TenantSettings",
+            "NewProviderAccount",
+            "ProviderAccount",
+            "ProviderChannel",
+            "ProviderChannels",
+            "ProviderChannelSettings");
 
     /**
      * Request bodies, 2xx answers and parameters as the services declare them (springdoc, from the
