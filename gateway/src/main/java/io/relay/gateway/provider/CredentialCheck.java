@@ -29,15 +29,22 @@ class CredentialCheck {
         }
     }
 
-    private final RestClient sms;
+    private final Map<String, RestClient> services;
 
     CredentialCheck(ProviderProperties providers, GatewayProperties settings) {
+        this.services = Map.of(
+                "sms", client(providers.smsServiceUrl(), settings),
+                "email", client(providers.emailServiceUrl(), settings));
+    }
+
+    private static RestClient client(String baseUrl, GatewayProperties settings) {
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
         factory.setConnectTimeout(Duration.ofSeconds(2));
-        factory.setReadTimeout(Duration.ofSeconds(15));
-        this.sms = RestClient.builder()
+        // an SMTP relay's check may wait out its connect and login timeouts (5 + 10 s)
+        factory.setReadTimeout(Duration.ofSeconds(20));
+        return RestClient.builder()
                 .requestFactory(factory)
-                .baseUrl(providers.smsServiceUrl())
+                .baseUrl(baseUrl)
                 .defaultHeader("X-Internal-Token", settings.internalToken())
                 .build();
     }
@@ -56,16 +63,17 @@ class CredentialCheck {
         body.put("secret", Base64.getEncoder().encodeToString(account.sealed().ciphertext()));
         Verdict verdict;
         try {
-            verdict = sms.post()
+            verdict = services.get(account.channel())
+                    .post()
                     .uri("/internal/providers/check")
                     .body(body)
                     .retrieve()
                     .body(Verdict.class);
         } catch (RestClientException e) {
-            throw new Unavailable("the sms service could not check the credentials: " + e.getMessage(), e);
+            throw new Unavailable("the " + account.channel() + " service could not check the credentials", e);
         }
         if (verdict == null) {
-            throw new Unavailable("the sms service gave no verdict", null);
+            throw new Unavailable("the " + account.channel() + " service gave no verdict", null);
         }
         return verdict.ok() ? Optional.empty() : Optional.of(verdict);
     }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The kinds of provider account a tenant can connect, the channel each serves, and what a valid one
- * holds. Only kinds whose channel service sends through a tenant's own account are accepted: Twilio
- * (sms) today; SMTP relays and FCM projects are refused by name until email and push use them.
+ * holds: Twilio accounts (sms) and SMTP relays (email); FCM projects are refused by name until push uses
+ * them.
  */
 final class ProviderTypes {
 
@@ -25,12 +25,25 @@ final class ProviderTypes {
 
     private static final Set<String> TWILIO_CONFIG = Set.of("accountSid", "messagingServiceSid", "from", "apiKeySid");
     private static final Set<String> TWILIO_SECRETS = Set.of("authToken", "apiKeySecret");
+    private static final Set<String> SMTP_CONFIG = Set.of("host", "port", "tls", "username", "returnPathDomain");
+    private static final Set<String> SMTP_SECRETS = Set.of("password");
+    private static final Pattern HOST =
+            Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}]");
+    private static final Pattern DOMAIN =
+            Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+    private static final Pattern PRINTABLE = Pattern.compile("[^\\p{Cntrl}]{1,512}");
 
     private ProviderTypes() {}
 
     /** The channel a kind serves, or null when the kind is not one we take. */
     static String channelOf(String type) {
-        return "twilio".equals(type) ? "sms" : null;
+        return type == null
+                ? null
+                : switch (type) {
+                    case "twilio" -> "sms";
+                    case "smtp" -> "email";
+                    default -> null;
+                };
     }
 
     /**
@@ -42,13 +55,17 @@ final class ProviderTypes {
         if (type == null || channelOf(type) == null) {
             errors.add(new FieldError(
                     "type",
-                    "smtp".equals(type) || "fcm".equals(type)
-                            ? "is not taken yet: only twilio accounts can be connected so far"
-                            : "must be twilio"));
+                    "fcm".equals(type)
+                            ? "is not taken yet: twilio and smtp accounts can be connected so far"
+                            : "must be twilio or smtp"));
             return errors;
         }
         if (name == null || !NAME.matcher(name).matches()) {
             errors.add(new FieldError("name", "is required: 1-100 characters, no control characters"));
+        }
+        if ("smtp".equals(type)) {
+            checkSmtp(config, secrets, errors);
+            return errors;
         }
         for (String key : config.keySet()) {
             if (!TWILIO_CONFIG.contains(key)) {
@@ -97,14 +114,58 @@ final class ProviderTypes {
         return errors;
     }
 
+    private static void checkSmtp(Map<String, Object> config, Set<String> secrets, List<FieldError> errors) {
+        for (String key : config.keySet()) {
+            if (!SMTP_CONFIG.contains(key)) {
+                errors.add(new FieldError(
+                        "config." + key,
+                        "is not an smtp setting ("
+                                + String.join(
+                                        ", ", SMTP_CONFIG.stream().sorted().toList()) + ")"));
+            }
+        }
+        if (!(config.get("host") instanceof String host) || !HOST.matcher(host).matches()) {
+            errors.add(new FieldError("config.host", "is required: the relay's host name"));
+        }
+        if (!(config.get("port") instanceof Integer port) || port < 1 || port > 65535) {
+            errors.add(new FieldError("config.port", "is required: 1-65535 (587 for STARTTLS, 465 for TLS)"));
+        }
+        Object tls = config.get("tls");
+        if (tls != null && !("starttls".equals(tls) || "tls".equals(tls) || "none".equals(tls))) {
+            errors.add(new FieldError("config.tls", "must be starttls (the default), tls or none"));
+        }
+        Object username = config.get("username");
+        if (username != null
+                && !(username instanceof String u && PRINTABLE.matcher(u).matches() && u.length() <= 256)) {
+            errors.add(new FieldError("config.username", "must be 1-256 characters, no control characters"));
+        }
+        if (username != null && !secrets.contains("password")) {
+            errors.add(new FieldError("secrets.password", "is required with config.username"));
+        }
+        Object domain = config.get("returnPathDomain");
+        if (domain != null && !(domain instanceof String d && DOMAIN.matcher(d).matches())) {
+            errors.add(new FieldError("config.returnPathDomain", "must be a domain name (bounces.example.com)"));
+        }
+    }
+
     /** What is wrong with the secrets given (their values; never echoed). */
     static List<FieldError> checkSecrets(String type, Map<String, String> secrets) {
         List<FieldError> errors = new ArrayList<>();
+        boolean smtp = "smtp".equals(type);
         secrets.forEach((key, value) -> {
-            if (!TWILIO_SECRETS.contains(key)) {
-                errors.add(new FieldError("secrets." + key, "is not a twilio secret (apiKeySecret, authToken)"));
-            } else if (value == null || !TOKEN.matcher(value).matches()) {
-                errors.add(new FieldError("secrets." + key, "must be 16-128 letters and digits"));
+            if (!(smtp ? SMTP_SECRETS : TWILIO_SECRETS).contains(key)) {
+                errors.add(new FieldError(
+                        "secrets." + key,
+                        smtp
+                                ? "is not an smtp secret (password)"
+                                : "is not a twilio secret (apiKeySecret, authToken)"));
+            } else if (value == null
+                    || !(smtp ? PRINTABLE : TOKEN).matcher(value).matches()) {
+                errors.add(new FieldError(
+                        "secrets." + key,
+                        smtp
+                                ? "must be 1-512 characters, no control characters"
+                                : "must be 16-128 letters and digits"));
             }
         });
         return errors;

@@ -29,6 +29,10 @@ final class RunningSystem implements AutoCloseable {
     static final String INTERNAL_TOKEN = secret();
     static final String LINK_SIGNING_KEY = secret();
     static final String PROVIDER_SECRETS_KEY = secret();
+    /** Ports for the tenants' own SMTP relays a test starts (ProvidersEndToEndTest): reachable by email-service. */
+    static final int[] RELAY_PORTS = {LocalInfrastructure.freePort(), LocalInfrastructure.freePort()};
+
+    private static final String RELAYS = "127.0.0.1:" + RELAY_PORTS[0] + ",127.0.0.1:" + RELAY_PORTS[1];
 
     static final String TWILIO_SID = "AC00000000000000000000000000000e2e";
     static final String TWILIO_TOKEN = java.util.HexFormat.of().formatHex(randomBytes(16));
@@ -101,6 +105,7 @@ final class RunningSystem implements AutoCloseable {
         createDatabase(gatewayDb);
         int preferencePort = LocalInfrastructure.freePort();
         int routingPort = LocalInfrastructure.freePort();
+        operatorPort = LocalInfrastructure.freePort();
         Map<String, String> common = new HashMap<>();
         common.put("RABBITMQ_VHOST", vhost.name());
         // the fault suite brings its own broker node and Redis, to restart them
@@ -148,7 +153,11 @@ final class RunningSystem implements AutoCloseable {
         emailEnv.put("EMAIL_CONSUMERS", System.getProperty("e2e.email-consumers", "1"));
         // a crash mid-send blocks that message for the lease: short here, so the crash test is quick
         emailEnv.put("EMAIL_SENDING_LEASE", "3s");
-        email = new ServiceProcess("email-service", "services/email-service", LocalInfrastructure.freePort(), emailEnv);
+        int emailPort = LocalInfrastructure.freePort();
+        emailEnv.put("GATEWAY_ADMIN_URL", "http://127.0.0.1:" + operatorPort); // tenants' own relays
+        // the tests' SMTP servers for tenants' own relays, on this machine
+        emailEnv.put("PROVIDER_ALLOWED_HOSTS", "127.0.0.1:" + smtp.port() + "," + RELAYS);
+        email = new ServiceProcess("email-service", "services/email-service", emailPort, emailEnv);
         Map<String, String> gatewayEnv = new HashMap<>(common);
         gatewayEnv.remove("RABBITMQ_VHOST");
         gatewayEnv.put("POSTGRES_URL", jdbcUrl(gatewayDb));
@@ -156,9 +165,9 @@ final class RunningSystem implements AutoCloseable {
         gatewayEnv.put("PREFERENCE_SERVICE_URL", "http://127.0.0.1:" + preferencePort);
         int smsPort = LocalInfrastructure.freePort();
         gatewayEnv.put("SMS_SERVICE_URL", "http://127.0.0.1:" + smsPort);
+        gatewayEnv.put("EMAIL_SERVICE_URL", "http://127.0.0.1:" + emailPort);
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
         gatewayEnv.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        operatorPort = LocalInfrastructure.freePort();
         gatewayEnv.put("ADMIN_PORT", Integer.toString(operatorPort));
         gatewayEnv.put("BOOTSTRAP_TENANT_ID", TENANT);
         gateway = new ServiceProcess("gateway", "gateway", LocalInfrastructure.freePort(), gatewayEnv);

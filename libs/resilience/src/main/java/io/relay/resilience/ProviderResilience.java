@@ -54,6 +54,21 @@ public final class ProviderResilience {
             int callsPerSecond,
             int maxConcurrentCalls,
             MeterRegistry meters) {
+        this(name, transientType, retryAfter, e -> true, callsPerSecond, maxConcurrentCalls, meters);
+    }
+
+    /**
+     * @param retryable which of those the short retry may repeat at once: not one the provider may have
+     *     acted on (an unanswered send), which its caller must reconcile first; the breaker counts them all
+     */
+    public <E extends RuntimeException> ProviderResilience(
+            String name,
+            Class<E> transientType,
+            Function<E, Duration> retryAfter,
+            java.util.function.Predicate<E> retryable,
+            int callsPerSecond,
+            int maxConcurrentCalls,
+            MeterRegistry meters) {
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5);
         RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(3)
@@ -66,7 +81,7 @@ public final class ProviderResilience {
                     }
                     return backoff.apply(attempt);
                 })
-                .retryExceptions(transientType)
+                .retryOnException(e -> transientType.isInstance(e) && retryable.test(transientType.cast(e)))
                 .build());
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)

@@ -32,10 +32,22 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     public static SmtpServer start() {
-        SmtpServer server = new SmtpServer(LocalInfrastructure.freePort());
+        return start(LocalInfrastructure.freePort());
+    }
+
+    /** On a port chosen before (a service under test was told it already). */
+    public static SmtpServer start(int port) {
+        SmtpServer server = new SmtpServer(port);
         server.greenMail.start();
         server.greenMail.getUserManager().setMessageDeliveryHandler(server::deliver);
         return server;
+    }
+
+    /** From now on only this login is taken: a client that logs in otherwise is refused (535). */
+    public SmtpServer requireLogin(String login, String password) {
+        greenMail.getUserManager().setAuthRequired(true);
+        greenMail.setUser(login + "@relay.test", login, password);
+        return this;
     }
 
     private volatile Hold hold;

@@ -65,8 +65,13 @@ class BounceMailboxTest {
         }
     }
 
+    /** No tenant here has provider accounts of its own: every message goes through the platform's. */
+    private static final io.relay.testsupport.GatewayStandIn GATEWAY =
+            io.relay.testsupport.GatewayStandIn.withoutTenantAccounts();
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("relay.gateway-admin-url", GATEWAY::url);
         registry.add("rabbitmq.vhost", VHOST::name);
         registry.add("smtp.port", SMTP::port);
         registry.add("smtp.host", () -> "127.0.0.1");

@@ -24,8 +24,13 @@ class ReadinessTest {
 
     private static final RabbitVhost VHOST = RabbitVhost.create();
 
+    /** No tenant here has provider accounts of its own: every message goes through the platform's. */
+    private static final io.relay.testsupport.GatewayStandIn GATEWAY =
+            io.relay.testsupport.GatewayStandIn.withoutTenantAccounts();
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("relay.gateway-admin-url", GATEWAY::url);
         registry.add("rabbitmq.vhost", VHOST::name);
     }
 

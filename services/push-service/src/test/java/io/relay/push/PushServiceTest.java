@@ -52,8 +52,13 @@ class PushServiceTest {
         FCM.start();
     }
 
+    /** No tenant here has provider accounts of its own: every message goes through the platform's. */
+    private static final io.relay.testsupport.GatewayStandIn GATEWAY =
+            io.relay.testsupport.GatewayStandIn.withoutTenantAccounts();
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("relay.gateway-admin-url", GATEWAY::url);
         Path account = FakeServiceAccount.write(
                 Path.of("target", "fcm-" + TestNames.unique("sa") + ".json"), FCM.baseUrl() + "/token", "relay-test");
         registry.add("rabbitmq.vhost", VHOST::name);

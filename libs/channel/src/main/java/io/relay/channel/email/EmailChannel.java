@@ -1,6 +1,7 @@
 package io.relay.channel.email;
 
 import io.relay.channel.Delivery;
+import io.relay.channel.accounts.TenantAccounts;
 import io.relay.contracts.Channel;
 import io.relay.contracts.payload.EmailDispatch;
 import java.time.Instant;
@@ -13,9 +14,28 @@ import java.util.List;
 public final class EmailChannel implements Delivery<EmailDispatch> {
 
     private final EmailProvider provider;
+    private final EmailAccounts accounts;
 
     public EmailChannel(EmailProvider provider) {
+        this(provider, null);
+    }
+
+    /** Through the tenant's own relays in its order when {@code accounts} is given. */
+    public EmailChannel(EmailProvider provider, EmailAccounts accounts) {
         this.provider = provider;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public List<String> accounts(String tenantId) {
+        return accounts == null ? List.of(TenantAccounts.PLATFORM) : accounts.order(tenantId);
+    }
+
+    @Override
+    public String send(String account, String tenantId, EmailDispatch email, String to, Instant now) {
+        EmailProvider through =
+                accounts == null || TenantAccounts.PLATFORM.equals(account) ? provider : accounts.provider(account);
+        return through.send(tenantId, email);
     }
 
     @Override

@@ -33,8 +33,33 @@ import org.springframework.context.annotation.Bean;
         after = {io.relay.messaging.spring.MessagingAutoConfiguration.class, io.relay.redis.RedisAutoConfiguration.class
         })
 @ConditionalOnBean(Delivery.class)
-@EnableConfigurationProperties(ChannelProperties.class)
+@EnableConfigurationProperties({ChannelProperties.class, ProviderAccountsProperties.class})
 public class ChannelAutoConfiguration {
+
+    /**
+     * Tenants' own provider accounts (docs/providers.md), where the service takes them: read from the
+     * gateway's internal API, opened with PROVIDER_SECRETS_KEY, kept in memory.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("relay.providers.secrets-key")
+    io.relay.channel.accounts.TenantAccounts tenantAccounts(
+            ProviderAccountsProperties providers, ChannelProperties channel, WebProperties web, Clock clock) {
+        if (channel.gatewayAdminUrl() == null) {
+            throw new IllegalStateException("relay.gateway-admin-url must be set where tenants' own accounts are used");
+        }
+        return new io.relay.channel.accounts.TenantAccounts(
+                channel.gatewayAdminUrl(),
+                web.internalToken(),
+                new io.relay.security.SecretBox(providers.secretsKey(), providers.secretsKeysPrevious()),
+                providers.cacheTtl(),
+                clock);
+    }
+
+    /** Where a tenant's account may point: public addresses, and the named simulators of a local run. */
+    @Bean
+    io.relay.security.OutboundTargets providerTargets(ProviderAccountsProperties providers) {
+        return new io.relay.security.OutboundTargets(providers.allowedHosts());
+    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -58,6 +83,7 @@ public class ChannelAutoConfiguration {
                         delivery.provider(),
                         ProviderTrouble.class,
                         ProviderTrouble::retryAfter,
+                        trouble -> !trouble.mayHaveTaken(),
                         properties.channel().ratePerSecond(),
                         properties.channel().maxConcurrentCalls(),
                         meters)
@@ -90,6 +116,7 @@ public class ChannelAutoConfiguration {
                                         name,
                                         ProviderTrouble.class,
                                         ProviderTrouble::retryAfter,
+                                        trouble -> !trouble.mayHaveTaken(),
                                         properties.channel().ratePerSecond(),
                                         properties.channel().maxConcurrentCalls(),
                                         meters)

@@ -28,8 +28,10 @@ public class ChannelDeliveryAutoConfiguration {
     @Bean
     @ConditionalOnBean(EmailProvider.class)
     @ConditionalOnMissingBean(Delivery.class)
-    EmailChannel emailChannel(EmailProvider provider) {
-        return new EmailChannel(provider);
+    EmailChannel emailChannel(
+            EmailProvider provider,
+            org.springframework.beans.factory.ObjectProvider<io.relay.channel.email.EmailAccounts> accounts) {
+        return new EmailChannel(provider, accounts.getIfAvailable());
     }
 
     @Bean

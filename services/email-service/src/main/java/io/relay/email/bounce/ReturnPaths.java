@@ -40,6 +40,11 @@ public class ReturnPaths implements io.relay.channel.ErasureHook {
 
     /** A new return path for this message, its record kept for {@code relay.bounces.record-ttl}. */
     public String returnPath(String tenantId, EmailDispatch email) {
+        return returnPath(tenantId, email, null);
+    }
+
+    /** The same at {@code domain} (a tenant relay's return-path domain), or at BOUNCE_DOMAIN when null. */
+    public String returnPath(String tenantId, EmailDispatch email, String domain) {
         StringBuilder token = new StringBuilder(26);
         for (int i = 0; i < 26; i++) {
             token.append(BASE32[RANDOM.nextInt(32)]);
@@ -63,7 +68,7 @@ public class ReturnPaths implements io.relay.channel.ErasureHook {
             redis.sadd(index, token.toString());
             redis.expire(index, settings.recordTtl().toSeconds());
         }
-        return "bounce+" + token + "@" + settings.domain();
+        return "bounce+" + token + "@" + (domain != null ? domain : settings.domain());
     }
 
     /** An erased customer's return-path records go: a later report about them matches nothing. */

@@ -11,7 +11,6 @@ import io.relay.links.LinkUrls;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -19,7 +18,6 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
 import java.util.Date;
-import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.springframework.stereotype.Component;
@@ -39,8 +37,7 @@ public class SmtpMailer implements EmailProvider {
                 .putIfAbsent("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
     }
 
-    private final SmtpProperties smtp;
-    private final Session session;
+    private final SmtpRelay platform;
     private final String defaultFrom;
     private final Clock clock;
 
@@ -55,21 +52,18 @@ public class SmtpMailer implements EmailProvider {
             LinkUrls links,
             io.relay.email.bounce.ReturnPaths returnPaths) {
         this.returnPaths = returnPaths;
-        this.smtp = smtp;
         this.defaultFrom = email.from();
         this.clock = clock;
         this.links = links;
         this.unsubscribeMailto = email.unsubscribeMailto();
-        Properties props = new Properties();
-        props.put("mail.smtp.host", smtp.host());
-        props.put("mail.smtp.port", Integer.toString(smtp.port()));
-        props.put("mail.smtp.connectiontimeout", "5000");
-        props.put("mail.smtp.timeout", "10000");
-        props.put("mail.smtp.writetimeout", "10000");
-        props.put("mail.smtp.auth", Boolean.toString(smtp.authenticates()));
-        props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.starttls()));
-        props.put("mail.smtp.starttls.required", Boolean.toString(smtp.starttls()));
-        this.session = Session.getInstance(props);
+        this.platform = new SmtpRelay(
+                new SmtpRelay.Settings(
+                        smtp.host(),
+                        smtp.port(),
+                        smtp.starttls() ? SmtpRelay.Tls.STARTTLS : SmtpRelay.Tls.NONE,
+                        smtp.username(),
+                        smtp.password()),
+                null);
         log.info("sending email through {}", smtp);
     }
 
@@ -85,59 +79,52 @@ public class SmtpMailer implements EmailProvider {
      */
     @Override
     public String send(String tenantId, EmailDispatch email) {
+        return send(platform, null, tenantId, email);
+    }
+
+    /**
+     * The same through {@code relay} (a tenant's own), with a return path at {@code returnPathDomain} when
+     * given. A failure before the relay was connected to, or one it answered, means it did not take the
+     * message (another relay may be tried); a connection lost while it had the message is an unknown
+     * outcome, retried on the same relay after the sending lease.
+     */
+    public String send(SmtpRelay relay, String returnPathDomain, String tenantId, EmailDispatch email) {
         try {
-            return transmit(tenantId, email);
+            MimeMessage mime = build(relay, returnPathDomain, tenantId, email);
+            try {
+                relay.send(mime);
+            } catch (MessagingException e) {
+                throw classify(e);
+            }
+            return mime.getMessageID();
         } catch (RejectedException e) {
             // 550/551/553 for the recipient: the address itself is dead (a hard bounce at the door)
             throw new ProviderRefused(
                     "smtp-" + e.code(),
                     "the SMTP server refused the message",
                     e.addressDead() ? ContactEvent.Kind.EMAIL_BOUNCED : null);
+        } catch (jakarta.mail.AuthenticationFailedException e) {
+            // our login, not the message: it waits (or goes to the tenant's next relay) and the alarm counts
+            throw new io.relay.channel.ProviderMisconfigured("535", "the SMTP relay refuses our credentials", e);
+        } catch (SmtpRelay.NotConnected e) {
+            throw ProviderTrouble.answered(e.getMessage(), e, null);
         } catch (MessagingException e) {
+            if (lostWhileSending(e)) {
+                throw ProviderTrouble.unanswered("the SMTP connection was lost while it had the message", e);
+            }
             throw ProviderTrouble.answered(e.getMessage(), e, null);
         }
     }
 
-    private String transmit(String tenantId, EmailDispatch email) throws MessagingException {
-        MimeMessage mime = build(tenantId, email);
-        Transport transport = connection();
-        try {
-            transport.sendMessage(mime, mime.getAllRecipients());
-            idle.offerFirst(transport); // kept open for the next message
-        } catch (MessagingException e) {
-            closeQuietly(transport); // after an error the connection's state is unknown: never reuse it
-            throw classify(e);
-        }
-        return mime.getMessageID();
-    }
-
-    // open SMTP connections waiting for the next message: reused instead of a handshake per email
-    private final java.util.concurrent.BlockingDeque<Transport> idle = new java.util.concurrent.LinkedBlockingDeque<>();
-
-    /** An open connection: a pooled one that still answers NOOP, or a new one. */
-    private Transport connection() throws MessagingException {
-        Transport pooled;
-        while ((pooled = idle.pollFirst()) != null) {
-            if (pooled.isConnected()) { // sends NOOP: a connection the server dropped is noticed here
-                return pooled;
+    /** The server went silent or away after the message was handed over: it may have taken it. */
+    private static boolean lostWhileSending(MessagingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException
+                    || (cause instanceof java.net.SocketException && !(cause instanceof java.net.ConnectException))) {
+                return true;
             }
-            closeQuietly(pooled);
         }
-        Transport transport = session.getTransport("smtp");
-        if (smtp.authenticates()) {
-            transport.connect(smtp.host(), smtp.port(), smtp.username(), smtp.password());
-        } else {
-            transport.connect();
-        }
-        return transport;
-    }
-
-    private static void closeQuietly(Transport transport) {
-        try {
-            transport.close();
-        } catch (MessagingException ignored) {
-            // closing a broken connection: nothing more to do
-        }
+        return false;
     }
 
     /** 5xx from the server is permanent for that address; 4xx and connection trouble are worth retrying. */
@@ -157,17 +144,19 @@ public class SmtpMailer implements EmailProvider {
 
     @jakarta.annotation.PreDestroy
     void closeConnections() {
-        Transport transport;
-        while ((transport = idle.pollFirst()) != null) {
-            closeQuietly(transport);
-        }
+        platform.close();
     }
 
     MimeMessage build(String tenantId, EmailDispatch email) throws MessagingException {
-        StableIdMimeMessage mime = new StableIdMimeMessage(session, "<" + email.messageId() + "@relay>");
-        if (returnPaths.enabled()) {
+        return build(platform, null, tenantId, email);
+    }
+
+    private MimeMessage build(SmtpRelay relay, String returnPathDomain, String tenantId, EmailDispatch email)
+            throws MessagingException {
+        StableIdMimeMessage mime = new StableIdMimeMessage(relay.session(), "<" + email.messageId() + "@relay>");
+        if (returnPathDomain != null || returnPaths.enabled()) {
             // VERP: a bounce or complaint comes back to an address that names this message
-            mime.setEnvelopeFrom(returnPaths.returnPath(tenantId, email));
+            mime.setEnvelopeFrom(returnPaths.returnPath(tenantId, email, returnPathDomain));
         }
         InternetAddress from = address(email.from() == null ? defaultFrom : email.from());
         mime.setFrom(from);
