@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ProviderSecretRotationTest {
 
     private static final StandIns STAND_INS = new StandIns();
-    private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID() + UUID.randomUUID();
+    private static final String OPERATOR_TOKEN = "admin-" + UUID.randomUUID() + UUID.randomUUID();
     private static final String OLD_KEY = "old-" + UUID.randomUUID() + UUID.randomUUID();
     private static final String NEW_KEY = "new-" + UUID.randomUUID() + UUID.randomUUID();
     private static final String LOST_KEY = "lost-" + UUID.randomUUID() + UUID.randomUUID();
@@ -38,7 +38,7 @@ class ProviderSecretRotationTest {
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         STAND_INS.register(registry);
-        registry.add("relay.gateway.admin-token", () -> ADMIN_TOKEN);
+        registry.add("relay.gateway.admin-token", () -> OPERATOR_TOKEN);
         registry.add("relay.providers.secrets-key", () -> NEW_KEY);
         registry.add("relay.providers.secrets-keys-previous", () -> OLD_KEY);
     }
@@ -76,7 +76,7 @@ class ProviderSecretRotationTest {
     @Test
     void accountsSealedUnderThePreviousKeyAreRewrappedUnderTheNewOne() {
         Http operator = new Http("http://localhost:" + operatorListener.port())
-                .header("Authorization", "Bearer " + ADMIN_TOKEN);
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN);
         String tenant = json.readTree(operator.post("/admin/tenants", "{\"name\":\"rotating\"}")
                         .body())
                 .get("tenantId")

@@ -135,11 +135,14 @@ public class ProviderAccountStore {
                 .list();
     }
 
-    /** Replaces what may change and counts the change; false when the account is not (any more) there. */
+    /**
+     * Replaces what may change and counts the change, if the account is still at {@code changed}'s version;
+     * false when it is not there or was changed meanwhile (a rewrap, another change).
+     */
     public boolean update(Account changed) {
         return db.sql("UPDATE provider_accounts SET name = ?, config = ?::jsonb, secret_names = ?, key_id = ?, "
                                 + "wrapped_key = ?, secret = ?, checked_at = ?, updated_at = ?, version = version + 1 "
-                                + "WHERE tenant_id = ? AND account_id = ?")
+                                + "WHERE tenant_id = ? AND account_id = ? AND version = ?")
                         .params(
                                 changed.name(),
                                 json.writeValueAsString(changed.config()),
@@ -150,7 +153,8 @@ public class ProviderAccountStore {
                                 timestamp(changed.checkedAt()),
                                 Timestamp.from(clock.instant()),
                                 changed.tenantId(),
-                                changed.accountId())
+                                changed.accountId(),
+                                changed.version())
                         .update()
                 == 1;
     }
@@ -210,8 +214,8 @@ public class ProviderAccountStore {
 
     /** Stores a rewrapped data key, unless the record changed meanwhile (then it is sealed anew anyway). */
     public boolean rewrapped(Account account, SecretBox.Sealed sealed) {
-        return db.sql("UPDATE provider_accounts SET key_id = ?, wrapped_key = ? WHERE account_id = ? AND key_id = ? "
-                                + "AND version = ?")
+        return db.sql("UPDATE provider_accounts SET key_id = ?, wrapped_key = ?, version = version + 1 "
+                                + "WHERE account_id = ? AND key_id = ? AND version = ?")
                         .params(
                                 sealed.keyId(),
                                 sealed.wrappedKey(),

@@ -36,7 +36,15 @@ public class ProviderAccounts {
     private static final TypeReference<Map<String, String>> SECRETS = new TypeReference<>() {};
 
     /** A new account, or (every field optional) a change to one; {@code secrets} given replace those named. */
-    public record ProviderRequest(String type, String name, Map<String, Object> config, Map<String, String> secrets) {}
+    public record ProviderRequest(String type, String name, Map<String, Object> config, Map<String, String> secrets) {
+
+        /** Never the secrets' values: a request may be logged by the framework at a debug level. */
+        @Override
+        public String toString() {
+            return "ProviderRequest[type=" + type + ", name=" + name + ", config=" + config + ", secrets="
+                    + (secrets == null ? "none" : secrets.keySet()) + " (values hidden)]";
+        }
+    }
 
     /** A channel's order of accounts (all of them, each once) and whether the platform's may follow. */
     public record ChannelRequest(List<String> order, Boolean usePlatformDefault) {}
@@ -75,6 +83,11 @@ public class ProviderAccounts {
         Map<String, String> secrets = body.secrets() == null ? Map.of() : body.secrets();
         List<FieldError> errors = new ArrayList<>(ProviderTypes.checkSecrets(body.type(), secrets));
         errors.addAll(ProviderTypes.check(body.type(), body.name(), config, secrets.keySet()));
+        if (errors.isEmpty()
+                && store.list(tenantId, ProviderTypes.channelOf(body.type())).size() >= ProviderTypes.MAX_PER_CHANNEL) {
+            errors.add(new FieldError(
+                    "type", "at most " + ProviderTypes.MAX_PER_CHANNEL + " accounts per channel: delete one first"));
+        }
         if (!errors.isEmpty()) {
             return invalid(errors);
         }
@@ -150,7 +163,14 @@ public class ProviderAccounts {
             }
         }
         if (!store.update(changed)) {
-            return notFound("provider account " + accountId);
+            // changed meanwhile (another change, or its key rewrapped): nothing of this one was kept
+            return store.find(tenantId, accountId).isPresent()
+                    ? Answers.problem(
+                            HttpStatus.CONFLICT,
+                            "conflict",
+                            "Conflict",
+                            "the account changed while this change was made; read it again and retry")
+                    : notFound("provider account " + accountId);
         }
         return ResponseEntity.ok(view(store.find(tenantId, accountId).orElseThrow()));
     }

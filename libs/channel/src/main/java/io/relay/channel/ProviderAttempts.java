@@ -2,6 +2,7 @@ package io.relay.channel;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.relay.channel.accounts.AccountGone;
 import io.relay.channel.accounts.TenantAccounts;
 import io.relay.resilience.ProviderResilience;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import redis.clients.jedis.params.SetParams;
  *       When the outcome is unknown (no answer to a request it may have received) there is no failover:
  *       the trouble goes to the retry queue with the attempt record kept, so the same account is asked first;
  *   <li>a refusal for good (about the message or the address) ends the send: another account would refuse
- *       it too.
+ *       it too. A refusal of the account's own (a sender it does not own) moves on, unless it is the last.
  * </ul>
  */
 final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
@@ -92,22 +93,34 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                         attemptKey,
                         now + "|" + order.getFirst(),
                         SetParams.setParams().nx().ex(recordTtl.toSeconds())))) {
-            SentRecord earlier = SentRecord.parseAttempt(redis.get(attemptKey), now);
+            String stored = redis.get(attemptKey);
+            if (stored == null) {
+                // a twin delivery finished (or gave up) in between: its sent record decides, next time
+                throw new IllegalStateException("another delivery of this message just finished; this one waits");
+            }
+            SentRecord earlier = SentRecord.parseAttempt(stored, now);
             String account = earlier.account();
+            boolean asked = false;
             if (delivery.reconciles()) {
                 // a crash between the provider's answer and our record: ask the account that was tried
-                Optional<String> taken = resilience
-                        .apply(delivery.provider(account))
-                        .call(() -> delivery.alreadyTaken(
-                                account,
-                                tenantId,
-                                dispatch,
-                                recipient,
-                                earlier.at().minusSeconds(5)));
-                if (taken.isPresent()) {
-                    return record(tenantId, dispatch, recipient, taken.get(), account);
+                try {
+                    Optional<String> taken = resilience
+                            .apply(delivery.provider(account))
+                            .call(() -> delivery.alreadyTaken(
+                                    account,
+                                    tenantId,
+                                    dispatch,
+                                    recipient,
+                                    earlier.at().minusSeconds(5)));
+                    if (taken.isPresent()) {
+                        return record(tenantId, dispatch, recipient, taken.get(), account);
+                    }
+                    asked = true;
+                } catch (AccountGone gone) {
+                    // deleted since: it cannot be asked, so it is waited out as a provider that cannot be
                 }
-            } else if (now.isBefore(earlier.at().plus(sendingLease))) {
+            }
+            if (!asked && now.isBefore(earlier.at().plus(sendingLease))) {
                 throw new IllegalStateException("another delivery of this message is being sent right now");
             }
             if (order.remove(account)) {
@@ -127,9 +140,19 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                 count(provider, "sent");
                 return record(tenantId, dispatch, recipient, providerId, account);
             } catch (ProviderRefused refused) {
-                redis.del(attemptKey);
                 count(provider, "refused");
+                if (refused.accountSpecific() && i < order.size() - 1) {
+                    // this account may not send it (its sender, its region): the next one may
+                    last = refused;
+                    failover(provider, refused.getMessage(), true, failovers);
+                    continue;
+                }
+                redis.del(attemptKey);
                 throw refused;
+            } catch (AccountGone gone) {
+                count(provider, "gone");
+                last = gone;
+                failover(provider, "deleted", i < order.size() - 1, failovers);
             } catch (ProviderTrouble trouble) {
                 if (trouble instanceof ProviderMisconfigured misconfigured) {
                     log.error(
@@ -147,11 +170,9 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                 if (trouble.mayHaveTaken()) {
                     throw trouble; // the outcome is unknown: no failover, this account first next time
                 }
-                redis.del(attemptKey);
                 last = trouble;
                 failover(provider, trouble.getMessage(), i < order.size() - 1, failovers);
             } catch (ProviderResilience.ProviderUnavailable open) {
-                redis.del(attemptKey);
                 count(provider, "circuit-open");
                 last = open;
                 failover(provider, "circuit open", i < order.size() - 1, failovers);
@@ -160,6 +181,9 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                 throw other;
             }
         }
+        // no account took it: nothing to reconcile next time. The record was overwritten account by
+        // account, never removed in between, so a twin never found a gap to send through another
+        redis.del(attemptKey);
         throw last;
     }
 

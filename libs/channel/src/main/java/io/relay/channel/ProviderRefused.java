@@ -12,11 +12,29 @@ public class ProviderRefused extends RuntimeException {
 
     private final String code;
     private final ContactEvent.Kind contactEffect;
+    private final boolean accountSpecific;
 
     public ProviderRefused(String code, String reason, ContactEvent.Kind contactEffect) {
+        this(code, reason, contactEffect, false);
+    }
+
+    private ProviderRefused(String code, String reason, ContactEvent.Kind contactEffect, boolean accountSpecific) {
         super(reason);
         this.code = code;
         this.contactEffect = contactEffect;
+        this.accountSpecific = accountSpecific;
+    }
+
+    /**
+     * Refused by this account for a reason of the account's own (a sender it does not own, a region it
+     * may not text): another of the tenant's accounts may take it; the last one's refusal is final.
+     */
+    public static ProviderRefused byThisAccount(String code, String reason) {
+        return new ProviderRefused(code, reason, null, true);
+    }
+
+    public boolean accountSpecific() {
+        return accountSpecific;
     }
 
     public ProviderRefused(String code, String reason) {

@@ -102,6 +102,17 @@ public class RequiredSecrets implements EnvironmentPostProcessor, Ordered {
         if (blank(value)) {
             return required ? java.util.Optional.of(secret.name() + " is not set") : java.util.Optional.empty();
         }
+        if (secret.name().endsWith("_PREVIOUS") && value.contains(",")) {
+            // a list of keys: each one is a secret of its own
+            for (String part : value.split(",")) {
+                java.util.Optional<String> wrong = problem(secret, part.strip(), false, publicValues);
+                if (wrong.isPresent()) {
+                    return java.util.Optional.of(
+                            wrong.get().replace(secret.name() + " is", secret.name() + " has a key"));
+                }
+            }
+            return java.util.Optional.empty();
+        }
         if (value.length() < MIN_LENGTH) {
             return java.util.Optional.of(secret.name() + " is shorter than " + MIN_LENGTH + " characters");
         }

@@ -47,6 +47,26 @@ class RequiredSecretsTest {
     }
 
     @Test
+    void everyKeyInAListOfPreviousKeysIsCheckedOnItsOwn() {
+        MockEnvironment weakAmongStrong = service("PROVIDER_SECRETS_KEY", "PROVIDER_SECRETS_KEYS_PREVIOUS")
+                .withProperty("relay.providers.secrets-key", OWN)
+                .withProperty(
+                        "relay.providers.secrets-keys-previous", OWN + "," + "local-provider-secrets-key-not-a-secret");
+        assertThatThrownBy(() -> start(weakAmongStrong))
+                .hasMessageContaining("PROVIDER_SECRETS_KEYS_PREVIOUS has a key a value written")
+                .hasMessageNotContaining("local-provider-secrets-key-not-a-secret");
+
+        MockEnvironment shortAmongStrong = service("PROVIDER_SECRETS_KEY", "PROVIDER_SECRETS_KEYS_PREVIOUS")
+                .withProperty("relay.providers.secrets-key", OWN)
+                .withProperty("relay.providers.secrets-keys-previous", OWN + ",short");
+        assertThatThrownBy(() -> start(shortAmongStrong)).hasMessageContaining("has a key shorter than 32");
+
+        start(service("PROVIDER_SECRETS_KEY", "PROVIDER_SECRETS_KEYS_PREVIOUS")
+                .withProperty("relay.providers.secrets-key", OWN)
+                .withProperty("relay.providers.secrets-keys-previous", OWN + "-old-1," + OWN + "-old-2"));
+    }
+
+    @Test
     void anOptionalSecretIsCheckedOnlyWhenSet() {
         start(service("INTERNAL_TOKEN", "TWILIO_AUTH_TOKEN, BOOTSTRAP_API_KEY")
                 .withProperty("relay.internal-token", OWN));

@@ -289,6 +289,36 @@ class TenantTwilioAccountsTest {
                 .isGreaterThanOrEqualTo(1);
     }
 
+    @Test
+    void aSenderTheFirstAccountDoesNotOwnMovesTheSmsToTheNextButTheLastAccountsRefusalIsFinal() {
+        String tenant = TestNames.unique("tenant");
+        Account strange = account(tenant);
+        Account own = account(tenant);
+        connect(tenant, false, strange, own);
+        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + strange.sid() + "/Messages.json"))
+                .willReturn(json("{\"code\":21606,\"message\":\"The From phone number is not a valid, SMS-capable"
+                                + " inbound phone number or short code for your account.\",\"status\":400}")
+                        .withStatus(400)));
+        twilioTakes(own);
+
+        String id = send(tenant, "+31666666666");
+
+        DeliveryEvent sent = events(e -> e.messageId().equals(id), 1).getFirst();
+        assertThat(sent.provider()).isEqualTo("twilio:" + own.id());
+        assertThat(sent.reason()).contains("21606");
+
+        String alone = TestNames.unique("tenant");
+        Account only = account(alone);
+        connect(alone, false, only);
+        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + only.sid() + "/Messages.json"))
+                .willReturn(json("{\"code\":21606,\"message\":\"not your number\",\"status\":400}")
+                        .withStatus(400)));
+        String refused = send(alone, "+31666666667");
+        DeliveryEvent failed = events(e -> e.messageId().equals(refused), 1).getFirst();
+        assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
+        assertThat(failed.code()).isEqualTo("21606");
+    }
+
     private double misconfigured(String provider) {
         var counter = meters.find("relay.provider.misconfigured")
                 .tag("provider", provider)

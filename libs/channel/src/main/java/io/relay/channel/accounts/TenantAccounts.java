@@ -133,7 +133,13 @@ public final class TenantAccounts {
 
     /** The account as the gateway has it now, opened. */
     public Opened fetch(String accountId) {
-        Map<String, Object> answer = get("/internal/provider-accounts/" + encode(accountId));
+        Map<String, Object> answer;
+        try {
+            answer = get("/internal/provider-accounts/" + encode(accountId));
+        } catch (org.springframework.web.client.HttpClientErrorException.NotFound gone) {
+            opened.remove(accountId);
+            throw new AccountGone(accountId, gone);
+        }
         String tenantId = (String) answer.get("tenantId");
         String secrets = box.open(
                 new SecretBox.Sealed(

@@ -58,6 +58,26 @@ public class CredentialCheckController {
                         Base64.getDecoder().decode(check.secret())));
         String accountSid = (String) check.config().get("accountSid");
         try {
+            if (check.config().get("apiKeySid") != null) {
+                // the auth token too: Twilio signs this account's webhooks with it, and a wrong one would
+                // refuse every STOP sent to its numbers
+                try {
+                    Account.fetcher(accountSid)
+                            .fetch(new com.twilio.http.TwilioRestClient.Builder(
+                                            accountSid, account.secrets().get("authToken"))
+                                    .httpClient(http)
+                                    .build());
+                } catch (ApiException e) {
+                    if (e.getStatusCode() != null && (e.getStatusCode() == 401 || e.getStatusCode() == 403)) {
+                        return ResponseEntity.ok(verdict(
+                                false,
+                                "secrets.authToken",
+                                "Twilio refused the auth token for account " + accountSid + " (" + e.getStatusCode()
+                                        + ")"));
+                    }
+                    throw e;
+                }
+            }
             Account found = Account.fetcher(accountSid).fetch(TwilioSmsProvider.client(account, http));
             if (found.getStatus() != null && found.getStatus() != Account.Status.ACTIVE) {
                 return ResponseEntity.ok(

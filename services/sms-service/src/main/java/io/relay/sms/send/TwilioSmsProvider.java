@@ -49,6 +49,14 @@ public class TwilioSmsProvider implements SmsProvider {
      */
     static final Set<Integer> OUR_ACCOUNT = Set.of(20003, 20005, 10001);
 
+    /**
+     * Twilio error codes that are about this account, not the message: a sender it does not own or that
+     * cannot send SMS (21212, 21606, 21659), an unverified number on a trial account (21608), a region it
+     * may not text (21408), its Messaging Service (21703, 21704, 21705). Another of the tenant's accounts may
+     * take the message; the last account's refusal is final.
+     */
+    static final Set<Integer> THIS_ACCOUNT = Set.of(21212, 21408, 21606, 21608, 21659, 21703, 21704, 21705);
+
     private final TwilioRestClient client;
     private final String defaultSender;
     private final Set<String> ownSenders;
@@ -155,6 +163,9 @@ public class TwilioSmsProvider implements SmsProvider {
                         code == null ? "401" : Integer.toString(code),
                         "Twilio refuses our account: " + status + (code == null ? "" : " (" + code + ")"),
                         e);
+            }
+            if (code != null && THIS_ACCOUNT.contains(code)) {
+                throw ProviderRefused.byThisAccount(Integer.toString(code), "Twilio " + code + ": " + e.getMessage());
             }
             if (code != null && (PERMANENT.contains(code) || (clientError && !rateLimited))) {
                 ContactEvent.Kind effect = code == 21610
