@@ -42,13 +42,13 @@ class ProviderAccountsTest {
 
     private static final StandIns STAND_INS = new StandIns();
     private static final WireMockServer SMS_SERVICE = STAND_INS.services;
-    private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID() + UUID.randomUUID();
+    private static final String OPERATOR_TOKEN = "admin-" + UUID.randomUUID() + UUID.randomUUID();
     private static final String SECRETS_KEY = "key-" + UUID.randomUUID() + UUID.randomUUID();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         STAND_INS.register(registry);
-        registry.add("relay.gateway.admin-token", () -> ADMIN_TOKEN);
+        registry.add("relay.gateway.admin-token", () -> OPERATOR_TOKEN);
         registry.add("relay.providers.secrets-key", () -> SECRETS_KEY);
     }
 
@@ -80,7 +80,7 @@ class ProviderAccountsTest {
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"ok\":true}")));
         operator = new Http("http://localhost:" + operatorListener.port())
-                .header("Authorization", "Bearer " + ADMIN_TOKEN);
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN);
         JsonNode a = tenant("a");
         JsonNode b = tenant("b");
         tenantA = a.get("tenantId").asString();
@@ -196,9 +196,9 @@ class ProviderAccountsTest {
                 .isEqualTo(401);
         assertThat(as("rly_k_nosuchkey_" + hex32()).get("/v1/providers").statusCode())
                 .isEqualTo(401);
-        assertThat(as(ADMIN_TOKEN).get("/v1/providers").statusCode()).isEqualTo(401);
+        assertThat(as(OPERATOR_TOKEN).get("/v1/providers").statusCode()).isEqualTo(401);
         // the operator's API is not on the public port, the tenants' not on the operator's
-        assertThat(as(ADMIN_TOKEN)
+        assertThat(as(OPERATOR_TOKEN)
                         .get("/admin/tenants/" + tenantA + "/providers")
                         .statusCode())
                 .isEqualTo(404);
@@ -234,10 +234,22 @@ class ProviderAccountsTest {
                 .contains("config.accountSid", "config.from", "secrets.authToken")
                 .doesNotContain("short");
 
-        HttpResponse<String> smtp = as(keyA).post("/v1/providers", "{\"type\":\"smtp\",\"name\":\"relay\"}");
-        assertThat(smtp.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(smtp.body()).get("errors").get(0).get("field").asString())
+        HttpResponse<String> fcm = as(keyA).post("/v1/providers", "{\"type\":\"fax\",\"name\":\"push\"}");
+        assertThat(fcm.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(fcm.body()).get("errors").get(0).get("field").asString())
                 .isEqualTo("type");
+
+        HttpResponse<String> nullSender = as(keyA).post(
+                        "/v1/providers",
+                        "{\"type\":\"twilio\",\"name\":\"x\",\"config\":{\"accountSid\":\"AC" + hex32()
+                                + "\",\"from\":[\"+15005550006\"],\"messagingServiceSid\":null},\"secrets\":{\"authToken\":\""
+                                + hex32() + "\"}}");
+        assertThat(nullSender.statusCode()).isEqualTo(400);
+        assertThat(nullSender.body()).contains("config.messagingServiceSid");
+        HttpResponse<String> bidiName = as(keyA).post(
+                        "/v1/providers", twilio("AC" + hex32(), hex32()).replace("Our Twilio", "Our \\u202eoiliwT"));
+        assertThat(bidiName.statusCode()).isEqualTo(400);
+        assertThat(bidiName.body()).contains("\"field\":\"name\"");
 
         // the provider refuses the credentials: the field is named, nothing is kept
         SMS_SERVICE.stubFor(
@@ -299,6 +311,66 @@ class ProviderAccountsTest {
                         .body())
                 .contains(first)
                 .doesNotContain(second);
+    }
+
+    @Test
+    void everyAnswerCarriesARequestIdAndATenantHasAtMostTenAccountsAChannel() {
+        HttpResponse<String> unauthenticated = new Http("http://localhost:" + port)
+                .header("X-Request-Id", "mine-123")
+                .get("/v1/providers");
+        assertThat(unauthenticated.statusCode()).isEqualTo(401);
+        assertThat(unauthenticated.headers().firstValue("X-Request-Id")).hasValue("mine-123");
+        assertThat(as(keyA).get("/v1/providers").headers().firstValue("X-Request-Id"))
+                .isPresent();
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(as(keyA).post("/v1/providers", twilio("AC" + hex32(), hex32()))
+                            .statusCode())
+                    .isEqualTo(201);
+        }
+        HttpResponse<String> eleventh = as(keyA).post("/v1/providers", twilio("AC" + hex32(), hex32()));
+        assertThat(eleventh.statusCode()).isEqualTo(400);
+        assertThat(eleventh.body()).contains("at most 10");
+    }
+
+    @Test
+    void smtpRelaysAndFcmProjectsAreCheckedByTheirOwnChannelServiceAndTheirSecretsKeptAsTwilios() {
+        String password = "pw-" + hex32();
+        HttpResponse<String> relay = as(keyA).post(
+                        "/v1/providers",
+                        "{\"type\":\"smtp\",\"name\":\"Our relay\",\"config\":{\"host\":\"smtp.acme.example\",\"port\":587,"
+                                + "\"username\":\"acme\",\"returnPathDomain\":\"bounces.acme.example\"},\"secrets\":{\"password\":\""
+                                + password + "\"}}");
+        assertThat(relay.statusCode()).as(relay.body()).isEqualTo(201);
+        assertThat(relay.body())
+                .contains("\"channel\":\"email\"", "\"secrets\":[\"password\"]")
+                .doesNotContain(password);
+
+        String serviceAccount = "{\\\"type\\\":\\\"service_account\\\",\\\"private_key\\\":\\\"" + hex32() + "\\\"}";
+        HttpResponse<String> project = as(keyA).post(
+                        "/v1/providers",
+                        "{\"type\":\"fcm\",\"name\":\"Our app\",\"config\":{\"projectId\":\"acme-app\"},"
+                                + "\"secrets\":{\"serviceAccountJson\":\"" + serviceAccount + "\"}}");
+        assertThat(project.statusCode()).as(project.body()).isEqualTo(201);
+        assertThat(project.body()).contains("\"channel\":\"push\"").doesNotContain("private_key");
+        // each was checked, sealed: the stand-in saw the type, never the password
+        assertThat(SMS_SERVICE.getAllServeEvents())
+                .extracting(e -> e.getRequest().getBodyAsString())
+                .anySatisfy(
+                        body -> assertThat(body).contains("\"type\":\"smtp\"").doesNotContain(password))
+                .anySatisfy(
+                        body -> assertThat(body).contains("\"type\":\"fcm\"").doesNotContain("private_key"));
+
+        HttpResponse<String> badPort = as(keyA).post(
+                        "/v1/providers",
+                        "{\"type\":\"smtp\",\"name\":\"x\",\"config\":{\"host\":\"smtp.acme.example\",\"port\":70000,"
+                                + "\"username\":\"u\"}}");
+        assertThat(badPort.statusCode()).isEqualTo(400);
+        assertThat(badPort.body()).contains("config.port", "secrets.password");
+        HttpResponse<String> noKey = as(keyA).post(
+                        "/v1/providers", "{\"type\":\"fcm\",\"name\":\"x\",\"config\":{\"projectId\":\"Not_An_Id\"}}");
+        assertThat(noKey.statusCode()).isEqualTo(400);
+        assertThat(noKey.body()).contains("config.projectId", "secrets.serviceAccountJson");
     }
 
     @Test

@@ -24,5 +24,7 @@ final class StandIns {
         registry.add("ROUTING_SERVICE_URL", services::baseUrl);
         registry.add("PREFERENCE_SERVICE_URL", services::baseUrl);
         registry.add("SMS_SERVICE_URL", services::baseUrl);
+        registry.add("EMAIL_SERVICE_URL", services::baseUrl);
+        registry.add("PUSH_SERVICE_URL", services::baseUrl);
     }
 }

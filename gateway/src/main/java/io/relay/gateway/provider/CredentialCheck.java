@@ -34,7 +34,8 @@ class CredentialCheck {
     CredentialCheck(ProviderProperties providers, GatewayProperties settings) {
         this.services = Map.of(
                 "sms", client(providers.smsServiceUrl(), settings),
-                "email", client(providers.emailServiceUrl(), settings));
+                "email", client(providers.emailServiceUrl(), settings),
+                "push", client(providers.pushServiceUrl(), settings));
     }
 
     private static RestClient client(String baseUrl, GatewayProperties settings) {

@@ -10,11 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("relay.providers")
 public record ProviderProperties(
-        String secretsKey, String secretsKeysPrevious, String smsServiceUrl, String emailServiceUrl) {
+        String secretsKey,
+        String secretsKeysPrevious,
+        String smsServiceUrl,
+        String emailServiceUrl,
+        String pushServiceUrl) {
 
     @Override
     public String toString() {
         return "ProviderProperties[sms service " + smsServiceUrl + ", email service " + emailServiceUrl
-                + ", keys hidden]";
+                + ", push service " + pushServiceUrl + ", keys hidden]";
     }
 }

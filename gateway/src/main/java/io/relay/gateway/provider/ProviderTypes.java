@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The kinds of provider account a tenant can connect, the channel each serves, and what a valid one
- * holds: Twilio accounts (sms) and SMTP relays (email); FCM projects are refused by name until push uses
- * them.
+ * holds: Twilio accounts (sms), SMTP relays (email) and FCM projects (push).
  */
 final class ProviderTypes {
 
@@ -19,7 +18,11 @@ final class ProviderTypes {
     private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{16,128}");
-    private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,100}");
+    /** No control, format or private-use characters, no line or paragraph separators (U+2028, U+202E…). */
+    private static final Pattern NAME = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,100}");
+
+    /** At most this many accounts per channel and tenant: each is checked with its provider and kept in memory. */
+    static final int MAX_PER_CHANNEL = 10;
 
     static final Set<String> CHANNELS = Set.of("sms", "email", "push");
 
@@ -42,6 +45,7 @@ final class ProviderTypes {
                 : switch (type) {
                     case "twilio" -> "sms";
                     case "smtp" -> "email";
+                    case "fcm" -> "push";
                     default -> null;
                 };
     }
@@ -53,18 +57,26 @@ final class ProviderTypes {
     static List<FieldError> check(String type, String name, Map<String, Object> config, Set<String> secrets) {
         List<FieldError> errors = new ArrayList<>();
         if (type == null || channelOf(type) == null) {
-            errors.add(new FieldError(
-                    "type",
-                    "fcm".equals(type)
-                            ? "is not taken yet: twilio and smtp accounts can be connected so far"
-                            : "must be twilio or smtp"));
+            errors.add(new FieldError("type", "must be twilio (sms), smtp (email) or fcm (push)"));
             return errors;
         }
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (name == null || name.isBlank() || !NAME.matcher(name).matches()) {
             errors.add(new FieldError("name", "is required: 1-100 characters, no control characters"));
+        }
+        config.forEach((key, value) -> {
+            if (value == null) {
+                errors.add(new FieldError("config." + key, "must not be null: leave it out instead"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            return errors;
         }
         if ("smtp".equals(type)) {
             checkSmtp(config, secrets, errors);
+            return errors;
+        }
+        if ("fcm".equals(type)) {
+            checkFcm(config, secrets, errors);
             return errors;
         }
         for (String key : config.keySet()) {
@@ -114,6 +126,24 @@ final class ProviderTypes {
         return errors;
     }
 
+    private static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]");
+
+    private static void checkFcm(Map<String, Object> config, Set<String> secrets, List<FieldError> errors) {
+        for (String key : config.keySet()) {
+            if (!"projectId".equals(key)) {
+                errors.add(new FieldError("config." + key, "is not an fcm setting (projectId)"));
+            }
+        }
+        if (!(config.get("projectId") instanceof String project)
+                || !PROJECT_ID.matcher(project).matches()) {
+            errors.add(new FieldError("config.projectId", "is required: the Firebase project's id (6-30 a-z, 0-9, -)"));
+        }
+        if (!secrets.contains("serviceAccountJson")) {
+            errors.add(new FieldError(
+                    "secrets.serviceAccountJson", "is required: the project's service-account key, as JSON text"));
+        }
+    }
+
     private static void checkSmtp(Map<String, Object> config, Set<String> secrets, List<FieldError> errors) {
         for (String key : config.keySet()) {
             if (!SMTP_CONFIG.contains(key)) {
@@ -152,6 +182,19 @@ final class ProviderTypes {
     static List<FieldError> checkSecrets(String type, Map<String, String> secrets) {
         List<FieldError> errors = new ArrayList<>();
         boolean smtp = "smtp".equals(type);
+        if ("fcm".equals(type)) {
+            secrets.forEach((key, value) -> {
+                if (!"serviceAccountJson".equals(key)) {
+                    errors.add(new FieldError("secrets." + key, "is not an fcm secret (serviceAccountJson)"));
+                } else if (value == null
+                        || value.length() > 16_384
+                        || !value.strip().startsWith("{")) {
+                    errors.add(new FieldError(
+                            "secrets." + key, "must be the service-account key's JSON text (at most 16 KB)"));
+                }
+            });
+            return errors;
+        }
         secrets.forEach((key, value) -> {
             if (!(smtp ? SMTP_SECRETS : TWILIO_SECRETS).contains(key)) {
                 errors.add(new FieldError(

@@ -166,6 +166,8 @@ final class RunningSystem implements AutoCloseable {
         int smsPort = LocalInfrastructure.freePort();
         gatewayEnv.put("SMS_SERVICE_URL", "http://127.0.0.1:" + smsPort);
         gatewayEnv.put("EMAIL_SERVICE_URL", "http://127.0.0.1:" + emailPort);
+        int pushPort = LocalInfrastructure.freePort();
+        gatewayEnv.put("PUSH_SERVICE_URL", "http://127.0.0.1:" + pushPort);
         gatewayEnv.put("BOOTSTRAP_API_KEY", API_KEY);
         gatewayEnv.put("ADMIN_TOKEN", ADMIN_TOKEN);
         gatewayEnv.put("ADMIN_PORT", Integer.toString(operatorPort));
@@ -179,7 +181,10 @@ final class RunningSystem implements AutoCloseable {
         smsEnv.put("PUBLIC_BASE_URL", gateway.baseUrl()); // Twilio signs the URL it calls: the gateway's
         smsEnv.put("GATEWAY_ADMIN_URL", operatorUrl()); // which tenants send from a number
         sms = new ServiceProcess("sms-service", "services/sms-service", smsPort, smsEnv);
-        push = new ServiceProcess("push-service", "services/push-service", LocalInfrastructure.freePort(), common);
+        Map<String, String> pushEnv = new HashMap<>(common);
+        pushEnv.put("GATEWAY_ADMIN_URL", operatorUrl()); // tenants' own FCM projects
+        pushEnv.put("PROVIDER_ALLOWED_HOSTS", "127.0.0.1:" + providers.port() + ",localhost:" + providers.port());
+        push = new ServiceProcess("push-service", "services/push-service", pushPort, pushEnv);
     }
 
     private static final TwilioLedger LEDGER = new TwilioLedger();

@@ -19,6 +19,17 @@ public final class FakeServiceAccount {
 
     public static Path write(Path file, String tokenUri, String projectId) {
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, json(tokenUri, projectId));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The service-account JSON itself, as a business would paste it. */
+    public static String json(String tokenUri, String projectId) {
+        try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             String pem = "-----BEGIN PRIVATE KEY-----\n"
@@ -31,11 +42,7 @@ public final class FakeServiceAccount {
                     {"type":"service_account","project_id":"%s","private_key_id":"test","private_key":"%s",
                      "client_email":"push@%s.iam.gserviceaccount.com","client_id":"1","token_uri":"%s"}
                     """.formatted(projectId, pem, projectId, tokenUri);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, json);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return json;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

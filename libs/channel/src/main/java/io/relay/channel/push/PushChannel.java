@@ -2,6 +2,7 @@ package io.relay.channel.push;
 
 import io.relay.channel.Delivery;
 import io.relay.channel.ProviderRefused;
+import io.relay.channel.accounts.TenantAccounts;
 import io.relay.contracts.Channel;
 import io.relay.contracts.payload.PushDispatch;
 import java.time.Instant;
@@ -16,9 +17,28 @@ import java.util.Map;
 public final class PushChannel implements Delivery<PushDispatch> {
 
     private final PushProvider provider;
+    private final PushAccounts accounts;
 
     public PushChannel(PushProvider provider) {
+        this(provider, null);
+    }
+
+    /** Through the tenant's own FCM projects in its order when {@code accounts} is given. */
+    public PushChannel(PushProvider provider, PushAccounts accounts) {
         this.provider = provider;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public List<String> accounts(String tenantId) {
+        return accounts == null ? List.of(TenantAccounts.PLATFORM) : accounts.order(tenantId);
+    }
+
+    @Override
+    public String send(String account, String tenantId, PushDispatch push, String token, Instant now) {
+        PushProvider through =
+                accounts == null || TenantAccounts.PLATFORM.equals(account) ? provider : accounts.provider(account);
+        return through.send(new PushProvider.Push(token, push.title(), push.body(), data(push), push.expiresAt(), now));
     }
 
     @Override

@@ -37,7 +37,9 @@ public class ChannelDeliveryAutoConfiguration {
     @Bean
     @ConditionalOnBean(PushProvider.class)
     @ConditionalOnMissingBean(Delivery.class)
-    PushChannel pushChannel(PushProvider provider) {
-        return new PushChannel(provider);
+    PushChannel pushChannel(
+            PushProvider provider,
+            org.springframework.beans.factory.ObjectProvider<io.relay.channel.push.PushAccounts> accounts) {
+        return new PushChannel(provider, accounts.getIfAvailable());
     }
 }

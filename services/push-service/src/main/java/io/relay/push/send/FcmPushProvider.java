@@ -3,8 +3,10 @@ package io.relay.push.send;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.relay.channel.ProviderRefused;
 import io.relay.channel.ProviderTrouble;
+import io.relay.channel.accounts.TenantAccounts;
 import io.relay.channel.push.PushProvider;
 import io.relay.contracts.payload.ContactEvent;
+import io.relay.security.OutboundTargets;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,35 +22,85 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * FCM HTTP v1 as the {@link PushProvider}: {@code POST /v1/projects/{project}/messages:send}, one token per request, with an
- * OAuth2 access token from the service account (google-auth-library caches and refreshes it).
+ * One FCM project over HTTP v1 as a {@link PushProvider}: {@code POST /v1/projects/{project}/messages:send},
+ * one token per request, with an OAuth2 access token from the project's service account
+ * (google-auth-library caches and refreshes it). The platform's project ({@link FcmConfiguration}) and each
+ * tenant's own ({@link #forTenant}) are instances of it.
  */
-@Component
 public class FcmPushProvider implements PushProvider {
 
     private static final Logger log = LoggerFactory.getLogger(FcmPushProvider.class);
     private static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 
-    private final FcmProperties fcm;
-    private final GoogleCredentials credentials;
-    private final HttpClient http =
+    private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final String projectId;
+    private final String apiBaseUrl;
+    private final GoogleCredentials credentials;
     private final JsonMapper json;
 
-    public FcmPushProvider(FcmProperties fcm, JsonMapper json) {
-        this.fcm = fcm;
+    FcmPushProvider(String projectId, GoogleCredentials credentials, String apiBaseUrl, JsonMapper json) {
+        this.projectId = projectId;
+        this.credentials = credentials;
+        this.apiBaseUrl = apiBaseUrl;
         this.json = json;
-        this.credentials = fcm.configured() ? load(fcm.credentialsFile()) : null;
+    }
+
+    /** The platform's project (FCM_*), or one that waits when it is not configured. */
+    static FcmPushProvider platform(FcmProperties fcm, JsonMapper json) {
+        GoogleCredentials credentials = fcm.configured() ? load(fcm.credentialsFile()) : null;
         if (credentials == null) {
             log.warn("FCM is not configured (fcm.project-id, fcm.credentials-file): push dispatches will wait");
         } else {
             log.info("sending push through {} for project {}", fcm.apiBaseUrl(), fcm.projectId());
         }
+        return new FcmPushProvider(fcm.projectId(), credentials, fcm.apiBaseUrl(), json);
+    }
+
+    /**
+     * A tenant's own project from its account: the service account's JSON, whose {@code token_uri} must be
+     * https to a public address (or a simulator PROVIDER_ALLOWED_HOSTS names).
+     *
+     * @throws IllegalArgumentException naming what is wrong with the JSON (never its contents)
+     */
+    public static FcmPushProvider forTenant(
+            TenantAccounts.Opened account, String apiBaseUrl, JsonMapper json, OutboundTargets targets) {
+        return new FcmPushProvider(
+                (String) account.config().get("projectId"),
+                tenantCredentials(account.secrets().get("serviceAccountJson"), json, targets),
+                apiBaseUrl,
+                json);
+    }
+
+    /** A service account's credentials, once its token_uri is one we may call. */
+    public static GoogleCredentials tenantCredentials(String serviceAccount, JsonMapper json, OutboundTargets targets) {
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(serviceAccount);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the service account is not JSON");
+        }
+        String tokenUri = parsed.path("token_uri").asString("");
+        targets.refusal(tokenUri).ifPresent(why -> {
+            throw new IllegalArgumentException("its token_uri is refused: " + why);
+        });
+        try {
+            return GoogleCredentials.fromStream(new java.io.ByteArrayInputStream(
+                            serviceAccount.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .createScoped(List.of(SCOPE));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("it is not a service account's key (type, client_email, private_key)");
+        }
+    }
+
+    /** Whether the service account can have an access token: a harmless call that needs its key to be right. */
+    public static void checkToken(GoogleCredentials credentials) throws IOException {
+        credentials.refresh();
     }
 
     private static GoogleCredentials load(String file) {
@@ -79,7 +131,7 @@ public class FcmPushProvider implements PushProvider {
                     "no OAuth2 token from the service account's token_uri: " + e.getMessage(), e, null);
         }
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(fcm.apiBaseUrl() + "/v1/projects/" + fcm.projectId() + "/messages:send"))
+                        URI.create(apiBaseUrl + "/v1/projects/" + projectId + "/messages:send"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + accessToken)
                 .header("Content-Type", "application/json; charset=UTF-8")
@@ -87,7 +139,7 @@ public class FcmPushProvider implements PushProvider {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw ProviderTrouble.answered("FCM could not be reached: " + e.getMessage(), e, null);
         } catch (InterruptedException e) {
@@ -106,6 +158,15 @@ public class FcmPushProvider implements PushProvider {
                     errorCode == null ? Integer.toString(status) : errorCode,
                     "FCM " + status + " " + (errorCode == null ? "" : errorCode),
                     ContactEvent.Kind.PUSH_TOKEN_INVALID);
+        }
+        if (status == 403 && "SENDER_ID_MISMATCH".equals(errorCode)) {
+            // the token belongs to another project's app: another of the tenant's projects may own it
+            throw ProviderRefused.byThisAccount(
+                    errorCode, "FCM 403 SENDER_ID_MISMATCH: the token is another project's");
+        }
+        if (status == 403) {
+            throw new io.relay.channel.ProviderMisconfigured(
+                    errorCode == null ? "403" : errorCode, "FCM refuses this project's service account (403)", null);
         }
         if (status == 401) {
             try {
