@@ -170,6 +170,91 @@ class ProvidersEndToEndTest {
     }
 
     @Test
+    void aBusinesssSmtpRelayThatStopsMidRunFailsOverToItsSecondAndEveryEmailArrivesOnce() throws Exception {
+        Http operator = new Http(system.operatorUrl()).header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN);
+        JsonNode tenant = json.readTree(
+                operator.post("/admin/tenants", "{\"name\":\"relays\"}").body());
+        Http api = new Http(system.gatewayUrl())
+                .header("Authorization", "Bearer " + tenant.get("apiKey").asString());
+        api.put("/v1/categories/news", "{\"kind\":\"transactional\",\"defaultChannels\":[\"email\"]}");
+        api.put("/v1/customers/r-1", "{\"email\":\"r1@example.org\"}");
+        String password1 = "pw-" + hex32();
+        String password2 = "pw-" + hex32();
+        io.relay.testsupport.SmtpServer first = io.relay.testsupport.SmtpServer.start(RunningSystem.RELAY_PORTS[0])
+                .requireLogin("acme1", password1);
+        io.relay.testsupport.SmtpServer second = io.relay.testsupport.SmtpServer.start(RunningSystem.RELAY_PORTS[1])
+                .requireLogin("acme2", password2);
+        try {
+            for (int i = 0; i < 2; i++) {
+                String relay =
+                        "{\"type\":\"smtp\",\"name\":\"relay " + i + "\",\"config\":{\"host\":\"127.0.0.1\",\"port\":"
+                                + RunningSystem.RELAY_PORTS[i] + ",\"tls\":\"none\",\"username\":\"acme" + (i + 1)
+                                + "\"},\"secrets\":{\"password\":\"" + (i == 0 ? password1 : password2) + "\"}}";
+                HttpResponse<String> created = api.post("/v1/providers", relay);
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                assertThat(created.body()).doesNotContain(password1).doesNotContain(password2);
+            }
+            assertThat(api.put("/v1/providers/channels/email", "{\"usePlatformDefault\":false}")
+                            .statusCode())
+                    .isEqualTo(200);
+            int platformBefore = system.smtp.received().size();
+
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(sendEmail(api, "Before " + i));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.received().size() >= 5);
+            java.util.List<String> atFirst = subjects(first);
+            first.close(); // the first relay refuses connections from here on
+            for (int i = 0; i < 5; i++) {
+                ids.add(sendEmail(api, "After " + i));
+            }
+            for (String id : ids) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> json.readTree(api.get("/v1/messages/" + id).body())
+                                .get("status")
+                                .asString()
+                                .equals("sent"));
+            }
+            java.util.List<String> all = new java.util.ArrayList<>(atFirst);
+            all.addAll(subjects(second));
+            assertThat(all)
+                    .containsExactlyInAnyOrder(
+                            "Before 0",
+                            "Before 1",
+                            "Before 2",
+                            "Before 3",
+                            "Before 4",
+                            "After 0",
+                            "After 1",
+                            "After 2",
+                            "After 3",
+                            "After 4");
+            assertThat(system.smtp.received()).hasSize(platformBefore);
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    private String sendEmail(Http api, String subject) {
+        HttpResponse<String> response = api.post(
+                "/v1/messages",
+                "{\"customerId\":\"r-1\",\"category\":\"news\",\"content\":{\"email\":{\"subject\":\"" + subject
+                        + "\",\"text\":\"Hello\"}}}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
+    private static java.util.List<String> subjects(io.relay.testsupport.SmtpServer server) throws Exception {
+        java.util.List<String> subjects = new java.util.ArrayList<>();
+        for (jakarta.mail.internet.MimeMessage m : server.received()) {
+            subjects.add(m.getSubject());
+        }
+        return subjects;
+    }
+
+    @Test
     void aStopToABusinesssOwnNumberSignedByItsAccountOptsOutWithThatBusinessOnly() throws Exception {
         connect(a);
         b.api().put("/v1/customers/c-stop", "{\"phone\":\"+31612349099\"}");
