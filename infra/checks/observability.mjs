@@ -116,6 +116,8 @@ const METRICS = new Set([
   'relay_queue_messages',
   'relay_consumer_messages_total',
   'relay_provider_misconfigured_total',
+  // sends and failovers per provider account (docs/providers.md)
+  'relay_provider_sends_total', 'relay_provider_failovers_total',
   'resilience4j_circuitbreaker_state',
   'resilience4j_circuitbreaker_calls_seconds_count',
   'http_server_requests_seconds_count', 'http_server_requests_seconds_bucket',
