@@ -55,6 +55,14 @@ public class ChannelAutoConfiguration {
                 clock);
     }
 
+    /** The gateway's check of a tenant's account, where the service has a {@link io.relay.channel.accounts.CredentialCheck}. */
+    @Bean
+    @ConditionalOnBean(io.relay.channel.accounts.CredentialCheck.class)
+    io.relay.channel.accounts.CredentialCheckController credentialCheckController(
+            io.relay.channel.accounts.TenantAccounts accounts, io.relay.channel.accounts.CredentialCheck check) {
+        return new io.relay.channel.accounts.CredentialCheckController(accounts, check);
+    }
+
     /** Where a tenant's account may point: public addresses, and the named simulators of a local run. */
     @Bean
     io.relay.security.OutboundTargets providerTargets(ProviderAccountsProperties providers) {
