@@ -251,6 +251,15 @@ class ProviderAccountsTest {
         assertThat(bidiName.statusCode()).isEqualTo(400);
         assertThat(bidiName.body()).contains("\"field\":\"name\"");
 
+        HttpResponse<String> wrongShape =
+                as(keyA).post("/v1/providers", "{\"type\":\"twilio\",\"name\":\"x\",\"config\":\"not an object\"}");
+        assertThat(wrongShape.statusCode()).isEqualTo(400);
+        assertThat(wrongShape.body()).contains("\"field\":\"config\"");
+        HttpResponse<String> notJson = as(keyA).post("/v1/providers", "{not json");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+
         // the provider refuses the credentials: the field is named, nothing is kept
         SMS_SERVICE.stubFor(
                 post(urlEqualTo("/internal/providers/check"))

@@ -119,6 +119,33 @@ public class ProvidersController {
         return forTenant(tenantId, tenant -> accounts.channel(tenant, channel, body));
     }
 
+    /**
+     * A body that is not JSON, or not of the shape asked for ({@code "config": "x"}, {@code "name": []}): 400
+     * naming the field where it went wrong, and nothing changed.
+     */
+    @org.springframework.web.bind.annotation.ExceptionHandler(
+            org.springframework.web.server.ServerWebInputException.class)
+    public ResponseEntity<Object> unreadable(org.springframework.web.server.ServerWebInputException e) {
+        String field = null;
+        for (Throwable cause = e; cause != null && field == null; cause = cause.getCause()) {
+            if (cause instanceof tools.jackson.core.JacksonException json
+                    && !json.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (tools.jackson.core.JacksonException.Reference reference : json.getPath()) {
+                    if (reference.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+                    } else if (reference.getIndex() >= 0) {
+                        path.append('[').append(reference.getIndex()).append(']');
+                    }
+                }
+                field = path.toString();
+            }
+        }
+        return Answers.invalid(java.util.List.of(new Answers.FieldError(
+                field == null || field.isEmpty() ? "body" : field,
+                field == null ? "is not a JSON object of the expected shape" : "is not of the expected type")));
+    }
+
     /** The API key's tenant does it: 401 without a valid key, 429 over the tenant's rate. */
     private Mono<ResponseEntity<Object>> asTenant(
             String authorization, Function<String, ResponseEntity<Object>> action) {
