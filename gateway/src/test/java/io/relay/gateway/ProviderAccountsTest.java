@@ -343,6 +343,32 @@ class ProviderAccountsTest {
     }
 
     @Test
+    void credentialChecksAreLimitedToTenAMinuteATenantSoAKeyCannotTestStolenCredentialsAtItsWholeRate() {
+        String id = json.readTree(as(keyB).post("/v1/providers", twilio("AC" + hex32(), hex32()))
+                        .body())
+                .get("id")
+                .asString();
+        int checked = 1;
+        HttpResponse<String> answer;
+        do {
+            answer = as(keyB).send(
+                            "PATCH",
+                            "/v1/providers/" + id,
+                            "{\"secrets\":{\"authToken\":\"" + hex32() + "\"}}",
+                            Map.of());
+            checked++;
+        } while (answer.statusCode() == 200 && checked < 25);
+        // ten a minute; up to twenty when the minute turned during the loop
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(checked).isBetween(11, 21);
+        long checks = SMS_SERVICE.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals("/internal/providers/check"))
+                .count();
+        assertThat(checks).as("the refused one never reached a provider").isEqualTo(checked - 1);
+    }
+
+    @Test
     void smtpRelaysAndFcmProjectsAreCheckedByTheirOwnChannelServiceAndTheirSecretsKeptAsTwilios() {
         String password = "pw-" + hex32();
         HttpResponse<String> relay = as(keyA).post(

@@ -52,11 +52,18 @@ public class ProviderAccounts {
     private final ProviderAccountStore store;
     private final SecretBox box;
     private final CredentialCheck check;
+    private final CheckLimit checks;
     private final JsonMapper json;
     private final Clock clock;
 
     public ProviderAccounts(
-            ProviderAccountStore store, SecretBox box, CredentialCheck check, JsonMapper json, Clock clock) {
+            ProviderAccountStore store,
+            SecretBox box,
+            CredentialCheck check,
+            CheckLimit checks,
+            JsonMapper json,
+            Clock clock) {
+        this.checks = checks;
         this.store = store;
         this.box = box;
         this.check = check;
@@ -204,6 +211,20 @@ public class ProviderAccounts {
     }
 
     private Optional<ResponseEntity<Object>> refusedByProvider(ProviderAccountStore.Account account) {
+        if (!checks.admit(account.tenantId())) {
+            ResponseEntity<Object> limited = Answers.problem(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "Too many requests",
+                    "at most " + CheckLimit.PER_MINUTE
+                            + " credential checks a minute; nothing was saved, retry in a minute");
+            return Optional.of(ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .headers(headers -> {
+                        headers.addAll(limited.getHeaders());
+                        headers.set(org.springframework.http.HttpHeaders.RETRY_AFTER, "60");
+                    })
+                    .body(limited.getBody()));
+        }
         try {
             return check.refusal(account)
                     .map(verdict -> invalid(List.of(
