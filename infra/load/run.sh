@@ -10,6 +10,8 @@
 #   LOAD_MAX=false: skip the maximum phase (a sustained fixed-rate run)
 #   LOAD_WARMUP: seconds of unmeasured warm-up at half the rate, while the JIT compiles (30)
 #   LOAD_TRACING_SAMPLING: the services' TRACING_SAMPLING_PROBABILITY (unset: the default, 1.0)
+#   LOAD_AOT=true: the services run with JDK 25's AOT cache (infra/e2e/target/aot): the first such run
+#     trains it (written as each service stops), the next ones use it (docs/benchmarks.md, Warm-up)
 # Needs what infra/local/test.sh needs (it starts PostgreSQL, Redis, RabbitMQ when they are down).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,5 +25,6 @@ SECONDS_PER_PHASE="${2:-60}"
   -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" -Dload.max="${LOAD_MAX:-true}" \
   -De2e.jvm="${LOAD_JVM:--Xmx512m -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.email-consumers=8 \
   -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}" \
-  ${LOAD_TRACING_SAMPLING:+-De2e.tracing-sampling="$LOAD_TRACING_SAMPLING"}
+  ${LOAD_TRACING_SAMPLING:+-De2e.tracing-sampling="$LOAD_TRACING_SAMPLING"} \
+  ${LOAD_AOT:+-De2e.aot-cache-dir="$ROOT/infra/e2e/target/aot"}
 cat infra/e2e/target/load/load.txt

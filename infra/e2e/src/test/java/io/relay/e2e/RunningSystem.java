@@ -225,11 +225,18 @@ final class RunningSystem implements AutoCloseable {
     }
 
     void start() {
+        long started = System.nanoTime();
         all().forEach(ServiceProcess::start);
         CompletableFuture.allOf(all().stream()
-                        .map(s -> CompletableFuture.runAsync(() -> s.awaitReady(Duration.ofSeconds(120))))
+                        .map(s -> CompletableFuture.runAsync(() -> {
+                            s.awaitReady(Duration.ofSeconds(120));
+                            System.out.printf(
+                                    "e2e: %s ready %.1f s after the six were started%n",
+                                    s.name(), (System.nanoTime() - started) / 1e9);
+                        }))
                         .toArray(CompletableFuture[]::new))
                 .join();
+        System.out.printf("e2e: all six ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     /**

@@ -62,6 +62,7 @@ final class ServiceProcess {
         command.addAll(List.of(System.getProperty("e2e.jvm", "-Xmx256m -XX:TieredStopAtLevel=1")
                 .trim()
                 .split("\\s+")));
+        command.addAll(aotCache());
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         // as in production: no local profile (and so no local default secrets) unless a test says so
@@ -74,6 +75,27 @@ final class ServiceProcess {
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(logs.toFile(), name + ".log")));
             process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * JDK 25's ahead-of-time cache (JEP 483/514/515), when {@code -De2e.aot-cache-dir} names a folder: a cache
+     * trained for this very jar is used; otherwise this run trains one, written when the service stops
+     * (classes loaded and linked, and the methods' profiles, of the run it saw).
+     */
+    private List<String> aotCache() {
+        String dir = System.getProperty("e2e.aot-cache-dir");
+        if (dir == null || dir.isBlank()) {
+            return List.of();
+        }
+        Path cache = Path.of(dir).toAbsolutePath().resolve(name + ".aot");
+        try {
+            Files.createDirectories(cache.getParent());
+            boolean fresh = Files.exists(cache)
+                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0;
+            return List.of(fresh ? "-XX:AOTCache=" + cache : "-XX:AOTCacheOutput=" + cache);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
