@@ -128,6 +128,8 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
             }
         }
         RuntimeException last = null;
+        // an earlier account's passing trouble: then a later account's refusal of its own is not final
+        RuntimeException passing = null;
         for (int i = 0; i < order.size(); i++) {
             String account = order.get(i);
             String provider = delivery.provider(account);
@@ -148,7 +150,7 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                     continue;
                 }
                 redis.del(attemptKey);
-                throw refused;
+                throw refused.accountSpecific() && passing != null ? passing : refused;
             } catch (AccountGone gone) {
                 count(provider, "gone");
                 last = gone;
@@ -171,10 +173,12 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
                     throw trouble; // the outcome is unknown: no failover, this account first next time
                 }
                 last = trouble;
+                passing = passing == null ? trouble : passing;
                 failover(provider, trouble.getMessage(), i < order.size() - 1, failovers);
             } catch (ProviderResilience.ProviderUnavailable open) {
                 count(provider, "circuit-open");
                 last = open;
+                passing = passing == null ? open : passing;
                 failover(provider, "circuit open", i < order.size() - 1, failovers);
             } catch (RuntimeException other) {
                 redis.del(attemptKey);

@@ -319,6 +319,30 @@ class TenantTwilioAccountsTest {
         assertThat(failed.code()).isEqualTo("21606");
     }
 
+    @Test
+    void aLaterAccountsRefusalOfItsOwnIsNotFinalWhileAnEarlierAccountIsOnlyTroubled() {
+        String tenant = TestNames.unique("tenant");
+        Account troubled = account(tenant);
+        Account notItsSender = account(tenant);
+        connect(tenant, false, troubled, notItsSender);
+        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + troubled.sid() + "/Messages.json"))
+                .willReturn(json("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")
+                        .withStatus(500)));
+        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + notItsSender.sid() + "/Messages.json"))
+                .willReturn(json("{\"code\":21606,\"message\":\"not your number\",\"status\":400}")
+                        .withStatus(400)));
+
+        String id = send(tenant, "+31666666668");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !creates(notItsSender).isEmpty());
+        twilioTakes(troubled); // the first account recovers: the retry queue brings the message back to it
+
+        DeliveryEvent sent = events(e -> e.messageId().equals(id), 1).getFirst();
+        assertThat(sent.status()).as("not failed by the second account's 21606").isEqualTo(DeliveryEvent.Status.SENT);
+        assertThat(sent.provider()).isEqualTo("twilio:" + troubled.id());
+    }
+
     private double misconfigured(String provider) {
         var counter = meters.find("relay.provider.misconfigured")
                 .tag("provider", provider)
