@@ -1,15 +1,9 @@
 package io.relay.gateway.internal;
 
-import io.relay.gateway.GatewayProperties;
 import io.relay.gateway.provider.ProviderAccountStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,7 +11,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * For the channel services, on the operator listener only (internal token): which provider accounts a
@@ -29,11 +22,11 @@ import reactor.core.scheduler.Schedulers;
 public class ProviderAccountsInternal {
 
     private final ProviderAccountStore store;
-    private final byte[] internalToken;
+    private final InternalProof internal;
 
-    public ProviderAccountsInternal(ProviderAccountStore store, GatewayProperties settings) {
+    ProviderAccountsInternal(ProviderAccountStore store, InternalProof internal) {
         this.store = store;
-        this.internalToken = settings.internalToken().getBytes(StandardCharsets.UTF_8);
+        this.internal = internal;
     }
 
     @GetMapping(value = "/internal/provider-accounts", params = "channel")
@@ -41,7 +34,7 @@ public class ProviderAccountsInternal {
             @RequestParam("tenant") String tenantId,
             @RequestParam("channel") String channel,
             @RequestHeader(value = "X-Internal-Token", required = false) String proof) {
-        return proven(proof, () -> {
+        return internal.answer(proof, () -> {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("usePlatformDefault", store.usePlatformDefault(tenantId, channel));
             answer.put(
@@ -57,7 +50,7 @@ public class ProviderAccountsInternal {
     public Mono<ResponseEntity<Object>> forTwilioAccount(
             @RequestParam("twilioAccountSid") String accountSid,
             @RequestHeader(value = "X-Internal-Token", required = false) String proof) {
-        return proven(
+        return internal.answer(
                 proof,
                 () -> ResponseEntity.ok(Map.of(
                         "accounts",
@@ -69,7 +62,7 @@ public class ProviderAccountsInternal {
     @GetMapping("/internal/provider-accounts/{accountId}")
     public Mono<ResponseEntity<Object>> account(
             @PathVariable String accountId, @RequestHeader(value = "X-Internal-Token", required = false) String proof) {
-        return proven(
+        return internal.answer(
                 proof,
                 () -> store.find(accountId)
                         .<ResponseEntity<Object>>map(account -> {
@@ -98,18 +91,5 @@ public class ProviderAccountsInternal {
         summary.put("name", account.name());
         summary.put("version", account.version());
         return summary;
-    }
-
-    private Mono<ResponseEntity<Object>> proven(String proof, Callable<ResponseEntity<Object>> answer) {
-        if (proof == null || !MessageDigest.isEqual(internalToken, proof.getBytes(StandardCharsets.UTF_8))) {
-            return Mono.just(ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(Map.of(
-                            "type", "https://relay.example/problems/unauthenticated",
-                            "title", "Unauthenticated",
-                            "status", 401,
-                            "detail", "X-Internal-Token is required")));
-        }
-        return Mono.fromCallable(answer).subscribeOn(Schedulers.boundedElastic());
     }
 }
