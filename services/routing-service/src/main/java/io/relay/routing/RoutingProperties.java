@@ -35,9 +35,12 @@ public record RoutingProperties(
     /**
      * @param channels the channels this deployment dispatches (wire names)
      * @param consumers consumer channels on each of the two busy queues (accepted, delivery events)
+     * @param acceptsAtOnce messages accepted at once at most; more are turned away with 503 (AcceptLimit)
      */
     public record Routing(
-            @NotEmpty List<String> channels, @Min(1) int consumers) {}
+            @NotEmpty List<String> channels,
+            @Min(1) int consumers,
+            @Min(1) int acceptsAtOnce) {}
 
     /**
      * @param pollInterval how often due messages are looked for

@@ -63,6 +63,8 @@ class RoutingFlowTest {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
         registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
+        // small, so that a test can fill it; the other tests send one message at a time
+        registry.add("relay.routing.accepts-at-once", () -> "2");
     }
 
     @AfterAll
@@ -441,6 +443,61 @@ class RoutingFlowTest {
                         .query(Integer.class)
                         .single())
                 .isZero();
+        try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            // the operator's part: the other tests' parking queue starts empty
+            channel.queuePurge(Queues.ROUTING_ACCEPTED.name() + ".parking");
+        }
+    }
+
+    @Test
+    void aReplicaAcceptingAsManyAsItMayTurnsTheNextAwayWith503AndStoresNothing() throws Exception {
+        // two accepts held in flight: the customer's choices take 2 s to come
+        for (String slow : List.of("c-70", "c-72")) {
+            PREFERENCES.stubFor(get(resolvedUrl(slow))
+                    .willReturn(aResponse()
+                            .withFixedDelay(2_000)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(customerJson(slow, "slow@example.org"))));
+        }
+        PREFERENCES.stubFor(get(resolvedUrl("c-71"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-71", "next@example.org"))));
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = pool.submit(() -> send("c-70"));
+            var second = pool.submit(() -> send("c-72"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !PREFERENCES
+                                    .findAll(getRequestedFor(resolvedUrl("c-70")))
+                                    .isEmpty()
+                            && !PREFERENCES
+                                    .findAll(getRequestedFor(resolvedUrl("c-72")))
+                                    .isEmpty());
+
+            HttpResponse<String> turnedAway = business.post(
+                    "/v1/messages",
+                    "{\"customerId\":\"c-71\",\"category\":\"appointments\","
+                            + "\"content\":{\"email\":{\"subject\":\"Hi\",\"text\":\"See you\"}}}");
+            assertThat(turnedAway.statusCode()).as(turnedAway.body()).isEqualTo(503);
+            assertThat(turnedAway.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(turnedAway.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(json.readTree(turnedAway.body()).get("type").asString())
+                    .isEqualTo("https://relay.example/problems/busy");
+            assertThat(jdbc.sql("SELECT count(*) FROM " + SCHEMA + ".messages WHERE customer_id = 'c-71'")
+                            .query(Long.class)
+                            .single())
+                    .as("nothing stored for the message turned away")
+                    .isZero();
+
+            assertThat(view(first.get()).get("status").asString()).isEqualTo("dispatched");
+            assertThat(view(second.get()).get("status").asString()).isEqualTo("dispatched");
+        }
+        String later = send("c-71");
+        assertThat(view(later).get("status").asString())
+                .as("accepted again once the two in flight were done")
+                .isEqualTo("dispatched");
+        assertThat(sample(business.get("/actuator/prometheus").body(), "relay_accepts_turned_away_total"))
+                .isEqualTo(1.0);
     }
 
     @Test
