@@ -45,6 +45,7 @@ public record RoutingProperties(
     /**
      * @param pollInterval how often due messages are looked for
      * @param batchSize the most due messages claimed at once
+     * @param workers batches claimed, decided and published at once (each its own transaction)
      * @param redriveAfter how long an accepted message may wait unrouted before it is published again
      * @param deliveryMaxAge how long the channel services try a dispatch (DELIVERY_MAX_AGE)
      * @param reconcileGrace how much longer a dispatched message may wait for its channel's answer
@@ -53,6 +54,7 @@ public record RoutingProperties(
     public record Scheduler(
             @NotNull Duration pollInterval,
             @Min(1) int batchSize,
+            @Min(1) int workers,
             @NotNull Duration redriveAfter,
             @NotNull Duration deliveryMaxAge,
             @NotNull Duration reconcileGrace) {}

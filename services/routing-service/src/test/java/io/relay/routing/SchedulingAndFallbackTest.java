@@ -84,6 +84,9 @@ class SchedulingAndFallbackTest {
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
         registry.add("relay.preference-service-url", PREFERENCES::baseUrl);
         registry.add("relay.scheduler.poll-interval", () -> "50ms");
+        // small batches, so that the scheduler's two workers share a few dozen due messages
+        registry.add("relay.scheduler.batch-size", () -> "4");
+        registry.add("relay.scheduler.workers", () -> "2");
         // the tests' own webhook receivers, over http on this machine
         registry.add("relay.webhooks.allowed-hosts", () -> "localhost:" + PREFERENCES.port());
         registry.add("relay.webhooks.poll-interval", () -> "50ms");
@@ -841,6 +844,56 @@ class SchedulingAndFallbackTest {
             assertThat(dispatches.get(id)).as("dispatches of %s", id).isEqualTo(1);
             assertThat(events(id).stream().filter("dispatched"::equals).count()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void fortyDueMessagesUnderCapsOnTheSchedulersTwoWorkersSendThreeACustomerEachOnce() throws Exception {
+        List<String> customers = List.of("c-90", "c-91", "c-92", "c-93");
+        for (String c : customers) {
+            customer(c, "offers", EMAIL_ONLY, ",\"frequencyCap\":{\"max\":3,\"per\":\"P1D\"}");
+        }
+        // one of each customer after another, every other round backwards: every batch of four needs all
+        // four customers' caps, the next batch in the opposite order
+        Map<String, String> customerOf = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            for (String c : i % 2 == 0 ? customers : customers.reversed()) {
+                customerOf.put(send(message(c, "offers", "")), c);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        customerOf.keySet().stream().allMatch(id -> status(id).equals("scheduled")));
+        CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+
+        // the two workers, and a poll of another replica's racing them
+        var other = java.util.concurrent.CompletableFuture.supplyAsync(scheduler::publishDue);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> customerOf.keySet().stream()
+                        .map(this::status)
+                        .allMatch(s -> s.equals("dispatched") || s.equals("suppressed")));
+        other.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        Map<String, Integer> dispatches = new java.util.HashMap<>();
+        try (Channel channel = connection.createChannel()) {
+            GetResponse got;
+            while ((got = channel.basicGet(Queues.EMAIL_DISPATCH.name(), true)) != null) {
+                dispatches.merge(got.getProps().getMessageId(), 1, Integer::sum);
+            }
+        }
+        for (String c : customers) {
+            List<String> sent = customerOf.entrySet().stream()
+                    .filter(e -> e.getValue().equals(c) && status(e.getKey()).equals("dispatched"))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            assertThat(sent).as("dispatched for %s under a cap of 3", c).hasSize(3);
+            for (String id : sent) {
+                assertThat(dispatches.get(id)).as("dispatches of %s", id).isEqualTo(1);
+            }
+        }
+        assertThat(customerOf.keySet().stream()
+                        .filter(id -> dispatches.containsKey(id) && status(id).equals("suppressed")))
+                .as("a suppressed message never published")
+                .isEmpty();
     }
 
     @Test

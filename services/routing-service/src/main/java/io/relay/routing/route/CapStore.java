@@ -29,12 +29,34 @@ public class CapStore {
 
     /** As {@link #lockCap}; without {@code wait}, false at once when another transaction holds it. */
     public boolean lockCap(String tenantId, String customerId, String category, boolean wait) {
+        return lock(key(tenantId, customerId, category), wait);
+    }
+
+    /**
+     * Holds the locks of all these caps until the caller's transaction ends, taken in one order (their
+     * keys sorted) whatever the order they come in: two batches of due messages in hand at once, on two
+     * scheduler workers or two replicas, never each wait for a lock the other holds. Taking one of them
+     * again later in the same transaction does not wait.
+     */
+    public void lockAll(java.util.Collection<io.relay.routing.customer.PreferenceClient.Question> caps) {
+        caps.stream()
+                .map(q -> key(q.tenantId(), q.customerId(), q.category()))
+                .distinct()
+                .sorted()
+                .forEach(key -> lock(key, true));
+    }
+
+    // each part with its length: no two (tenant, customer, category) make the same key
+    private static String key(String tenantId, String customerId, String category) {
+        return tenantId.length() + ":" + tenantId + customerId.length() + ":" + customerId + category;
+    }
+
+    private boolean lock(String key, boolean wait) {
         return Boolean.TRUE.equals(jdbc.sql(
                         wait
                                 ? "SELECT true FROM pg_advisory_xact_lock(hashtextextended(:key, 0))"
                                 : "SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))")
-                // each part with its length: no two (tenant, customer, category) make the same key
-                .param("key", tenantId.length() + ":" + tenantId + customerId.length() + ":" + customerId + category)
+                .param("key", key)
                 .query(Boolean.class)
                 .single());
     }

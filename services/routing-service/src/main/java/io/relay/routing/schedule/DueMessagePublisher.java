@@ -2,9 +2,11 @@ package io.relay.routing.schedule;
 
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.RoutingProperties;
+import io.relay.routing.customer.PreferenceAnswer;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
+import io.relay.routing.route.CapStore;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +47,12 @@ public class DueMessagePublisher implements SmartLifecycle {
     private final io.relay.routing.metrics.MessageMetrics metrics;
     private final Duration pollInterval;
     private final int batchSize;
-    private final Duration stalledAfter;
-    private final Duration deliveryMaxAge;
-    private final Duration reconcileGrace;
+    private final Recovery recovery;
+    private final CapStore caps;
     private Instant nextRedrive = Instant.MIN;
+    private final int workerCount;
     private volatile boolean running;
-    private Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
 
     public DueMessagePublisher(
             MessageStore store,
@@ -60,7 +63,10 @@ public class DueMessagePublisher implements SmartLifecycle {
             TransactionTemplate tx,
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics,
-            RoutingProperties settings) {
+            RoutingProperties settings,
+            Recovery recovery,
+            CapStore caps) {
+        this.caps = caps;
         this.store = store;
         this.schedule = schedule;
         this.retention = retention;
@@ -71,77 +77,11 @@ public class DueMessagePublisher implements SmartLifecycle {
         this.metrics = metrics;
         this.pollInterval = settings.scheduler().pollInterval();
         this.batchSize = settings.scheduler().batchSize();
-        this.stalledAfter = settings.scheduler().redriveAfter();
-        this.deliveryMaxAge = settings.scheduler().deliveryMaxAge();
-        this.reconcileGrace = settings.scheduler().reconcileGrace();
+        this.workerCount = settings.scheduler().workers();
+        this.recovery = recovery;
     }
 
-    private static final int REDRIVE_BATCH = 100;
     private static final Duration REDRIVE_EVERY = Duration.ofSeconds(10);
-
-    /**
-     * The recovery for an accepted message that never reached routing: stored, then the process died
-     * before the broker confirmed its {@code message.accepted} (the caller got no 202, but may retry
-     * with its Idempotency-Key and be told it was accepted), or the broker lost it. A message still
-     * {@code accepted} with no change for {@code relay.scheduler.redrive-after} (5 minutes) gets its
-     * {@code message.accepted} published again, once, at most {@value #REDRIVE_BATCH} every 10 s.
-     * Routing a message twice is harmless: it moves on from {@code accepted} only once, and a channel
-     * service drops a dispatch it already sent. Returns how many were published again.
-     */
-    public int redriveStalled() {
-        Instant now = clock.instant();
-        Integer redriven = tx.execute(status -> {
-            List<StoredMessage> stalled = schedule.claimStalledAccepted(now.minus(stalledAfter), REDRIVE_BATCH);
-            List<CompletableFuture<Void>> confirms = new ArrayList<>();
-            for (StoredMessage message : stalled) {
-                confirms.add(dispatcher.publishAccepted(
-                        message.tenantId(),
-                        message.id(),
-                        message.request().customerId(),
-                        message.request().category(),
-                        message.traceparent(),
-                        now));
-            }
-            ConfirmingPublisher.await(
-                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
-            schedule.markRedriven(stalled, now);
-            return stalled.size();
-        });
-        if (redriven != null && redriven > 0) {
-            log.warn(
-                    "published message.accepted again for {} messages accepted but not routed for {}",
-                    redriven,
-                    stalledAfter);
-        }
-        return redriven == null ? 0 : redriven;
-    }
-
-    /**
-     * Every message ends: one still {@code dispatched} when its channel service should long have
-     * answered (DELIVERY_MAX_AGE, the channel's own budget, plus {@code relay.scheduler.reconcile-grace})
-     * is reported failed as its channel would, once, so it falls back where the customer allows or ends
-     * {@code failed}, and the business's webhook hears it.
-     */
-    public int reconcileUnanswered() {
-        Instant now = clock.instant();
-        Duration budget = deliveryMaxAge.plus(reconcileGrace);
-        Integer reported = tx.execute(status -> {
-            List<StoredMessage> unanswered = schedule.claimUnanswered(now.minus(budget), REDRIVE_BATCH);
-            List<CompletableFuture<Void>> confirms = new ArrayList<>();
-            for (StoredMessage message : unanswered) {
-                confirms.add(dispatcher.publishUnanswered(
-                        message, "no answer from the " + message.channel() + " service within " + budget, now));
-            }
-            ConfirmingPublisher.await(
-                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
-            schedule.markReconciled(unanswered, now);
-            return unanswered.size();
-        });
-        if (reported != null && reported > 0) {
-            log.warn("{} dispatched messages unanswered for {}: reported failed", reported, budget);
-        }
-        return reported == null ? 0 : reported;
-    }
 
     /** Publishes one batch of due messages; returns how many rows it handled. */
     public int publishDue() {
@@ -152,6 +92,11 @@ public class DueMessagePublisher implements SmartLifecycle {
             // the customers' word as it is now, asked at once for the whole batch
             var answers =
                     router.askAll(due.stream().filter(m -> !expired(m, now)).toList());
+            caps.lockAll(answers.entrySet().stream()
+                    .filter(a -> a.getValue() instanceof PreferenceAnswer.Known known
+                            && known.choices().frequencyCap() != null)
+                    .map(Map.Entry::getKey)
+                    .toList());
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
@@ -224,7 +169,8 @@ public class DueMessagePublisher implements SmartLifecycle {
         return expiresAt != null && !now.isBefore(expiresAt);
     }
 
-    private void loop() {
+    /** One worker's round after round; only the first also re-drives, reconciles and purges. */
+    private void loop(boolean housekeeping) {
         while (running) {
             try {
                 while (running && publishDue() == batchSize) {
@@ -232,9 +178,11 @@ public class DueMessagePublisher implements SmartLifecycle {
                 }
                 Instant now = clock.instant();
                 // due, or the clock was set back (a step of the machine's clock, a test) past the last round
-                if (running && (!now.isBefore(nextRedrive) || now.isBefore(nextRedrive.minus(REDRIVE_EVERY)))) {
-                    boolean more = redriveStalled() == REDRIVE_BATCH;
-                    more |= reconcileUnanswered() == REDRIVE_BATCH;
+                if (housekeeping
+                        && running
+                        && (!now.isBefore(nextRedrive) || now.isBefore(nextRedrive.minus(REDRIVE_EVERY)))) {
+                    boolean more = recovery.redriveStalled() == Recovery.BATCH;
+                    more |= recovery.reconcileUnanswered() == Recovery.BATCH;
                     retention.purge(clock.instant());
                     // a full batch: more may be waiting, so the next round comes at once
                     nextRedrive = more ? Instant.MIN : clock.instant().plus(REDRIVE_EVERY);
@@ -255,22 +203,30 @@ public class DueMessagePublisher implements SmartLifecycle {
         }
     }
 
+    /**
+     * {@code relay.scheduler.workers} workers: each claims its own batch ({@code SKIP LOCKED}), so a burst
+     * of due messages is decided and published on as many cores at once, as replicas would.
+     */
     @Override
     public void start() {
         running = true;
-        worker = Thread.ofVirtual().name("scheduler").start(this::loop);
+        for (int i = 0; i < workerCount; i++) {
+            boolean first = i == 0;
+            workers.add(Thread.ofVirtual().name("scheduler-" + i).start(() -> loop(first)));
+        }
     }
 
     @Override
     public void stop() {
         running = false;
-        if (worker != null) {
-            try {
+        try {
+            for (Thread worker : workers) {
                 worker.join(Duration.ofSeconds(15)); // finishes the batch in hand
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        workers.clear();
     }
 
     @Override
