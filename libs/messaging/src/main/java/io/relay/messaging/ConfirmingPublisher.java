@@ -79,32 +79,29 @@ public final class ConfirmingPublisher implements AutoCloseable {
     public CompletableFuture<Void> publishRaw(
             String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
         CompletableFuture<Void> future = new CompletableFuture<>();
+        Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+        // the span and its traceparent header outside the lock: only the sequence number and the write
+        // need it, so publishers on other threads do not wait for tracing
+        Observation span = span(exchange, routingKey, headers);
+        Pending entry = new Pending(future, exchange + "/" + routingKey, new boolean[1]);
         lock.lock();
         try {
             long seq = channel.getNextPublishSeqNo();
-            Map<String, Object> headers =
-                    props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
             headers.put(H_PUBLISH_SEQ, seq);
-            pending.put(seq, new Pending(future, exchange + "/" + routingKey, new boolean[1]));
-            Observation span = span(exchange, routingKey, headers);
-            try {
-                channel.basicPublish(
-                        exchange,
-                        routingKey,
-                        true,
-                        props.builder().headers(headers).deliveryMode(2).build(),
-                        body);
-            } catch (IOException | RuntimeException e) {
-                span.error(e);
-                throw e;
-            } finally {
-                span.stop();
-            }
+            pending.put(seq, entry);
+            channel.basicPublish(
+                    exchange,
+                    routingKey,
+                    true,
+                    props.builder().headers(headers).deliveryMode(2).build(),
+                    body);
         } catch (IOException | RuntimeException e) {
+            span.error(e);
             future.completeExceptionally(
                     new PublishException("publish to " + exchange + "/" + routingKey + " failed", e));
         } finally {
             lock.unlock();
+            span.stop();
         }
         return future;
     }
