@@ -1,0 +1,151 @@
+package io.relay.gateway.edge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * What a caller hears when the gateway cannot get an answer it can pass on, instead of a {@code 500}:
+ *
+ * <ul>
+ *   <li>{@code 503 unavailable}, {@code Retry-After: 1}: the service behind the path refused the
+ *       connection, so the request never got there and nothing was done;
+ *   <li>{@code 502 upstream-broken}: the service closed the connection before it answered, so the
+ *       request may or may not have taken effect (a message sent again with the same
+ *       {@code Idempotency-Key} is answered as the first was, and never sent twice);
+ *   <li>{@code 503 unavailable}, {@code Retry-After: 1}: the gateway's own store of keys and limits
+ *       (Redis) did not answer, so nothing was forwarded.
+ * </ul>
+ *
+ * Each is counted ({@code relay_gateway_upstream_failures_total{kind}}) and logged as one line at most
+ * every 10 s per kind, with how many there were: an outage behind the gateway used to write a 2.6 KB
+ * stack trace for every refused request (20 MB in the fault suite's few seconds of routing downtime).
+ * Ordered before Spring Boot's own handler (-1), which answers everything else.
+ */
+@Component
+@Order(-2)
+public class UpstreamFailures implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamFailures.class);
+    private static final long LOG_EVERY = Duration.ofSeconds(10).toNanos();
+
+    /** The kinds of failure this handler answers, with their answer. */
+    enum Kind {
+        UNREACHABLE(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the service behind this path could not be reached; the request never got there, so nothing was"
+                        + " done; try again"),
+        BROKEN(
+                HttpStatus.BAD_GATEWAY,
+                "upstream-broken",
+                "Bad gateway",
+                "the service behind this path closed the connection before it answered: the request may or may"
+                        + " not have taken effect; a message sent again with the same Idempotency-Key is answered as"
+                        + " the first was and never sent twice"),
+        STORE(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the gateway cannot check this request right now; nothing was forwarded; try again");
+
+        final HttpStatus status;
+        final String json;
+
+        Kind(HttpStatus status, String type, String title, String detail) {
+            this.status = status;
+            this.json = "{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title
+                    + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
+        }
+    }
+
+    private final Map<Kind, Counter> counted = new EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicLong> sinceLogged = new EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicLong> loggedAt = new EnumMap<>(Kind.class);
+
+    public UpstreamFailures(MeterRegistry meters) {
+        for (Kind kind : Kind.values()) {
+            counted.put(
+                    kind,
+                    Counter.builder("relay.gateway.upstream.failures")
+                            .description("requests answered 502 or 503 because the service behind the path, or the"
+                                    + " gateway's Redis, gave no answer to pass on")
+                            .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(meters));
+            sinceLogged.put(kind, new AtomicLong());
+            loggedAt.put(kind, new AtomicLong(System.nanoTime() - LOG_EVERY));
+        }
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        Kind kind = kindOf(failure);
+        if (kind != Kind.STORE
+                && exchange.getAttribute(
+                                org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR)
+                        == null) {
+            kind = null; // not a proxied request: the gateway's own handlers' failures are not a service's
+        }
+        ServerHttpResponse response = exchange.getResponse();
+        if (kind == null || response.isCommitted()) {
+            return Mono.error(failure);
+        }
+        counted.get(kind).increment();
+        report(kind, failure);
+        if (kind.status == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.getHeaders().set("Retry-After", "1");
+        }
+        return ProblemResponse.write(response, kind.status, kind.json);
+    }
+
+    /** The kind of failure, looked for along the causes; null when it is none of them. */
+    static Kind kindOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return Kind.UNREACHABLE;
+            }
+            if (t instanceof reactor.netty.http.client.PrematureCloseException || t instanceof IOException) {
+                return Kind.BROKEN;
+            }
+            if (t instanceof JedisConnectionException
+                    || (t instanceof JedisDataException
+                            && String.valueOf(t.getMessage()).startsWith("LOADING"))) {
+                return Kind.STORE;
+            }
+        }
+        return null;
+    }
+
+    /** One line per kind at most every 10 s, saying how many since the last: an outage is not a log flood. */
+    private void report(Kind kind, Throwable failure) {
+        sinceLogged.get(kind).incrementAndGet();
+        AtomicLong last = loggedAt.get(kind);
+        long now = System.nanoTime();
+        long then = last.get();
+        if (now - then >= LOG_EVERY && last.compareAndSet(then, now)) {
+            log.warn(
+                    "{} request(s) answered {} ({}) since this was last logged; the latest: {}",
+                    sinceLogged.get(kind).getAndSet(0),
+                    kind.status.value(),
+                    kind.name().toLowerCase(java.util.Locale.ROOT),
+                    failure.toString());
+        }
+    }
+}
