@@ -33,17 +33,18 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *       (Redis) did not answer, so nothing was forwarded.
  * </ul>
  *
- * Each is counted ({@code relay_gateway_upstream_failures_total{kind}}) and logged as one line at most
- * every 10 s per kind, with how many there were: an outage behind the gateway used to write a 2.6 KB
- * stack trace for every refused request (20 MB in the fault suite's few seconds of routing downtime).
+ * Each is counted ({@code relay_gateway_upstream_failures_total{kind}}) and logged without a stack
+ * trace: the first of a spell at once, the rest as one line every 10 s with how many there were. An
+ * outage behind the gateway used to write a 2.6 KB stack trace for every refused request (20 MB in
+ * the fault suite's few seconds of routing downtime).
  * Ordered before Spring Boot's own handler (-1), which answers everything else.
  */
 @Component
 @Order(-2)
-public class UpstreamFailures implements WebExceptionHandler {
+public class UpstreamFailures implements WebExceptionHandler, org.springframework.beans.factory.DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamFailures.class);
-    private static final long LOG_EVERY = Duration.ofSeconds(10).toNanos();
+    private static final long LOG_EVERY = Duration.ofSeconds(10).toMillis();
 
     /** The kinds of failure this handler answers, with their answer. */
     enum Kind {
@@ -78,7 +79,9 @@ public class UpstreamFailures implements WebExceptionHandler {
 
     private final Map<Kind, Counter> counted = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicLong> sinceLogged = new EnumMap<>(Kind.class);
-    private final Map<Kind, AtomicLong> loggedAt = new EnumMap<>(Kind.class);
+    private final Map<Kind, java.util.concurrent.atomic.AtomicBoolean> active = new EnumMap<>(Kind.class);
+    private final Map<Kind, java.util.concurrent.atomic.AtomicReference<String>> latest = new EnumMap<>(Kind.class);
+    private final reactor.core.Disposable flushing;
 
     public UpstreamFailures(MeterRegistry meters) {
         for (Kind kind : Kind.values()) {
@@ -90,8 +93,11 @@ public class UpstreamFailures implements WebExceptionHandler {
                             .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                             .register(meters));
             sinceLogged.put(kind, new AtomicLong());
-            loggedAt.put(kind, new AtomicLong(System.nanoTime() - LOG_EVERY));
+            active.put(kind, new java.util.concurrent.atomic.AtomicBoolean());
+            latest.put(kind, new java.util.concurrent.atomic.AtomicReference<>());
         }
+        flushing = reactor.core.scheduler.Schedulers.parallel()
+                .schedulePeriodically(this::flush, LOG_EVERY, LOG_EVERY, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -133,19 +139,42 @@ public class UpstreamFailures implements WebExceptionHandler {
         return null;
     }
 
-    /** One line per kind at most every 10 s, saying how many since the last: an outage is not a log flood. */
+    /**
+     * The first failure of a kind after a quiet spell is logged at once; the rest are counted and
+     * logged as one line every 10 s while they last ({@link #flush}): an outage is not a log flood.
+     */
     private void report(Kind kind, Throwable failure) {
-        sinceLogged.get(kind).incrementAndGet();
-        AtomicLong last = loggedAt.get(kind);
-        long now = System.nanoTime();
-        long then = last.get();
-        if (now - then >= LOG_EVERY && last.compareAndSet(then, now)) {
+        latest.get(kind).set(failure.toString());
+        if (active.get(kind).compareAndSet(false, true)) {
             log.warn(
-                    "{} request(s) answered {} ({}) since this was last logged; the latest: {}",
-                    sinceLogged.get(kind).getAndSet(0),
+                    "requests now answered {} ({}): {}; while this lasts they are counted here every 10 s",
                     kind.status.value(),
                     kind.name().toLowerCase(java.util.Locale.ROOT),
                     failure.toString());
+        } else {
+            sinceLogged.get(kind).incrementAndGet();
         }
+    }
+
+    /** Every 10 s: how many more of each kind there were, or the end of its spell when there were none. */
+    public void flush() {
+        for (Kind kind : Kind.values()) {
+            long more = sinceLogged.get(kind).getAndSet(0);
+            if (more > 0) {
+                log.warn(
+                        "{} more request(s) answered {} ({}) in the last 10 s; the latest: {}",
+                        more,
+                        kind.status.value(),
+                        kind.name().toLowerCase(java.util.Locale.ROOT),
+                        latest.get(kind).get());
+            } else {
+                active.get(kind).set(false);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        flushing.dispose();
     }
 }
