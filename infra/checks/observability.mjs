@@ -116,6 +116,8 @@ const METRICS = new Set([
   'relay_queue_messages',
   'relay_consumer_messages_total',
   'relay_provider_misconfigured_total',
+  // routing's accept bound and the gateway's answers to outages (docs/runbook.md#observe)
+  'relay_accepts_turned_away_total', 'relay_gateway_upstream_failures_total',
   // sends and failovers per provider account (docs/providers.md)
   'relay_provider_sends_total', 'relay_provider_failovers_total',
   'resilience4j_circuitbreaker_state',
@@ -134,7 +136,7 @@ const LABELS = new Set([
   'job', 'instance', 'namespace', 'pod', 'container', 'endpoint',
 ]);
 const ANCHORS = ['deploy', 'scale', 'rotate-keys', 'drain-a-node', 'replay-the-parking-queue',
-  'a-provider-refuses-our-account', 'restore-after-a-broker-loss'];
+  'a-provider-refuses-our-account', 'routing-turns-messages-away', 'restore-after-a-broker-loss'];
 const REQUIRED_ALERTS = ['ParkingQueueNotEmpty', 'SchedulerLagHigh', 'CircuitBreakerOpen', 'HighErrorRate',
   'DeliveryFailureRate', 'EndToEndLatencyHigh', 'QueueBacklogGrowing', 'RelayTargetDown'];
 
