@@ -897,6 +897,30 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aDueMessageWhoseDispatchTheBrokerDoesNotTakeStaysScheduledAndGoesOnceItCan() throws Exception {
+        customer("c-95", "offers", EMAIL_ONLY, "");
+        String id = send(message("c-95", "offers", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("scheduled"));
+        try (Channel channel = connection.createChannel()) {
+            // no queue for email dispatches: the broker returns them unroutable, and the batch rolls back
+            channel.queueUnbind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+            try {
+                CLOCK.set(Instant.parse("2026-11-27T06:30:00Z"));
+                await().during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> status(id).equals("scheduled"));
+                assertThat(events(id)).doesNotContain("dispatched");
+            } finally {
+                channel.queueBind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("dispatched"));
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        assertThat(events(id).stream().filter("dispatched"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
     void theTenantsSendersFromTheGatewayGoIntoTheDispatches() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-14", "appointments", "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]}]", "");
