@@ -54,8 +54,13 @@ public class AcceptLimit {
     /** This replica is accepting as many messages as it may: try again in a moment. */
     public static final class Busy extends RuntimeException {
         Busy(int atOnce) {
-            super("this routing replica is already accepting " + atOnce
-                    + " messages at once; nothing was stored; try again in a second");
+            // no stack trace: it is answered, never logged, and turning away must stay cheap when overloaded
+            super(
+                    "this routing replica is already accepting " + atOnce
+                            + " messages at once; nothing was stored; try again in a second",
+                    null,
+                    false,
+                    false);
         }
     }
 }
