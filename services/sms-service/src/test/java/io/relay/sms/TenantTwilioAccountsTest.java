@@ -452,6 +452,25 @@ class TenantTwilioAccountsTest {
     }
 
     @Test
+    void webhooksNamingAnAccountNobodyConnectedAreRefusedAndTheGatewayIsAskedOnce() throws Exception {
+        String stranger = "AC" + hex32();
+        GATEWAY.stubFor(get(urlPathEqualTo("/internal/provider-accounts"))
+                .withQueryParam("twilioAccountSid", equalTo(stranger))
+                .willReturn(json("{\"accounts\":[]}")));
+        String path = "/webhooks/twilio/inbound";
+        for (int i = 0; i < 5; i++) {
+            Map<String, String> stop =
+                    Map.of("From", "+3161000000" + i, "To", "+3197010999999", "Body", "STOP", "AccountSid", stranger);
+            assertThat(webhook(path, stop, sign(hex32(), PUBLIC + path, stop)).statusCode())
+                    .isEqualTo(403);
+        }
+        assertThat(GATEWAY.findAll(getRequestedFor(urlPathEqualTo("/internal/provider-accounts"))
+                        .withQueryParam("twilioAccountSid", equalTo(stranger))))
+                .as("five webhooks within PROVIDER_ACCOUNTS_CACHE_TTL, one question to the gateway")
+                .hasSize(1);
+    }
+
+    @Test
     void stopToATenantsOwnNumberOptsOutWithThatTenantOnly() throws Exception {
         String tenantA = TestNames.unique("tenant-a");
         Account a = account(tenantA);

@@ -67,6 +67,10 @@ public final class TenantAccounts {
 
     private record Remembered(Route route, Instant until) {}
 
+    private record RememberedRefs(List<AccountRef> refs, Instant until) {}
+
+    private static final int SIDS_REMEMBERED = 10_000;
+
     private final RestClient gateway;
     private final String gatewayAdminUrl;
     private final SecretBox box;
@@ -75,6 +79,7 @@ public final class TenantAccounts {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, Remembered> routes = new ConcurrentHashMap<>();
     private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+    private final Map<String, RememberedRefs> bySid = new ConcurrentHashMap<>();
 
     public TenantAccounts(String gatewayAdminUrl, String internalToken, SecretBox box, Duration ttl, Clock clock) {
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
@@ -117,9 +122,31 @@ public final class TenantAccounts {
         }
     }
 
-    /** The accounts of any tenant with this Twilio account SID (a webhook names the account it is for). */
+    /**
+     * The accounts of any tenant with this Twilio account SID (a webhook names the account it is for).
+     * Remembered for the ttl, an answer of none included: every status callback of a busy account, and a
+     * stranger's stream of made-up SIDs, would otherwise each be a call to the gateway and its database.
+     * At most {@value #SIDS_REMEMBERED} SIDs are remembered at once.
+     */
     public List<AccountRef> byTwilioAccountSid(String accountSid) {
-        return refs(get("/internal/provider-accounts?twilioAccountSid=" + encode(accountSid)));
+        Instant now = clock.instant();
+        RememberedRefs remembered = bySid.get(accountSid);
+        if (remembered != null && now.isBefore(remembered.until())) {
+            return remembered.refs();
+        }
+        try {
+            List<AccountRef> refs = refs(get("/internal/provider-accounts?twilioAccountSid=" + encode(accountSid)));
+            if (bySid.size() >= SIDS_REMEMBERED) {
+                bySid.clear();
+            }
+            bySid.put(accountSid, new RememberedRefs(refs, now.plus(ttl)));
+            return refs;
+        } catch (RuntimeException e) {
+            if (remembered != null) {
+                return remembered.refs();
+            }
+            throw e;
+        }
     }
 
     /** The account with its credentials open; fetched again only when {@code ref}'s version is newer. */
