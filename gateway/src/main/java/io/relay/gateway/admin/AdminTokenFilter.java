@@ -82,7 +82,8 @@ public class AdminTokenFilter implements WebFilter {
         return ProblemResponse.write(
                 exchange.getResponse(),
                 HttpStatus.UNAUTHORIZED,
-                ("{\"type\":\"https://relay.example/problems/unauthenticated\",\"title\":\"Unauthenticated\","
-                        + "\"status\":401,\"detail\":\"the operator token is required: Authorization: Bearer <ADMIN_TOKEN>\"}"));
+                "unauthenticated",
+                "Unauthenticated",
+                "the operator token is required: Authorization: Bearer <ADMIN_TOKEN>");
     }
 }

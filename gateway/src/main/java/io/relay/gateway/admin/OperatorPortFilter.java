@@ -40,7 +40,8 @@ public class OperatorPortFilter implements WebFilter {
         return ProblemResponse.write(
                 exchange.getResponse(),
                 HttpStatus.NOT_FOUND,
-                ("{\"type\":\"https://relay.example/problems/not-found\",\"title\":\"Not found\","
-                        + "\"status\":404,\"detail\":\"no such resource on this port\"}"));
+                "not-found",
+                "Not found",
+                "no such resource on this port");
     }
 }

@@ -212,11 +212,7 @@ public class ApiKeyFilter implements GlobalFilter, Ordered {
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         // fixed texts only: nothing from the request is echoed into the body
-        return ProblemResponse.write(
-                response,
-                status,
-                "{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title + "\",\"status\":"
-                        + status.value() + ",\"detail\":\"" + detail + "\"}");
+        return ProblemResponse.write(response, status, type, title, detail);
     }
 
     @Override

@@ -18,4 +18,17 @@ public final class ProblemResponse {
         byte[] body = problemJson.getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
+
+    /**
+     * Answers {@code status} with a problem of {@code type} ({@code https://relay.example/problems/<type>}).
+     * Fixed texts only: nothing is escaped, so nothing of the request may be in them.
+     */
+    public static Mono<Void> write(
+            ServerHttpResponse response, HttpStatus status, String type, String title, String detail) {
+        return write(
+                response,
+                status,
+                "{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title + "\",\"status\":"
+                        + status.value() + ",\"detail\":\"" + detail + "\"}");
+    }
 }

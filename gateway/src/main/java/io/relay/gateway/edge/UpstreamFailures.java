@@ -68,12 +68,15 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
                 "the gateway cannot check this request right now; nothing was forwarded; try again");
 
         final HttpStatus status;
-        final String json;
+        final String type;
+        final String title;
+        final String detail;
 
         Kind(HttpStatus status, String type, String title, String detail) {
             this.status = status;
-            this.json = "{\"type\":\"https://relay.example/problems/" + type + "\",\"title\":\"" + title
-                    + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
+            this.type = type;
+            this.title = title;
+            this.detail = detail;
         }
     }
 
@@ -118,7 +121,7 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
         if (kind.status == HttpStatus.SERVICE_UNAVAILABLE) {
             response.getHeaders().set("Retry-After", "1");
         }
-        return ProblemResponse.write(response, kind.status, kind.json);
+        return ProblemResponse.write(response, kind.status, kind.type, kind.title, kind.detail);
     }
 
     /** The kind of failure, looked for along the causes; null when it is none of them. */
