@@ -65,9 +65,7 @@ public final class TenantAccounts {
     private static final ParameterizedTypeReference<Map<String, Object>> ANSWER = new ParameterizedTypeReference<>() {};
     private static final TypeReference<Map<String, String>> SECRETS = new TypeReference<>() {};
 
-    private record Remembered(Route route, Instant until) {}
-
-    private record RememberedRefs(List<AccountRef> refs, Instant until) {}
+    private record Remembered<T>(T value, Instant until) {}
 
     private static final int SIDS_REMEMBERED = 10_000;
 
@@ -77,9 +75,9 @@ public final class TenantAccounts {
     private final Duration ttl;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final Map<String, Remembered> routes = new ConcurrentHashMap<>();
+    private final Map<String, Remembered<Route>> routes = new ConcurrentHashMap<>();
     private final Map<String, Opened> opened = new ConcurrentHashMap<>();
-    private final Map<String, RememberedRefs> bySid = new ConcurrentHashMap<>();
+    private final Map<String, Remembered<List<AccountRef>>> bySid = new ConcurrentHashMap<>();
 
     public TenantAccounts(String gatewayAdminUrl, String internalToken, SecretBox box, Duration ttl, Clock clock) {
         SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory();
@@ -102,24 +100,11 @@ public final class TenantAccounts {
      * be asked, what was remembered last is used, however old, and otherwise the exception goes to the caller.
      */
     public Route route(String tenantId, String channel) {
-        String key = tenantId + "\n" + channel;
-        Remembered remembered = routes.get(key);
-        Instant now = clock.instant();
-        if (remembered != null && now.isBefore(remembered.until())) {
-            return remembered.route();
-        }
-        try {
+        return remembered(routes, tenantId + "\n" + channel, Integer.MAX_VALUE, () -> {
             Map<String, Object> answer =
                     get("/internal/provider-accounts?tenant=" + encode(tenantId) + "&channel=" + encode(channel));
-            Route route = new Route(refs(answer), !Boolean.FALSE.equals(answer.get("usePlatformDefault")));
-            routes.put(key, new Remembered(route, now.plus(ttl)));
-            return route;
-        } catch (RuntimeException e) {
-            if (remembered != null) {
-                return remembered.route();
-            }
-            throw e;
-        }
+            return new Route(refs(answer), !Boolean.FALSE.equals(answer.get("usePlatformDefault")));
+        });
     }
 
     /**
@@ -129,21 +114,35 @@ public final class TenantAccounts {
      * At most {@value #SIDS_REMEMBERED} SIDs are remembered at once.
      */
     public List<AccountRef> byTwilioAccountSid(String accountSid) {
+        return remembered(
+                bySid,
+                accountSid,
+                SIDS_REMEMBERED,
+                () -> refs(get("/internal/provider-accounts?twilioAccountSid=" + encode(accountSid))));
+    }
+
+    /**
+     * What {@code held} has for {@code key} while it is younger than the ttl; else asked anew and held (the
+     * whole map forgotten first when it holds {@code atMost}). When asking fails, what was held last is used,
+     * however old, and otherwise the exception goes to the caller.
+     */
+    private <T> T remembered(
+            Map<String, Remembered<T>> held, String key, int atMost, java.util.function.Supplier<T> ask) {
+        Remembered<T> remembered = held.get(key);
         Instant now = clock.instant();
-        RememberedRefs remembered = bySid.get(accountSid);
         if (remembered != null && now.isBefore(remembered.until())) {
-            return remembered.refs();
+            return remembered.value();
         }
         try {
-            List<AccountRef> refs = refs(get("/internal/provider-accounts?twilioAccountSid=" + encode(accountSid)));
-            if (bySid.size() >= SIDS_REMEMBERED) {
-                bySid.clear();
+            T value = ask.get();
+            if (held.size() >= atMost) {
+                held.clear();
             }
-            bySid.put(accountSid, new RememberedRefs(refs, now.plus(ttl)));
-            return refs;
+            held.put(key, new Remembered<>(value, now.plus(ttl)));
+            return value;
         } catch (RuntimeException e) {
             if (remembered != null) {
-                return remembered.refs();
+                return remembered.value();
             }
             throw e;
         }
