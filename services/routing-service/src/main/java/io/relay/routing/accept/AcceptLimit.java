@@ -28,7 +28,7 @@ public class AcceptLimit {
                 .register(meters);
     }
 
-    /** A place among the messages being accepted, given back by closing it. */
+    /** A place among the messages being accepted, given back by closing it (once: try-with-resources). */
     public interface Slot extends AutoCloseable {
         @Override
         void close();
@@ -42,13 +42,7 @@ public class AcceptLimit {
             turnedAway.increment();
             throw new Busy(atOnce);
         }
-        boolean[] closed = new boolean[1];
-        return () -> {
-            if (!closed[0]) {
-                closed[0] = true;
-                slots.release();
-            }
-        };
+        return slots::release;
     }
 
     /** This replica is accepting as many messages as it may: try again in a moment. */
