@@ -83,7 +83,7 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
     private final Map<Kind, Counter> counted = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicLong> sinceLogged = new EnumMap<>(Kind.class);
     private final Map<Kind, java.util.concurrent.atomic.AtomicBoolean> active = new EnumMap<>(Kind.class);
-    private final Map<Kind, java.util.concurrent.atomic.AtomicReference<String>> latest = new EnumMap<>(Kind.class);
+    private final Map<Kind, java.util.concurrent.atomic.AtomicReference<Throwable>> latest = new EnumMap<>(Kind.class);
     private final reactor.core.Disposable flushing;
 
     public UpstreamFailures(MeterRegistry meters) {
@@ -147,7 +147,7 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
      * logged as one line every 10 s while they last ({@link #flush}): an outage is not a log flood.
      */
     private void report(Kind kind, Throwable failure) {
-        latest.get(kind).set(failure.toString());
+        latest.get(kind).set(failure); // its text is made only when a line is logged
         if (active.get(kind).compareAndSet(false, true)) {
             log.warn(
                     "requests now answered {} ({}): {}; while this lasts they are counted here every 10 s",
@@ -169,7 +169,7 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
                         more,
                         kind.status.value(),
                         kind.name().toLowerCase(java.util.Locale.ROOT),
-                        latest.get(kind).get());
+                        String.valueOf(latest.get(kind).get()));
             } else {
                 active.get(kind).set(false);
             }
