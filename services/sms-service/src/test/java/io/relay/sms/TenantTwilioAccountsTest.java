@@ -178,6 +178,13 @@ class TenantTwilioAccountsTest {
                                 + "\"}")));
     }
 
+    /** Twilio refuses this account's SMS with its error {@code code} and HTTP {@code status}. */
+    private static void twilioRefuses(Account a, int status, int code, String message) {
+        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + a.sid() + "/Messages.json"))
+                .willReturn(json("{\"code\":" + code + ",\"message\":\"" + message + "\",\"status\":" + status + "}")
+                        .withStatus(status)));
+    }
+
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
         return aResponse().withHeader("Content-Type", "application/json").withBody(body);
     }
@@ -264,12 +271,8 @@ class TenantTwilioAccountsTest {
         Account locked = account(tenant);
         Account backup = account(tenant);
         connect(tenant, false, broken, locked, backup);
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + broken.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")
-                        .withStatus(500)));
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + locked.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":20003,\"message\":\"Authenticate\",\"status\":401}")
-                        .withStatus(401)));
+        twilioRefuses(broken, 500, 20500, "Internal Server Error");
+        twilioRefuses(locked, 401, 20003, "Authenticate");
         twilioTakes(backup);
         double unauthorisedBefore = misconfigured("twilio:" + locked.id());
 
@@ -295,10 +298,11 @@ class TenantTwilioAccountsTest {
         Account strange = account(tenant);
         Account own = account(tenant);
         connect(tenant, false, strange, own);
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + strange.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":21606,\"message\":\"The From phone number is not a valid, SMS-capable"
-                                + " inbound phone number or short code for your account.\",\"status\":400}")
-                        .withStatus(400)));
+        twilioRefuses(
+                strange,
+                400,
+                21606,
+                "The From phone number is not a valid, SMS-capable inbound phone number or short code for your account.");
         twilioTakes(own);
 
         String id = send(tenant, "+31666666666");
@@ -310,9 +314,7 @@ class TenantTwilioAccountsTest {
         String alone = TestNames.unique("tenant");
         Account only = account(alone);
         connect(alone, false, only);
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + only.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":21606,\"message\":\"not your number\",\"status\":400}")
-                        .withStatus(400)));
+        twilioRefuses(only, 400, 21606, "not your number");
         String refused = send(alone, "+31666666667");
         DeliveryEvent failed = events(e -> e.messageId().equals(refused), 1).getFirst();
         assertThat(failed.status()).isEqualTo(DeliveryEvent.Status.FAILED);
@@ -325,12 +327,8 @@ class TenantTwilioAccountsTest {
         Account troubled = account(tenant);
         Account notItsSender = account(tenant);
         connect(tenant, false, troubled, notItsSender);
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + troubled.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")
-                        .withStatus(500)));
-        TWILIO.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + notItsSender.sid() + "/Messages.json"))
-                .willReturn(json("{\"code\":21606,\"message\":\"not your number\",\"status\":400}")
-                        .withStatus(400)));
+        twilioRefuses(troubled, 500, 20500, "Internal Server Error");
+        twilioRefuses(notItsSender, 400, 21606, "not your number");
 
         String id = send(tenant, "+31666666668");
         org.awaitility.Awaitility.await()
