@@ -1212,6 +1212,30 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aMessageNeitherRoutedNorHandedOffIsRefusedWith503AndLeavesNoRowAndNoTimeline() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        // preference-service cannot answer, so it is not routed at acceptance; the hand-off is unroutable
+        PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/c-19/resolved?category=appointments"))
+                .willReturn(aResponse().withStatus(503)));
+        HttpResponse<String> response;
+        try (com.rabbitmq.client.Channel admin = connection.createChannel()) {
+            admin.queueUnbind(Queues.ROUTING_ACCEPTED.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED);
+            try {
+                response = post(message("c-19", "appointments", ""), Map.of());
+            } finally {
+                admin.queueBind(
+                        Queues.ROUTING_ACCEPTED.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_MESSAGE_ACCEPTED);
+            }
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        // forgotten with its first timeline entry: the timeline has no foreign key to cascade (V14)
+        assertThat(rows("SELECT count(*) FROM messages WHERE tenant_id = :v", tenantId))
+                .isZero();
+        assertThat(rows("SELECT count(*) FROM message_events WHERE tenant_id = :v", tenantId))
+                .isZero();
+    }
+
+    @Test
     void aScheduledMessageIsDispatchedInTheTraceItWasAcceptedIn() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-18", "appointments", EMAIL_ONLY, "");

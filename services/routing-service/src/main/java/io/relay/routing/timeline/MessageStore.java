@@ -120,10 +120,10 @@ public class MessageStore {
     /** Forgets a message whose acceptance could not be completed (the caller got an error, not a 202). */
     @Transactional
     public void forget(String tenantId, String id) {
-        jdbc.sql("DELETE FROM messages WHERE tenant_id = :tenant AND id = :id")
-                .param("tenant", tenantId)
-                .param("id", id)
-                .update();
+        jdbc.sql("""
+                        WITH gone AS (DELETE FROM messages WHERE tenant_id = :tenant AND id = :id)
+                        DELETE FROM message_events WHERE tenant_id = :tenant AND message_id = :id
+                        """).param("tenant", tenantId).param("id", id).update();
     }
 
     public Optional<StoredMessage> find(String tenantId, String id) {
