@@ -170,6 +170,17 @@ class RoutingFlowTest {
         assertThat(message.get("timeline").get(1).get("event").asString()).isEqualTo("routed");
         assertThat(message.get("timeline").get(1).get("reason").asString())
                 .isEqualTo("email: customer's choice 1 for appointments");
+        // stored already routed: the row and its whole timeline committed together, in one transaction,
+        // so no crash can leave it accepted-but-unrouted and the row is written once, never updated
+        assertThat(jdbc.sql("""
+                        SELECT count(DISTINCT x) FROM (
+                            SELECT xmin::text AS x FROM %1$s.messages WHERE id = :id
+                            UNION ALL SELECT xmin::text FROM %1$s.message_events WHERE message_id = :id) AS written
+                        """.formatted(SCHEMA))
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Autowired

@@ -6,6 +6,7 @@ import io.relay.routing.customer.PreferenceClient;
 import io.relay.routing.message.MessageRequest;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.route.FirstRoute;
+import io.relay.routing.route.Plan;
 import io.relay.routing.template.Template;
 import io.relay.routing.template.TemplateRenderer;
 import io.relay.routing.template.TemplateStore;
@@ -31,9 +32,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Accepting a message: it is stored, then routed at once ({@link FirstRoute}: its dispatch or its
- * hand-off to {@code message.accepted} confirmed by the broker), and only then does the caller hear
- * 202. If the broker confirms neither, the stored message is forgotten and the caller hears 503, so a
+ * Accepting a message: it is routed and stored already routed, in one statement ({@link FirstRoute}),
+ * its dispatch or its hand-off to {@code message.accepted} confirmed by the broker, and only then does
+ * the caller hear 202. If the broker confirms neither, the stored message is forgotten and the caller hears 503, so a
  * 202 always means the message is on its way.
  */
 @Service
@@ -147,15 +148,26 @@ public class AcceptService {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         MDC.put("messageId", id);
         try {
-            // without a key the insert is one statement, atomic on its own: no transaction round trips
-            StoredMessage stored = idempotencyKey == null
-                    ? insert(tenantId, id, accepted, senders, sms, traceparent, now)
+            StoredMessage pending = store.pending(
+                    tenantId,
+                    id,
+                    accepted,
+                    new MessageStore.TenantSettings(
+                            senders.smsFrom(), senders.emailFrom(), sms.countries(), senders.timeZone()),
+                    traceparent,
+                    now);
+            // routed at its own moment, after the acceptance: its timeline and webhooks order by time
+            Instant routedAt = clock.instant();
+            Plan plan = firstRoute.plan(pending, routedAt);
+            // stored already routed, in one statement: a transaction only to claim a key or hold a cap's lock
+            Plan stored = idempotencyKey == null && !FirstRoute.locks(plan)
+                    ? firstRoute.store(pending, plan, routedAt)
                     : tx.execute(status -> {
-                        if (!keys.claim(tenantId, idempotencyKey, hash, id, now)) {
+                        if (idempotencyKey != null && !keys.claim(tenantId, idempotencyKey, hash, id, now)) {
                             status.setRollbackOnly();
                             return null;
                         }
-                        return insert(tenantId, id, accepted, senders, sms, traceparent, now);
+                        return firstRoute.store(pending, plan, routedAt);
                     });
             if (stored == null) {
                 smsQuota.giveBack(tenantId, quota, now);
@@ -165,8 +177,7 @@ public class AcceptService {
                                 "Idempotency-Key " + idempotencyKey + " is in use by a request that did not complete"));
             }
             try {
-                // routed at its own moment, after the acceptance: its timeline and webhooks order by time
-                firstRoute.routeOrHandOff(stored, traceparent, clock.instant());
+                firstRoute.send(pending, stored, traceparent, routedAt);
             } catch (ConfirmingPublisher.PublishException e) { // nothing went out
                 smsQuota.giveBack(tenantId, quota, now);
                 tx.executeWithoutResult(status -> {
@@ -182,24 +193,6 @@ public class AcceptService {
         } finally {
             MDC.remove("messageId");
         }
-    }
-
-    private StoredMessage insert(
-            String tenantId,
-            String id,
-            MessageRequest accepted,
-            Senders senders,
-            SmsRules sms,
-            String traceparent,
-            Instant now) {
-        return store.insertAccepted(
-                tenantId,
-                id,
-                accepted,
-                new MessageStore.TenantSettings(
-                        senders.smsFrom(), senders.emailFrom(), sms.countries(), senders.timeZone()),
-                traceparent,
-                now);
     }
 
     /**

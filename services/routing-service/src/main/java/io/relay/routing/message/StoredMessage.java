@@ -23,6 +23,42 @@ public record StoredMessage(
         Instant updatedAt,
         String traceparent) {
 
+    /**
+     * A message as it is stored {@code accepted} at {@code now} (to PostgreSQL's microseconds), with
+     * what the tenant's settings said then (each null for the default).
+     */
+    public static StoredMessage accepted(
+            String tenantId,
+            String id,
+            MessageRequest request,
+            String smsFrom,
+            String emailFrom,
+            String smsCountries,
+            String timeZone,
+            String traceparent,
+            Instant now) {
+        Instant stored = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return new StoredMessage(
+                tenantId,
+                id,
+                request,
+                Status.ACCEPTED,
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                null,
+                null,
+                smsFrom,
+                emailFrom,
+                smsCountries,
+                timeZone,
+                stored,
+                stored,
+                traceparent);
+    }
+
     /** This message as it is once {@code route} was recorded with its move to {@code status}. */
     public StoredMessage routed(Status status, String channel, Route route) {
         return new StoredMessage(

@@ -22,11 +22,13 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
 
     private final MessageStore store;
     private final Router router;
+    private final Dispatcher dispatcher;
     private final Clock clock;
 
-    public AcceptedMessageHandler(MessageStore store, Router router, Clock clock) {
+    public AcceptedMessageHandler(MessageStore store, Router router, Dispatcher dispatcher, Clock clock) {
         this.store = store;
         this.router = router;
+        this.dispatcher = dispatcher;
         this.clock = clock;
     }
 
@@ -41,7 +43,16 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
         }
         switch (message.status()) {
             case ACCEPTED -> router.route(message, envelope.traceparent(), clock.instant());
-            case DISPATCHED -> router.redispatch(message, envelope.traceparent(), clock.instant());
+            // already dispatched (its first dispatch unconfirmed, or a redelivery): the same dispatch again
+            case DISPATCHED ->
+                io.relay.messaging.ConfirmingPublisher.await(
+                        dispatcher.publish(
+                                message,
+                                message.channel(),
+                                message.addresses(),
+                                envelope.traceparent(),
+                                clock.instant()),
+                        java.time.Duration.ofSeconds(10));
             default ->
                 log.info(
                         "message already {}, nothing to route", message.status().wireName());

@@ -13,13 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * A message is routed in the request that accepted it: no hop through {@code message.accepted} and no
- * read of the row just written, and no waiting on a frequency cap another transaction is counting.
- * Whatever stops that (that cap, preference-service not answering, the broker not confirming the
- * dispatch, a crash) leaves the message where the queue's consumer or the scheduler's
- * redrive picks it up: on any failure it is handed to {@code message.accepted}, whose consumer retries
- * and parks as it always did; a crash before that leaves an {@code accepted} row, which the scheduler
- * publishes again after {@code relay.scheduler.redrive-after}.
+ * A message is routed in the request that accepted it, and stored already routed: one insert of its
+ * row and its timeline, no update of the row just written, no hop through {@code message.accepted},
+ * and no waiting on a frequency cap another transaction is counting. Whatever stops that (that cap,
+ * preference-service not answering, the broker not confirming the dispatch) leaves the message where
+ * the queue's consumer or the scheduler's redrive picks it up: it is handed to {@code message.accepted},
+ * whose consumer retries and parks as it always did.
  */
 @Component
 public class FirstRoute {
@@ -38,22 +37,74 @@ public class FirstRoute {
     }
 
     /**
-     * Routes the message now, or hands it to {@code message.accepted}. When the broker confirms
-     * neither after the message was recorded as dispatched, its dispatch may or may not be in a queue:
-     * the message goes back to {@code accepted}, for the scheduler's re-drive to route it again (a
-     * channel service drops a dispatch it already sent), and the caller still hears 202.
+     * The route of a message not yet stored, on its customer's word asked now; nothing is written. A
+     * hand-off when preference-service cannot answer.
+     */
+    public Plan plan(StoredMessage pending, Instant now) {
+        try {
+            return router.plan(pending, router.ask(pending), now);
+        } catch (RuntimeException e) {
+            log.info("not routed at acceptance, handed to message.accepted: {}", e.toString());
+            return new Plan.HandOff();
+        }
+    }
+
+    /** Whether {@link #store} must run in a transaction: a capped dispatch is counted under the cap's lock. */
+    public static boolean locks(Plan plan) {
+        return plan instanceof Plan.Dispatch dispatch && dispatch.capped();
+    }
+
+    /**
+     * Stores the message as planned, in one statement, and returns what was stored. A capped dispatch is
+     * counted again under the cap's lock first (call it in a transaction then, see {@link #locks}): it
+     * ends suppressed when the cap is reached, and is handed off when another transaction holds the lock.
+     */
+    public Plan store(StoredMessage pending, Plan plan, Instant now) {
+        Plan stored = plan;
+        if (plan instanceof Plan.Dispatch dispatch && dispatch.capped()) {
+            try {
+                stored = router.underCap(pending, dispatch, now, false);
+            } catch (CapBusy e) {
+                stored = new Plan.HandOff();
+            }
+        }
+        store.insert(pending, stored.status(), stored.channel(), stored.entries(), stored.route());
+        return stored;
+    }
+
+    /**
+     * Publishes what the stored message needs: its dispatch, or its hand-off to {@code message.accepted}
+     * (also when the broker does not confirm the dispatch). When the broker confirms neither after the
+     * message was recorded as dispatched, its dispatch may or may not be in a queue: the message goes
+     * back to {@code accepted}, for the scheduler's re-drive to route it again (a channel service drops a
+     * dispatch it already sent), and the caller still hears 202.
      *
      * @throws ConfirmingPublisher.PublishException only when nothing went out: the message is still
      *     {@code accepted}, so it may be forgotten and the caller told so. A message that moved on
      *     meanwhile (its unconfirmed dispatch was sent after all) is on its way: no throw.
      */
-    public void routeOrHandOff(StoredMessage message, String traceparent, Instant now) {
-        try {
-            router.routeWithoutWaiting(message, traceparent, now);
-            return;
-        } catch (RuntimeException e) {
-            log.info("not routed at acceptance, handed to message.accepted: {}", e.toString());
+    public void send(StoredMessage pending, Plan stored, String traceparent, Instant now) {
+        if (stored instanceof Plan.Dispatch dispatch) {
+            try {
+                ConfirmingPublisher.await(
+                        dispatcher.publish(
+                                pending.routed(Status.DISPATCHED, dispatch.channel(), dispatch.route()),
+                                dispatch.channel(),
+                                dispatch.route().addresses(),
+                                traceparent,
+                                now),
+                        CONFIRM_TIMEOUT);
+                return;
+            } catch (RuntimeException e) {
+                log.info("dispatch not confirmed at acceptance, handed to message.accepted: {}", e.toString());
+            }
+        } else if (!(stored instanceof Plan.HandOff)) {
+            return; // scheduled, or ended: nothing to publish
         }
+        handOff(pending, traceparent, now);
+    }
+
+    private void handOff(StoredMessage message, String traceparent, Instant now) {
         try {
             ConfirmingPublisher.await(
                     dispatcher.publishAccepted(

@@ -60,89 +60,97 @@ public class Router {
     }
 
     /** Routes a message that is {@code accepted} (new, or back from a failed channel). */
-    public void route(StoredMessage message, String traceparent, java.time.Instant now) {
-        route(message, traceparent, now, true);
+    public void route(StoredMessage message, String traceparent, Instant now) {
+        Plan plan = plan(message, ask(message), now);
+        if (!(plan instanceof Plan.Dispatch dispatch)) {
+            apply(message, plan, now);
+            return;
+        }
+        // under a cap, counting and dispatching are one transaction under the cap's lock: exact across
+        // replicas; without one, the status change is one statement, atomic on its own
+        boolean moved = dispatch.capped()
+                ? Boolean.TRUE.equals(tx.execute(status -> apply(message, underCap(message, dispatch, now, true), now)))
+                : apply(message, dispatch, now);
+        if (!moved) {
+            log.info("not dispatched: the cap was reached meanwhile, or the message changed state (cancelled?)");
+            return;
+        }
+        StoredMessage dispatched = message.routed(Status.DISPATCHED, dispatch.channel(), dispatch.route());
+        ConfirmingPublisher.await(
+                dispatcher.publish(
+                        dispatched, dispatch.channel(), dispatch.route().addresses(), traceparent, now),
+                CONFIRM_TIMEOUT);
+        log.debug("dispatched on {}", dispatch.channel());
     }
 
-    /** Routes, or throws CapBusy rather than wait for a cap another transaction is counting. */
-    void routeWithoutWaiting(StoredMessage message, String traceparent, java.time.Instant now) {
-        route(message, traceparent, now, false);
+    /** Moves the stored {@code accepted} message as planned; true when it moved to dispatched or scheduled. */
+    private boolean apply(StoredMessage message, Plan plan, Instant now) {
+        if (plan instanceof Plan.End end) {
+            finish(message, end.status(), now, end.entry().reason());
+            return false;
+        }
+        return store.advanceFrom(
+                message.tenantId(),
+                message.id(),
+                ROUTABLE,
+                plan.status(),
+                plan.channel(),
+                plan.entries(),
+                plan.route());
     }
 
-    private void route(StoredMessage message, String traceparent, java.time.Instant now, boolean wait) {
-        PreferenceAnswer answer = ask(message);
+    /**
+     * The decision for an {@code accepted} message on the customer's word {@code answer}: which channel,
+     * whether, when. Nothing is written; a capped dispatch is counted again under the cap's lock
+     * ({@link #underCap}) in the transaction that writes it.
+     */
+    Plan plan(StoredMessage message, PreferenceAnswer answer, Instant now) {
         Decision decision = decide(message, answer);
         if (decision instanceof Decision.Suppress suppress) {
-            finish(message, refused(message), now, suppress.reason());
-            return;
+            return end(refused(message), now, suppress.reason());
         }
         Decision.Send send = (Decision.Send) decision;
         ResolvedChoices choices = ((PreferenceAnswer.Known) answer).choices();
         ResolvedChoices.FrequencyCap cap = choices.frequencyCap();
-        // a first look (a message held for later is suppressed now if the cap is already full); the
-        // count that decides is taken again under the cap's lock when it is dispatched
-        String capReached = capReached(message, cap == null ? null : cap.max(), cap == null ? null : cap.per(), now);
+        Integer capMax = cap == null ? null : cap.max();
+        String capPer = cap == null ? null : cap.per();
+        // a first look (a message held for later is suppressed now if the cap is already full)
+        String capReached = capReached(message, capMax, capPer, now);
         if (capReached != null) {
-            finish(message, Status.SUPPRESSED, now, capReached);
-            return;
+            return end(Status.SUPPRESSED, now, capReached);
         }
         TimeDecision.When when = when(message, choices, now);
         if (when instanceof TimeDecision.Expired expired) {
-            finish(message, Status.EXPIRED, now, expired.reason());
-            return;
+            return end(Status.EXPIRED, now, expired.reason());
         }
         Instant at = ((TimeDecision.At) when).at();
         TimelineEntry routed = new TimelineEntry(now, "routed", send.channel(), send.reason());
-        Integer capMax = cap == null ? null : cap.max();
-        String capPer = cap == null ? null : cap.per();
         if (at.isAfter(now)) {
-            boolean scheduled = store.advanceFrom(
-                    message.tenantId(),
-                    message.id(),
-                    ROUTABLE,
-                    Status.SCHEDULED,
+            return new Plan.Schedule(
                     send.channel(),
                     List.of(routed, new TimelineEntry(now, "scheduled", send.channel(), when.reason() + " → " + at)),
                     new Route(send.addresses(), capMax, capPer, choices.kind(), at, null));
-            log.debug("{} for {}", scheduled ? "scheduled" : "not scheduled (state changed)", at);
-            return;
         }
-        List<TimelineEntry> entries = List.of(
-                routed,
-                new TimelineEntry(
-                        now, "dispatched", send.channel(), when.reason().isEmpty() ? null : when.reason()));
-        Route route = new Route(send.addresses(), capMax, capPer, choices.kind(), null, now);
-        // under a cap, counting and dispatching are one transaction under the cap's lock: exact across replicas
-        Boolean moved = tx.execute(status -> {
-            String reached = lockedCapReached(message, capMax, capPer, now, wait);
-            if (reached != null) {
-                finish(message, Status.SUPPRESSED, now, reached);
-                return false;
-            }
-            return store.advanceFrom(
-                    message.tenantId(), message.id(), ROUTABLE, Status.DISPATCHED, send.channel(), entries, route);
-        });
-        if (!Boolean.TRUE.equals(moved)) {
-            log.info("not dispatched: the cap was reached meanwhile, or the message changed state (cancelled?)");
-            return;
-        }
-        StoredMessage dispatched = message.routed(Status.DISPATCHED, send.channel(), route);
-        ConfirmingPublisher.await(
-                dispatcher.publish(dispatched, send.channel(), send.addresses(), traceparent, now), CONFIRM_TIMEOUT);
-        log.debug("dispatched on {}", send.channel());
+        String reason = when.reason().isEmpty() ? null : when.reason();
+        return new Plan.Dispatch(
+                send.channel(),
+                List.of(routed, new TimelineEntry(now, "dispatched", send.channel(), reason)),
+                new Route(send.addresses(), capMax, capPer, choices.kind(), null, now));
     }
 
-    /** What becomes of a scheduled message now that it is due, on the customer's word as it is now. */
-    public sealed interface Due {
+    /**
+     * A capped dispatch counted again under the cap's lock, held until the caller's transaction ends:
+     * the dispatch, or its end when the cap is reached. Without {@code wait}, throws CapBusy when another
+     * transaction holds the lock.
+     */
+    Plan underCap(StoredMessage message, Plan.Dispatch dispatch, Instant now, boolean wait) {
+        String reached = lockedCapReached(
+                message, dispatch.route().capMax(), dispatch.route().capPer(), now, wait);
+        return reached == null ? dispatch : end(Status.SUPPRESSED, now, reached);
+    }
 
-        /** Send now; {@code change} is the timeline entry saying what changed since it was scheduled, or null. */
-        record Send(String channel, List<String> addresses, Route route, TimelineEntry change) implements Due {}
-
-        /** Not yet after all: the customer's times changed, so it waits until {@code route.scheduledFor()}. */
-        record Hold(String channel, Route route, String reason) implements Due {}
-
-        /** Not at all: withdrawn consent, no usable contact, the cap, expiry. */
-        record End(Status status, String reason) implements Due {}
+    private static Plan.End end(Status status, Instant now, String reason) {
+        return new Plan.End(status, new TimelineEntry(now, status.wireName(), null, reason));
     }
 
     /**
@@ -216,7 +224,7 @@ public class Router {
                 message.request().category());
     }
 
-    private PreferenceAnswer ask(StoredMessage message) {
+    PreferenceAnswer ask(StoredMessage message) {
         return preferences.resolve(
                 message.tenantId(),
                 message.request().customerId(),
@@ -242,12 +250,6 @@ public class Router {
                 message.request().expiresAt(),
                 skipQuiet,
                 Timing.of(choices, message.tenantTimeZone()));
-    }
-
-    /** A redelivered message.accepted for a message already dispatched: publish the same dispatch again. */
-    public void redispatch(StoredMessage message, String traceparent, Instant now) {
-        ConfirmingPublisher.await(
-                dispatcher.publish(message, message.channel(), message.addresses(), traceparent, now), CONFIRM_TIMEOUT);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
+import io.relay.routing.route.Due;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
@@ -62,7 +63,7 @@ public class CustomerChangedHandler implements EnvelopeHandler {
             // one question per category, however many wait in it
             var answers = router.askAll(waiting);
             for (StoredMessage message : waiting) {
-                Router.Due.End end = router.noLongerAllowed(message, answers.get(Router.question(message)));
+                Due.End end = router.noLongerAllowed(message, answers.get(Router.question(message)));
                 if (end != null
                         && store.advanceFrom(
                                 tenantId,

@@ -8,6 +8,7 @@ import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.route.CapStore;
 import io.relay.routing.route.Dispatcher;
+import io.relay.routing.route.Due;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
@@ -100,13 +101,13 @@ public class DueMessagePublisher implements SmartLifecycle {
             List<StoredMessage> sending = new ArrayList<>();
             List<CompletableFuture<Void>> confirms = new ArrayList<>();
             for (StoredMessage message : due) {
-                Router.Due decided = expired(message, now)
-                        ? new Router.Due.End(
+                Due decided = expired(message, now)
+                        ? new Due.End(
                                 Status.EXPIRED,
                                 "expiresAt " + message.request().expiresAt() + " passed while it waited")
                         : router.redecide(message, now, answers.get(Router.question(message)));
                 switch (decided) {
-                    case Router.Due.End end ->
+                    case Due.End end ->
                         store.advanceFrom(
                                 message.tenantId(),
                                 message.id(),
@@ -114,7 +115,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                                 end.status(),
                                 null,
                                 List.of(new TimelineEntry(now, end.status().wireName(), null, end.reason())));
-                    case Router.Due.Hold hold ->
+                    case Due.Hold hold ->
                         store.advanceFrom(
                                 message.tenantId(),
                                 message.id(),
@@ -123,7 +124,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                                 hold.channel(),
                                 List.of(new TimelineEntry(now, "scheduled", hold.channel(), hold.reason())),
                                 hold.route());
-                    case Router.Due.Send send
+                    case Due.Send send
                     when send.change() == null -> {
                         if (send.route().capMax() != null) {
                             // counted before the next capped message is checked, so one batch cannot overshoot a cap
@@ -134,7 +135,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                         confirms.add(dispatcher.publish(
                                 message, message.channel(), message.addresses(), message.traceparent(), now));
                     }
-                    case Router.Due.Send send -> {
+                    case Due.Send send -> {
                         // another channel or address than when it was scheduled: moved on its own, with the reason
                         store.advanceFrom(
                                 message.tenantId(),

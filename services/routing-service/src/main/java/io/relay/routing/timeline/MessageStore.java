@@ -65,21 +65,60 @@ public class MessageStore {
             TenantSettings tenant,
             String traceparent,
             Instant now) {
-        jdbc.sql("""
+        StoredMessage pending = pending(tenantId, id, request, tenant, traceparent, now);
+        insert(pending, Status.ACCEPTED, null, List.of(), null);
+        return pending;
+    }
+
+    /** The message as {@link #find} will read it once stored {@code accepted} at {@code now}; nothing is written. */
+    public StoredMessage pending(
+            String tenantId,
+            String id,
+            MessageRequest request,
+            TenantSettings tenant,
+            String traceparent,
+            Instant now) {
+        return StoredMessage.accepted(
+                tenantId,
+                id,
+                request,
+                tenant.smsFrom(),
+                tenant.emailFrom(),
+                tenant.smsCountries(),
+                tenant.timeZone(),
+                traceparent,
+                now);
+    }
+
+    /**
+     * Stores a {@link #pending} message, accepted and at once moved on to {@code status} with its
+     * channel, {@code route} (null: none) and the timeline {@code entries} after "accepted": a message
+     * routed at acceptance is one insert, never an insert and then an update of the same row. One
+     * statement: one round trip, atomic on its own.
+     */
+    public void insert(StoredMessage pending, Status status, String channel, List<TimelineEntry> entries, Route route) {
+        MessageRequest request = pending.request();
+        List<TimelineEntry> all = new java.util.ArrayList<>(entries.size() + 1);
+        all.add(TimelineEntry.of(pending.createdAt(), "accepted"));
+        all.addAll(entries);
+        var statement = jdbc.sql("""
                         WITH inserted AS (
                             INSERT INTO messages (tenant_id, id, customer_id, category, priority, channels, send_at,
-                                                  expires_at, request, status, sms_from, email_from, sms_countries,
-                                                  tenant_time_zone, traceparent, created_at, updated_at)
+                                                  expires_at, request, status, channel, sms_from, email_from, sms_countries,
+                                                  tenant_time_zone, traceparent, created_at, updated_at,
+                                                  address, scheduled_for, cap_max, cap_per, category_kind, dispatched_at)
                             VALUES (:tenant, :id, :customer, :category, :priority, CAST(:channels AS jsonb), :sendAt,
-                                    :expiresAt, CAST(:request AS jsonb), 'accepted', :smsFrom, :emailFrom, :smsCountries,
-                                    :timeZone, :traceparent,
-                                    :now, :now)
-                            RETURNING tenant_id, id, created_at)
-                        INSERT INTO message_events (tenant_id, message_id, at, event)
-                        SELECT tenant_id, id, created_at, 'accepted' FROM inserted
-                        """)
-                .param("tenant", tenantId)
-                .param("id", id)
+                                    :expiresAt, CAST(:request AS jsonb), :to, :channel, :smsFrom, :emailFrom, :smsCountries,
+                                    :timeZone, :traceparent, :created, :now,
+                                    :address, :scheduledFor, :capMax, :capPer, :kind, :dispatchedAt)
+                            RETURNING tenant_id, id)
+                        INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
+                        SELECT inserted.tenant_id, inserted.id, e.at, e.event, e.channel, e.reason
+                        FROM inserted CROSS JOIN (VALUES %s) AS e (at, event, channel, reason, n)
+                        ORDER BY e.n
+                        """.formatted(TimelineSql.entryValues(all)))
+                .param("tenant", pending.tenantId())
+                .param("id", pending.id())
                 .param("customer", request.customerId())
                 .param("category", request.category())
                 .param("priority", request.priority() == null ? "normal" : request.priority())
@@ -87,34 +126,21 @@ public class MessageStore {
                 .param("sendAt", timestamp(request.sendAt()))
                 .param("expiresAt", timestamp(request.expiresAt()))
                 .param("request", json.writeValueAsString(request))
-                .param("smsFrom", tenant.smsFrom())
-                .param("emailFrom", tenant.emailFrom())
-                .param("smsCountries", tenant.smsCountries())
-                .param("timeZone", tenant.timeZone())
-                .param("traceparent", traceparent)
-                .param("now", Timestamp.from(now))
+                .param("to", status.wireName())
+                .param("channel", channel)
+                .param("smsFrom", pending.smsFrom())
+                .param("emailFrom", pending.emailFrom())
+                .param("smsCountries", pending.smsCountries())
+                .param("timeZone", pending.tenantTimeZone())
+                .param("traceparent", pending.traceparent())
+                .param("created", Timestamp.from(pending.createdAt()))
+                .param("now", Timestamp.from(all.getLast().at()));
+        TimelineSql.bindRoute(json, TimelineSql.bindEntries(statement, all), route)
                 .update();
-        announce(tenantId, id, "accepted", null, TimelineEntry.of(now, "accepted"));
-        Instant stored = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL's precision
-        return new StoredMessage(
-                tenantId,
-                id,
-                request,
-                Status.ACCEPTED,
-                null,
-                List.of(),
-                null,
-                List.of(),
-                null,
-                null,
-                null,
-                tenant.smsFrom(),
-                tenant.emailFrom(),
-                tenant.smsCountries(),
-                tenant.timeZone(),
-                stored,
-                stored,
-                traceparent);
+        announce(pending.tenantId(), pending.id(), "accepted", null, all.getFirst());
+        if (status != Status.ACCEPTED) {
+            announce(pending.tenantId(), pending.id(), status.wireName(), channel, all.getLast());
+        }
     }
 
     /** Forgets a message whose acceptance could not be completed (the caller got an error, not a 202). */
@@ -195,21 +221,6 @@ public class MessageStore {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a status change is always explained by a timeline entry");
         }
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < entries.size(); i++) {
-            values.append(i == 0 ? "" : ", ")
-                    .append("(CAST(:at")
-                    .append(i)
-                    .append(" AS timestamptz), CAST(:event")
-                    .append(i)
-                    .append(" AS text), CAST(:channel")
-                    .append(i)
-                    .append(" AS text), CAST(:reason")
-                    .append(i)
-                    .append(" AS text), ")
-                    .append(i)
-                    .append(')');
-        }
         String routeColumns = route == null ? "" : """
                 , address = :address, scheduled_for = :scheduledFor, cap_max = :capMax, cap_per = :capPer,
                 category_kind = :kind, dispatched_at = COALESCE(:dispatchedAt, dispatched_at)""";
@@ -223,29 +234,16 @@ public class MessageStore {
                         SELECT moved.tenant_id, moved.id, e.at, e.event, e.channel, e.reason
                         FROM moved CROSS JOIN (VALUES %s) AS e (at, event, channel, reason, n)
                         ORDER BY e.n
-                        """.formatted(routeColumns, values))
+                        """.formatted(routeColumns, TimelineSql.entryValues(entries)))
                 .param("to", to.wireName())
                 .param("channel", channel)
                 .param("now", Timestamp.from(entries.getLast().at()))
                 .param("tenant", tenantId)
                 .param("id", id)
                 .param("from", from.stream().map(Status::wireName).toList());
-        for (int i = 0; i < entries.size(); i++) {
-            TimelineEntry entry = entries.get(i);
-            statement = statement
-                    .param("at" + i, Timestamp.from(entry.at()))
-                    .param("event" + i, entry.event())
-                    .param("channel" + i, entry.channel())
-                    .param("reason" + i, entry.reason());
-        }
+        statement = TimelineSql.bindEntries(statement, entries);
         if (route != null) {
-            statement = statement
-                    .param("address", json.writeValueAsString(route.addresses()))
-                    .param("scheduledFor", timestamp(route.scheduledFor()))
-                    .param("capMax", route.capMax())
-                    .param("capPer", route.capPer())
-                    .param("kind", route.categoryKind())
-                    .param("dispatchedAt", timestamp(route.dispatchedAt()));
+            statement = TimelineSql.bindRoute(json, statement, route);
         }
         if (statement.update() == 0) {
             return false;
