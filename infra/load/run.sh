@@ -23,7 +23,7 @@ SECONDS_PER_PHASE="${2:-60}"
 ./mvnw -B -ntp -q install -DskipTests
 ./mvnw -B -ntp -Pload -pl infra/e2e verify \
   -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" -Dload.max="${LOAD_MAX:-true}" \
-  -De2e.jvm="${LOAD_JVM:--Xmx512m -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.email-consumers=8 \
+  -De2e.jvm="${LOAD_JVM:--Xmx512m -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.no-request-journal=true -De2e.email-consumers=8 \
   -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}" \
   ${LOAD_TRACING_SAMPLING:+-De2e.tracing-sampling="$LOAD_TRACING_SAMPLING"} \
   ${LOAD_AOT:+-De2e.aot-cache-dir="$ROOT/infra/e2e/target/aot"}

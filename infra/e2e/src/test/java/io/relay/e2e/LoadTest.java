@@ -72,6 +72,16 @@ class LoadTest {
         system.providers.updateGlobalSettings(com.github.tomakehurst.wiremock.global.GlobalSettings.builder()
                 .delayDistribution(new UniformDistribution(40, 120))
                 .build());
+        // the same answer as the file stub's, without its Handlebars template (TwilioCreated)
+        system.providers.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                                "/2010-04-01/Accounts/[^/]+/Messages\\.json"))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Basic .+"))
+                .atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withTransformers(TwilioCreated.NAME)));
         List<Tenant> tenants = setUp(system);
 
         // warm-up, not measured: the JIT compiles the hot paths of all six services

@@ -190,16 +190,20 @@ final class RunningSystem implements AutoCloseable {
     private static final TwilioLedger LEDGER = new TwilioLedger();
 
     private static com.github.tomakehurst.wiremock.WireMockServer startProviders() {
-        var server = new com.github.tomakehurst.wiremock.WireMockServer(
-                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
-                        .dynamicPort()
-                        // a simulated provider's latency must not hold a thread: the load suite
-                        // sends hundreds of requests a second at 40-120 ms each
-                        .containerThreads(100)
-                        .asynchronousResponseEnabled(true)
-                        .asynchronousResponseThreads(20)
-                        .extensions(LEDGER)
-                        .usingFilesUnderDirectory("../wiremock"));
+        var options = com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                .dynamicPort()
+                // a simulated provider's latency must not hold a thread: the load suite
+                // sends hundreds of requests a second at 40-120 ms each
+                .containerThreads(100)
+                .asynchronousResponseEnabled(true)
+                .asynchronousResponseThreads(20)
+                .extensions(LEDGER, new TwilioCreated())
+                .usingFilesUnderDirectory("../wiremock");
+        if (Boolean.getBoolean("e2e.no-request-journal")) {
+            // the load suite: tens of thousands of requests it never looks up (TwilioLedger keeps what it needs)
+            options.disableRequestJournal();
+        }
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(options);
         server.start();
         server.addMockServiceRequestListener(LEDGER::record);
         // Twilio's message list from what the simulator accepted (the file stub answers an empty page)
