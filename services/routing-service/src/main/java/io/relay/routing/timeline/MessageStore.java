@@ -112,11 +112,7 @@ public class MessageStore {
                                     :timeZone, :traceparent, :created, :now,
                                     :address, :scheduledFor, :capMax, :capPer, :kind, :dispatchedAt)
                             RETURNING tenant_id, id)
-                        INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
-                        SELECT inserted.tenant_id, inserted.id, e.at, e.event, e.channel, e.reason
-                        FROM inserted CROSS JOIN (VALUES %s) AS e (at, event, channel, reason, n)
-                        ORDER BY e.n
-                        """.formatted(TimelineSql.entryValues(all)))
+                        %s""".formatted(TimelineSql.insertEntries("inserted", all)))
                 .param("tenant", pending.tenantId())
                 .param("id", pending.id())
                 .param("customer", request.customerId())
@@ -230,11 +226,7 @@ public class MessageStore {
                             %s
                             WHERE tenant_id = :tenant AND id = :id AND status IN (:from)
                             RETURNING tenant_id, id)
-                        INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
-                        SELECT moved.tenant_id, moved.id, e.at, e.event, e.channel, e.reason
-                        FROM moved CROSS JOIN (VALUES %s) AS e (at, event, channel, reason, n)
-                        ORDER BY e.n
-                        """.formatted(routeColumns, TimelineSql.entryValues(entries)))
+                        %s""".formatted(routeColumns, TimelineSql.insertEntries("moved", entries)))
                 .param("to", to.wireName())
                 .param("channel", channel)
                 .param("now", Timestamp.from(entries.getLast().at()))

@@ -14,8 +14,21 @@ final class TimelineSql {
 
     private TimelineSql() {}
 
+    /**
+     * A statement's last part: the entries, for each row (tenant_id, id) of the CTE {@code rows}, in
+     * their order; bound by {@link #bindEntries}.
+     */
+    static String insertEntries(String rows, List<TimelineEntry> entries) {
+        return """
+                INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
+                SELECT %1$s.tenant_id, %1$s.id, e.at, e.event, e.channel, e.reason
+                FROM %1$s CROSS JOIN (VALUES %2$s) AS e (at, event, channel, reason, n)
+                ORDER BY e.n
+                """.formatted(rows, entryValues(entries));
+    }
+
     /** The entries as a VALUES list, bound by {@link #bindEntries}, numbered in their order. */
-    static String entryValues(List<TimelineEntry> entries) {
+    private static String entryValues(List<TimelineEntry> entries) {
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < entries.size(); i++) {
             values.append(i == 0 ? "" : ", ")
