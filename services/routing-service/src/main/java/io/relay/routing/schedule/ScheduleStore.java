@@ -11,7 +11,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -26,61 +25,59 @@ import tools.jackson.databind.json.JsonMapper;
 public class ScheduleStore {
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate batch;
     private final MessageRows rows;
     private final ApplicationEventPublisher events;
 
-    public ScheduleStore(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, ApplicationEventPublisher events) {
+    public ScheduleStore(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
-        this.batch = batch;
         this.rows = new MessageRows(json);
         this.events = events;
     }
 
     /**
      * The scheduler's batch: every message still {@code scheduled} becomes {@code dispatched} with its
-     * timeline entry, in two statements however many there are. Returns how many moved.
+     * timeline entry, in one statement however many there are. Returns how many moved.
      */
     @Transactional
     public int dispatchScheduled(List<StoredMessage> messages, Instant at) {
         if (messages.isEmpty()) {
             return 0;
         }
-        // ids are globally unique, so the two lists pick exactly these rows, through the primary key
+        // one statement: the rows move and their entries go in together, set-based, whatever the count
         List<String> moved = jdbc.sql("""
-                        UPDATE messages SET status = 'dispatched', dispatched_at = :at, updated_at = :at
-                        WHERE tenant_id IN (:tenants) AND id IN (:ids) AND status = 'scheduled'
-                        RETURNING tenant_id || '/' || id
+                        WITH due AS (
+                            SELECT * FROM unnest(CAST(:tenants AS text[]), CAST(:ids AS text[]),
+                                                 CAST(:channels AS text[]), CAST(:reasons AS text[]))
+                                AS d (tenant_id, id, channel, reason)),
+                        moved AS (
+                            UPDATE messages m SET status = 'dispatched', dispatched_at = :at, updated_at = :at
+                            FROM due WHERE m.tenant_id = due.tenant_id AND m.id = due.id AND m.status = 'scheduled'
+                            RETURNING m.tenant_id, m.id, due.channel, due.reason),
+                        entries AS (
+                            INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason)
+                            SELECT tenant_id, id, :at, 'dispatched', channel, reason FROM moved)
+                        SELECT tenant_id || '/' || id FROM moved
                         """)
                 .param("at", Timestamp.from(at))
-                .param("tenants", tenantsOf(messages))
-                .param("ids", idsOf(messages))
+                .param("tenants", messages.stream().map(StoredMessage::tenantId).toArray(String[]::new))
+                .param("ids", messages.stream().map(StoredMessage::id).toArray(String[]::new))
+                .param("channels", messages.stream().map(StoredMessage::channel).toArray(String[]::new))
+                .param(
+                        "reasons",
+                        messages.stream()
+                                .map(m -> "due " + m.scheduledFor() + ", "
+                                        + java.time.Duration.between(m.scheduledFor(), at)
+                                                .toMillis() + " ms late")
+                                .toArray(String[]::new))
                 .query(String.class)
                 .list();
         java.util.Set<String> done = java.util.Set.copyOf(moved);
-        List<Object[]> rows = new java.util.ArrayList<>();
-        for (StoredMessage m : messages) {
-            if (done.contains(m.tenantId() + "/" + m.id())) {
-                rows.add(new Object[] {
-                    m.tenantId(),
-                    m.id(),
-                    Timestamp.from(at),
-                    "dispatched",
-                    m.channel(),
-                    "due " + m.scheduledFor() + ", "
-                            + java.time.Duration.between(m.scheduledFor(), at).toMillis() + " ms late"
-                });
-            }
-        }
         for (StoredMessage m : messages) {
             if (done.contains(m.tenantId() + "/" + m.id())) {
                 events.publishEvent(StatusChange.of(
                         m.tenantId(), m.id(), "dispatched", m.channel(), TimelineEntry.of(at, "dispatched")));
             }
         }
-        batch.batchUpdate(
-                "INSERT INTO message_events (tenant_id, message_id, at, event, channel, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                rows);
         return moved.size();
     }
 
