@@ -2,10 +2,12 @@ package io.relay.routing.route;
 
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.MessageAccepted;
+import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
 public class AcceptedMessageHandler implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptedMessageHandler.class);
+
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final MessageStore store;
     private final Router router;
@@ -45,14 +49,14 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
             case ACCEPTED -> router.route(message, envelope.traceparent(), clock.instant());
             // already dispatched (its first dispatch unconfirmed, or a redelivery): the same dispatch again
             case DISPATCHED ->
-                io.relay.messaging.ConfirmingPublisher.await(
+                ConfirmingPublisher.await(
                         dispatcher.publish(
                                 message,
                                 message.channel(),
                                 message.addresses(),
                                 envelope.traceparent(),
                                 clock.instant()),
-                        java.time.Duration.ofSeconds(10));
+                        CONFIRM_TIMEOUT);
             default ->
                 log.info(
                         "message already {}, nothing to route", message.status().wireName());

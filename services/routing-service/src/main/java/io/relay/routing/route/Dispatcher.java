@@ -11,6 +11,7 @@ import io.relay.contracts.payload.PushDispatch;
 import io.relay.contracts.payload.SmsDispatch;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.message.MessageRequest;
+import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,16 @@ public class Dispatcher {
                 Topology.EVENTS_EXCHANGE,
                 Topology.deliveryKey(message.channel(), "failed"),
                 Envelope.of(message.id(), message.tenantId(), failed, message.traceparent(), now));
+    }
+
+    /** The dispatch {@code plan} decided for a message {@code accepted} until now; completes when the broker has it. */
+    CompletableFuture<Void> publish(StoredMessage accepted, Plan.Dispatch plan, String traceparent, Instant now) {
+        return publish(
+                accepted.routed(Status.DISPATCHED, plan.channel(), plan.route()),
+                plan.channel(),
+                plan.route().addresses(),
+                traceparent,
+                now);
     }
 
     /** Completes when the broker has the dispatch. */

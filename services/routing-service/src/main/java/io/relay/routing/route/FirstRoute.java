@@ -86,14 +86,7 @@ public class FirstRoute {
     public void send(StoredMessage pending, Plan stored, String traceparent, Instant now) {
         if (stored instanceof Plan.Dispatch dispatch) {
             try {
-                ConfirmingPublisher.await(
-                        dispatcher.publish(
-                                pending.routed(Status.DISPATCHED, dispatch.channel(), dispatch.route()),
-                                dispatch.channel(),
-                                dispatch.route().addresses(),
-                                traceparent,
-                                now),
-                        CONFIRM_TIMEOUT);
+                ConfirmingPublisher.await(dispatcher.publish(pending, dispatch, traceparent, now), CONFIRM_TIMEOUT);
                 return;
             } catch (RuntimeException e) {
                 log.info("dispatch not confirmed at acceptance, handed to message.accepted: {}", e.toString());

@@ -75,11 +75,7 @@ public class Router {
             log.info("not dispatched: the cap was reached meanwhile, or the message changed state (cancelled?)");
             return;
         }
-        StoredMessage dispatched = message.routed(Status.DISPATCHED, dispatch.channel(), dispatch.route());
-        ConfirmingPublisher.await(
-                dispatcher.publish(
-                        dispatched, dispatch.channel(), dispatch.route().addresses(), traceparent, now),
-                CONFIRM_TIMEOUT);
+        ConfirmingPublisher.await(dispatcher.publish(message, dispatch, traceparent, now), CONFIRM_TIMEOUT);
         log.debug("dispatched on {}", dispatch.channel());
     }
 

@@ -44,30 +44,17 @@ public class MessageStore {
         events.publishEvent(StatusChange.of(tenantId, id, status, channel, entry));
     }
 
-    public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
-        insertAccepted(tenantId, id, request, TenantSettings.NONE, null, now);
-    }
-
     /** What the tenant's settings said when the message was accepted; each null for the default. */
     public record TenantSettings(String smsFrom, String emailFrom, String smsCountries, String timeZone) {
         public static final TenantSettings NONE = new TenantSettings(null, null, null, null);
     }
 
     /**
-     * With the tenant's senders, as the gateway passed them. The row and its first timeline entry go
-     * in one statement (one round trip, atomic without a transaction of its own). Returns the message
-     * as {@link #find} would read it back.
+     * Stores a message {@code accepted} and nothing more, with the default tenant settings: what a
+     * crash right after storing and before routing would leave (the re-drive's case).
      */
-    public StoredMessage insertAccepted(
-            String tenantId,
-            String id,
-            MessageRequest request,
-            TenantSettings tenant,
-            String traceparent,
-            Instant now) {
-        StoredMessage pending = pending(tenantId, id, request, tenant, traceparent, now);
-        insert(pending, Status.ACCEPTED, null, List.of(), null);
-        return pending;
+    public void insertAccepted(String tenantId, String id, MessageRequest request, Instant now) {
+        insert(pending(tenantId, id, request, TenantSettings.NONE, null, now), Status.ACCEPTED, null, List.of(), null);
     }
 
     /** The message as {@link #find} will read it once stored {@code accepted} at {@code now}; nothing is written. */
