@@ -10,13 +10,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
 
 /**
  * Sends one dispatch of any channel, at most once per recipient, written once for all of them:
@@ -79,8 +82,10 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         Map<String, ProviderAttempts.SentRecord> sent = new LinkedHashMap<>();
         List<String> failovers = new ArrayList<>();
         List<String> pending = new ArrayList<>();
+        Checks checks = check(tenantId, dispatch);
         for (String recipient : delivery.recipients(dispatch)) {
-            ProviderAttempts.SentRecord.parse(redis.get(key("sent", tenantId, dispatch, recipient)), clock.instant())
+            ProviderAttempts.SentRecord.parse(
+                            checks.sentRecords().get(recipient).get(), clock.instant())
                     .ifPresentOrElse(record -> sent.put(recipient, record), () -> pending.add(recipient));
         }
         if (pending.isEmpty() && !sent.isEmpty()) {
@@ -109,18 +114,13 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         List<ProviderRefused> refusals = new ArrayList<>();
         ProviderRefused gaveUp = null;
         Instant giveUpAt = envelope.createdAt().plus(maxAge);
-        String customer = dispatch.customerId();
-        boolean erased = customer != null && redis.exists(Suppressions.erasedKey(tenantId, customer));
         for (String recipient : pending) {
-            if (erased) {
+            if (checks.erased()) {
                 log.info("the customer was erased since this was dispatched: not sent");
                 refusals.add(new ProviderRefused("erased", "the customer was erased"));
                 continue;
             }
-            if (redis.exists(Suppressions.redisKey(tenantId, delivery.channel().wireName(), recipient))
-                    || (delivery.marketing(dispatch)
-                            && redis.exists(Suppressions.redisKey(
-                                    tenantId, delivery.channel().wireName(), recipient, true)))) {
+            if (checks.suppressed().contains(recipient)) {
                 // a STOP, a bounce or a dead token since this was dispatched: checked right before the provider
                 log.info("the address is on the suppression list: not sent");
                 refusals.add(new ProviderRefused("suppressed", "the address is on the suppression list"));
@@ -158,6 +158,43 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
                     events.delivery(
                             dispatch.messageId(), DeliveryEvent.Status.FAILED, null, failure.code(), failure.reason()));
         }
+    }
+
+    /**
+     * What Redis says of this dispatch's recipients, read in one round trip right before any provider
+     * is called: each recipient's sent record, whether the customer was erased since the dispatch, and
+     * which recipients are on the suppression list (a STOP, a bounce, a dead token; for marketing also
+     * the marketing-only list).
+     */
+    private record Checks(Map<String, Response<String>> sentRecords, boolean erased, Set<String> suppressed) {}
+
+    private Checks check(String tenantId, D dispatch) {
+        String channel = delivery.channel().wireName();
+        boolean marketing = delivery.marketing(dispatch);
+        String customer = dispatch.customerId();
+        Map<String, Response<String>> sentRecords = new LinkedHashMap<>();
+        Map<String, List<Response<Boolean>>> listed = new LinkedHashMap<>();
+        Response<Boolean> erased;
+        try (var pipeline = redis.pipelined()) {
+            for (String recipient : delivery.recipients(dispatch)) {
+                sentRecords.put(recipient, pipeline.get(key("sent", tenantId, dispatch, recipient)));
+                List<Response<Boolean>> lists = new ArrayList<>(2);
+                lists.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient)));
+                if (marketing) {
+                    lists.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient, true)));
+                }
+                listed.put(recipient, lists);
+            }
+            erased = customer == null ? null : pipeline.exists(Suppressions.erasedKey(tenantId, customer));
+            pipeline.sync();
+        }
+        Set<String> suppressed = new HashSet<>();
+        listed.forEach((recipient, lists) -> {
+            if (lists.stream().anyMatch(Response::get)) {
+                suppressed.add(recipient);
+            }
+        });
+        return new Checks(sentRecords, erased != null && erased.get(), suppressed);
     }
 
     private void announceSent(

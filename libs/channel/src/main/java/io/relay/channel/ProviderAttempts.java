@@ -88,11 +88,13 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
         String attemptKey = key("attempt", tenantId, dispatch, recipient);
         Instant now = clock.instant();
         SetParams keep = SetParams.setParams().ex(recordTtl.toSeconds());
-        if (!"OK"
+        // the first try's attempt record, when none was there: the first account needs no record of its own
+        boolean recorded = "OK"
                 .equals(redis.set(
                         attemptKey,
                         now + "|" + order.getFirst(),
-                        SetParams.setParams().nx().ex(recordTtl.toSeconds())))) {
+                        SetParams.setParams().nx().ex(recordTtl.toSeconds())));
+        if (!recorded) {
             String stored = redis.get(attemptKey);
             if (stored == null) {
                 // a twin delivery finished (or gave up) in between: its sent record decides, next time
@@ -133,7 +135,9 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
         for (int i = 0; i < order.size(); i++) {
             String account = order.get(i);
             String provider = delivery.provider(account);
-            redis.set(attemptKey, clock.instant() + "|" + account, keep);
+            if (i > 0 || !recorded) {
+                redis.set(attemptKey, clock.instant() + "|" + account, keep);
+            }
             try {
                 String providerId = resilience
                         .apply(provider)
@@ -217,11 +221,15 @@ final class ProviderAttempts<D extends io.relay.contracts.payload.Dispatch> {
 
     SentRecord record(String tenantId, D dispatch, String recipient, String providerId, String account) {
         SentRecord record = new SentRecord(clock.instant(), providerId, account);
-        redis.set(
-                key("sent", tenantId, dispatch, recipient),
-                record.toString(),
-                SetParams.setParams().ex(recordTtl.toSeconds()));
-        redis.del(key("attempt", tenantId, dispatch, recipient));
+        // one round trip, in this order: a twin that finds no attempt record finds the sent record
+        try (var pipeline = redis.pipelined()) {
+            pipeline.set(
+                    key("sent", tenantId, dispatch, recipient),
+                    record.toString(),
+                    SetParams.setParams().ex(recordTtl.toSeconds()));
+            pipeline.del(key("attempt", tenantId, dispatch, recipient));
+            pipeline.sync();
+        }
         return record;
     }
 
