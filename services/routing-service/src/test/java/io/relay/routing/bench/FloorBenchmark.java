@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * time.
  *
  * <p>Run: {@code ./mvnw -Pbench -pl services/routing-service -am test -Dtest=FloorBenchmark
- * [-Dbench.messages=20000 -Dbench.batch=1 -Dbench.workers=8 -Dbench.queue-type=quorum|classic|classic-v2]}
+ * [-Dbench.messages=20000 -Dbench.batch=1 -Dbench.workers=8 -Dbench.queue-type=quorum|classic|classic-v2
+ * -Dbench.rate=80 -Dbench.idle-seconds=10]}
  */
 @Tag("bench")
 class FloorBenchmark {
@@ -47,6 +48,14 @@ class FloorBenchmark {
     private static final int MESSAGES = Integer.getInteger("bench.messages", 20_000);
     private static final int BATCH = Integer.getInteger("bench.batch", 1);
     private static final int WORKERS = Integer.getInteger("bench.workers", 8);
+    /**
+     * Messages a second the producers start, paced; 0 (the default) is as fast as they go. A broker and
+     * a database cost more a message at a low rate than flat out, where commits, fsyncs and wake-ups
+     * are shared: compare the platform at its load suite's rate with the floor at the same rate.
+     */
+    private static final int RATE = Integer.getInteger("bench.rate", 0);
+    /** Seconds of nothing before the run, to measure what PostgreSQL and RabbitMQ cost idle. */
+    private static final int IDLE_SECONDS = Integer.getInteger("bench.idle-seconds", 10);
     /**
      * quorum (the platform's), classic (durable, the broker's default version: 1 on RabbitMQ 3.10) or
      * classic-v2: what the broker costs a message with each, the same confirms and acks. Classic cannot take what the platform needs of quorum (a
@@ -123,11 +132,16 @@ class FloorBenchmark {
             threads.add(stage(rabbit, "floor.delivery", "floor.status", update, "sent"));
             threads.add(stage(rabbit, "floor.status", null, null, null));
         }
+        Map<String, Long> idleBefore = cpu();
+        long idleStart = System.nanoTime();
+        Thread.sleep(IDLE_SECONDS * 1000L); // a benchmark's idle window, not a test's wait
+        Map<String, Long> idleAfter = cpu();
+        double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
         Map<String, Long> before = cpu();
         long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         for (int i = 0; i < WORKERS; i++) {
-            threads.add(Thread.ofPlatform().start(() -> produce(rabbit, next)));
+            threads.add(Thread.ofPlatform().start(() -> produce(rabbit, next, start)));
         }
         finished.await(10, TimeUnit.MINUTES);
         long elapsed = System.nanoTime() - start;
@@ -138,24 +152,30 @@ class FloorBenchmark {
         long[] sorted = Arrays.copyOf(latencies, done.get());
         Arrays.sort(sorted);
         System.out.printf(
-                "floor: %d messages, %s queues, %d per commit and confirm, %d workers a stage: %.0f messages/s;"
+                "floor: %d messages, %s queues, %d per commit and confirm, %d workers a stage, %s: %.0f messages/s;"
                         + " accept -> last hop p50 %.1f ms, p99 %.1f ms%n",
                 done.get(),
                 QUEUE_TYPE,
                 BATCH,
                 WORKERS,
+                RATE > 0 ? "paced at " + RATE + "/s" : "flat out",
                 done.get() / seconds,
                 sorted[sorted.length / 2] / 1e6,
                 sorted[(int) (sorted.length * 0.99)] / 1e6);
         for (String name : before.keySet()) {
+            double perMessage = (after.get(name) - before.get(name)) * 10.0 / done.get();
+            double idlePerSecond = (idleAfter.get(name) - idleBefore.get(name)) * 10.0 / idleSeconds;
             System.out.printf(
-                    "  %-22s %.2f ms CPU per message%n",
-                    name, (after.get(name) - before.get(name)) * 10.0 / done.get());
+                    "  %-22s %.2f ms CPU per message (%.2f without its idle cost); idle %.1f ms CPU a second%n",
+                    name, perMessage, perMessage - idlePerSecond * seconds / done.get(), idlePerSecond);
         }
     }
 
-    /** Inserts messages, BATCH a commit, and publishes their message.accepted, BATCH a confirm. */
-    private void produce(Connection rabbit, AtomicInteger next) {
+    /**
+     * Inserts messages, BATCH a commit, and publishes their message.accepted, BATCH a confirm; with a
+     * RATE, message n starts no earlier than n / RATE seconds after {@code start}.
+     */
+    private void produce(Connection rabbit, AtomicInteger next, long start) {
         try (var db = DriverManager.getConnection(
                         LocalInfrastructure.postgresUrl(), LocalInfrastructure.postgresUser(), "");
                 Channel channel = rabbit.createChannel()) {
@@ -176,6 +196,13 @@ class FloorBenchmark {
                 }
                 if (ids.isEmpty()) {
                     return;
+                }
+                if (RATE > 0) {
+                    long due = start + ids.getLast() * 1_000_000_000L / RATE;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait); // pacing the load, not waiting for a result
+                    }
                 }
                 for (int id : ids) {
                     insert.setString(1, Integer.toString(id));
