@@ -10,8 +10,6 @@ import io.relay.testsupport.LocalInfrastructure;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -309,36 +307,6 @@ class FloorBenchmark {
 
     /** utime+stime in ticks (1/100 s) of PostgreSQL, RabbitMQ and this driver. */
     private static Map<String, Long> cpu() {
-        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
-        ticks.put("postgresql", ticksOf("postgres"));
-        ticks.put("rabbitmq (beam.smp)", ticksOf("beam.smp"));
-        ticks.put("this driver (JVM)", ticks(ProcessHandle.current().pid()));
-        return ticks;
-    }
-
-    private static long ticksOf(String command) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> comm(p.pid()).equals(command))
-                .mapToLong(p -> ticks(p.pid()))
-                .sum();
-    }
-
-    private static String comm(long pid) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
-                    .trim();
-        } catch (Exception gone) {
-            return "";
-        }
-    }
-
-    private static long ticks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (Exception gone) {
-            return 0;
-        }
+        return ProcessCpu.now("this driver (JVM)");
     }
 }
