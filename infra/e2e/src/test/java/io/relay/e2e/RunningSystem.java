@@ -291,9 +291,10 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        for (ServiceProcess service : all().reversed()) {
-            service.stop();
-        }
+        // every service told first, then waited for: each finishes in flight work (and writes its AOT cache
+        // when training one) at the same time as the others
+        all().reversed().forEach(ServiceProcess::signalStop);
+        all().forEach(ServiceProcess::waitForExit);
         smtp.close();
         providers.stop();
         vhost.close();

@@ -62,8 +62,8 @@ final class ServiceProcess {
         command.addAll(List.of(System.getProperty("e2e.jvm", "-Xmx256m -XX:TieredStopAtLevel=1")
                 .trim()
                 .split("\\s+")));
-        command.addAll(aotCache());
-        command.addAll(List.of("-jar", jar.toString()));
+        Path runs = aotCache(command);
+        command.addAll(List.of("-jar", runs.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         // as in production: no local profile (and so no local default secrets) unless a test says so
         builder.environment().remove("SPRING_PROFILES_ACTIVE");
@@ -81,21 +81,31 @@ final class ServiceProcess {
     }
 
     /**
-     * JDK 25's ahead-of-time cache (JEP 483/514/515), when {@code -De2e.aot-cache-dir} names a folder: a cache
-     * trained for this very jar is used; otherwise this run trains one, written when the service stops
-     * (classes loaded and linked, and the methods' profiles, of the run it saw).
+     * JDK 25's ahead-of-time cache (JEP 483/514/515), when {@code -De2e.aot-cache-dir} names a folder: adds
+     * the option to {@code command} and returns the jar to run. The JVM accepts a cache only for the jar
+     * file it was trained with (same path, size and modification time), and every build writes a new jar
+     * file, so the cache is kept with a copy of the jar it was trained on: while the built jar has the same
+     * bytes (the build is reproducible), the copy runs with the cache; otherwise the new jar is copied and
+     * this run trains a new cache, written when the service stops (classes loaded and linked, and the
+     * methods' profiles, of the run it saw).
      */
-    private List<String> aotCache() {
+    private Path aotCache(List<String> command) {
         String dir = System.getProperty("e2e.aot-cache-dir");
         if (dir == null || dir.isBlank()) {
-            return List.of();
+            return jar;
         }
         Path cache = Path.of(dir).toAbsolutePath().resolve(name + ".aot");
+        Path trainedOn = cache.resolveSibling(name + ".jar");
         try {
             Files.createDirectories(cache.getParent());
-            boolean fresh = Files.exists(cache)
-                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0;
-            return List.of(fresh ? "-XX:AOTCache=" + cache : "-XX:AOTCacheOutput=" + cache);
+            if (Files.exists(cache) && Files.exists(trainedOn) && Files.mismatch(jar, trainedOn) == -1) {
+                command.add("-XX:AOTCache=" + cache);
+            } else {
+                Files.deleteIfExists(cache);
+                Files.copy(jar, trainedOn, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                command.add("-XX:AOTCacheOutput=" + cache);
+            }
+            return trainedOn;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,13 +148,24 @@ final class ServiceProcess {
     }
 
     void stop() {
+        signalStop();
+        waitForExit();
+    }
+
+    /**
+     * SIGTERM, without waiting: the system stops its six at once, so a slow exit (a service writing its AOT
+     * cache) does not hold up the others' signal until the test JVM is killed and they are left running.
+     */
+    void signalStop() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            waitForExit();
         }
     }
 
-    private void waitForExit() {
+    void waitForExit() {
+        if (process == null) {
+            return;
+        }
         try {
             process.waitFor();
         } catch (InterruptedException e) {
