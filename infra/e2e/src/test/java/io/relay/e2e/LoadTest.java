@@ -2,6 +2,7 @@ package io.relay.e2e;
 
 import com.github.tomakehurst.wiremock.http.UniformDistribution;
 import io.relay.testsupport.Http;
+import io.relay.testsupport.ProcessCpu;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -411,49 +412,15 @@ class LoadTest {
     }
 
     private static List<Long> pidsNamed(String command) {
-        return ProcessHandle.allProcesses()
-                .filter(p ->
-                        p.info().command().map(c -> c.endsWith("/" + command)).orElse(false)
-                                || readComm(p.pid()).equals(command))
-                .map(ProcessHandle::pid)
-                .toList();
+        return ProcessCpu.pidsNamed(command);
     }
 
-    private static String readComm(long pid) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
-                    .trim();
-        } catch (Exception gone) {
-            return "";
-        }
-    }
-
-    /**
-     * utime+stime of these processes, in ticks, and their summed resident KiB. A PostgreSQL backend that exits between two readings takes its ticks with it,
-     * which is why the whole machine is counted too.
-     */
     private static long[] processTicks(List<Long> pids) {
-        long ticks = 0;
-        long rss = 0;
-        for (long pid : pids) {
-            try {
-                long[] figures = ticksAndRss(Path.of("/proc", Long.toString(pid), "stat"));
-                ticks += figures[0];
-                rss += figures[1];
-            } catch (Exception gone) {
-                // exited meanwhile
-            }
-        }
-        return new long[] {ticks, rss};
+        return ProcessCpu.ticksAndRss(pids);
     }
 
-    /** utime+stime in ticks and resident KiB, from a process's or a thread's /proc stat file. */
     private static long[] ticksAndRss(Path statFile) throws java.io.IOException {
-        String line = Files.readString(statFile);
-        String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
-        return new long[] {
-            Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long.parseLong(stat[21]) * 4 // pages of 4 KiB
-        };
+        return ProcessCpu.ticksAndRss(statFile);
     }
 
     /** Busy and total ticks of all cores, from /proc/stat (busy: everything but idle and iowait). */

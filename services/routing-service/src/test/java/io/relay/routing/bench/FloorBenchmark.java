@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.relay.testsupport.LocalInfrastructure;
+import io.relay.testsupport.ProcessCpu;
 import io.relay.testsupport.RabbitVhost;
 import io.relay.testsupport.TestNames;
 import java.nio.charset.StandardCharsets;
@@ -307,6 +308,12 @@ class FloorBenchmark {
 
     /** utime+stime in ticks (1/100 s) of PostgreSQL, RabbitMQ and this driver. */
     private static Map<String, Long> cpu() {
-        return ProcessCpu.now("this driver (JVM)");
+        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        ticks.put("postgresql", ProcessCpu.ticksOf("postgres"));
+        ticks.put("rabbitmq (beam.smp)", ProcessCpu.ticksOf("beam.smp"));
+        ticks.put(
+                "this driver (JVM)",
+                ProcessCpu.ticksAndRss(List.of(ProcessHandle.current().pid()))[0]);
+        return ticks;
     }
 }

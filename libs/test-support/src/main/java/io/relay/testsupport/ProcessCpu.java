@@ -1,0 +1,67 @@
+package io.relay.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * CPU time and resident memory of processes on this machine, read from {@code /proc}, so benchmarks and
+ * the load suite can say what PostgreSQL, RabbitMQ, Redis and each JVM spent on their messages.
+ */
+public final class ProcessCpu {
+
+    private ProcessCpu() {}
+
+    /** The processes whose command (or {@code comm}) is this name: {@code postgres}, {@code beam.smp}. */
+    public static List<Long> pidsNamed(String command) {
+        return ProcessHandle.allProcesses()
+                .filter(p ->
+                        p.info().command().map(c -> c.endsWith("/" + command)).orElse(false)
+                                || comm(p.pid()).equals(command))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /**
+     * utime+stime of these processes, in ticks (1/100 s), and their summed resident KiB. A process that
+     * exits between two readings takes its ticks with it.
+     */
+    public static long[] ticksAndRss(List<Long> pids) {
+        long ticks = 0;
+        long rss = 0;
+        for (long pid : pids) {
+            try {
+                long[] figures = ticksAndRss(Path.of("/proc", Long.toString(pid), "stat"));
+                ticks += figures[0];
+                rss += figures[1];
+            } catch (IOException | RuntimeException gone) {
+                // exited meanwhile
+            }
+        }
+        return new long[] {ticks, rss};
+    }
+
+    /** utime+stime in ticks of the processes with this command name, summed. */
+    public static long ticksOf(String command) {
+        return ticksAndRss(pidsNamed(command))[0];
+    }
+
+    /** utime+stime in ticks and resident KiB, from a process's or a thread's {@code /proc} stat file. */
+    public static long[] ticksAndRss(Path statFile) throws IOException {
+        String line = Files.readString(statFile);
+        String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
+        return new long[] {
+            Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long.parseLong(stat[21]) * 4 // pages of 4 KiB
+        };
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .trim();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+}
