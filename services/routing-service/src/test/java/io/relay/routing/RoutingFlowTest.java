@@ -403,6 +403,7 @@ class RoutingFlowTest {
         assertThat(takeDispatch(id).to()).isEqualTo("eve@example.org");
         // two message.accepted parked for an operator: the erased customer's, and someone else's
         try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.confirmSelect(); // both parked before the erasure is announced
             for (String customer : List.of("c-60", "c-61")) {
                 Envelope<Object> parked = Envelope.of(
                         "parked-" + customer,
@@ -414,6 +415,7 @@ class RoutingFlowTest {
                 channel.basicPublish(
                         "", Queues.ROUTING_ACCEPTED.name() + ".parking", codec.properties(parked), codec.body(parked));
             }
+            channel.waitForConfirmsOrDie(5_000);
         }
 
         publisher.publishAndWait(
