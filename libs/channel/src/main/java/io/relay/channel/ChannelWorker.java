@@ -10,11 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,11 +82,9 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
         List<String> failovers = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         Checks checks = check(tenantId, dispatch);
-        for (String recipient : delivery.recipients(dispatch)) {
-            ProviderAttempts.SentRecord.parse(
-                            checks.sentRecords().get(recipient).get(), clock.instant())
-                    .ifPresentOrElse(record -> sent.put(recipient, record), () -> pending.add(recipient));
-        }
+        checks.sentRecords()
+                .forEach((recipient, stored) -> ProviderAttempts.SentRecord.parse(stored.get(), clock.instant())
+                        .ifPresentOrElse(record -> sent.put(recipient, record), () -> pending.add(recipient)));
         if (pending.isEmpty() && !sent.isEmpty()) {
             log.info("already sent, repeating only the delivery event");
             announceSent(envelope, dispatch, sent, failovers);
@@ -120,7 +117,7 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
                 refusals.add(new ProviderRefused("erased", "the customer was erased"));
                 continue;
             }
-            if (checks.suppressed().contains(recipient)) {
+            if (checks.suppressed(recipient)) {
                 // a STOP, a bounce or a dead token since this was dispatched: checked right before the provider
                 log.info("the address is on the suppression list: not sent");
                 refusals.add(new ProviderRefused("suppressed", "the address is on the suppression list"));
@@ -166,35 +163,41 @@ public final class ChannelWorker<D extends io.relay.contracts.payload.Dispatch> 
      * which recipients are on the suppression list (a STOP, a bounce, a dead token; for marketing also
      * the marketing-only list).
      */
-    private record Checks(Map<String, Response<String>> sentRecords, boolean erased, Set<String> suppressed) {}
+    private record Checks(
+            Map<String, Response<String>> sentRecords,
+            Map<String, List<Response<Boolean>>> lists,
+            Response<Boolean> erasedMark) {
+
+        boolean erased() {
+            return erasedMark != null && erasedMark.get();
+        }
+
+        boolean suppressed(String recipient) {
+            return lists.get(recipient).stream().anyMatch(Response::get);
+        }
+    }
 
     private Checks check(String tenantId, D dispatch) {
         String channel = delivery.channel().wireName();
         boolean marketing = delivery.marketing(dispatch);
         String customer = dispatch.customerId();
         Map<String, Response<String>> sentRecords = new LinkedHashMap<>();
-        Map<String, List<Response<Boolean>>> listed = new LinkedHashMap<>();
-        Response<Boolean> erased;
+        Map<String, List<Response<Boolean>>> lists = new HashMap<>();
         try (var pipeline = redis.pipelined()) {
             for (String recipient : delivery.recipients(dispatch)) {
                 sentRecords.put(recipient, pipeline.get(key("sent", tenantId, dispatch, recipient)));
-                List<Response<Boolean>> lists = new ArrayList<>(2);
-                lists.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient)));
+                List<Response<Boolean>> listed = new ArrayList<>(2);
+                listed.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient)));
                 if (marketing) {
-                    lists.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient, true)));
+                    listed.add(pipeline.exists(Suppressions.redisKey(tenantId, channel, recipient, true)));
                 }
-                listed.put(recipient, lists);
+                lists.put(recipient, listed);
             }
-            erased = customer == null ? null : pipeline.exists(Suppressions.erasedKey(tenantId, customer));
+            Response<Boolean> erased =
+                    customer == null ? null : pipeline.exists(Suppressions.erasedKey(tenantId, customer));
             pipeline.sync();
+            return new Checks(sentRecords, lists, erased);
         }
-        Set<String> suppressed = new HashSet<>();
-        listed.forEach((recipient, lists) -> {
-            if (lists.stream().anyMatch(Response::get)) {
-                suppressed.add(recipient);
-            }
-        });
-        return new Checks(sentRecords, erased != null && erased.get(), suppressed);
     }
 
     private void announceSent(
