@@ -7,7 +7,6 @@ import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,8 +20,6 @@ import org.springframework.stereotype.Component;
 public class AcceptedMessageHandler implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptedMessageHandler.class);
-
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final MessageStore store;
     private final Router router;
@@ -56,7 +53,7 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
                                 message.addresses(),
                                 envelope.traceparent(),
                                 clock.instant()),
-                        CONFIRM_TIMEOUT);
+                        Dispatcher.CONFIRM_TIMEOUT);
             default ->
                 log.info(
                         "message already {}, nothing to route", message.status().wireName());

@@ -13,6 +13,7 @@ import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.message.MessageRequest;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Dispatcher {
+
+    /** How long routing waits for the broker to confirm a dispatch or a hand-off, where it waits. */
+    public static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final ConfirmingPublisher publisher;
 

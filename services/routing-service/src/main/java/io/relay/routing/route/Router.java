@@ -15,7 +15,6 @@ import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.timeline.MessageStore;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import org.springframework.stereotype.Component;
 public class Router {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final List<Status> ROUTABLE = List.of(Status.ACCEPTED);
 
     private final MessageStore store;
@@ -75,7 +73,7 @@ public class Router {
             log.info("not dispatched: the cap was reached meanwhile, or the message changed state (cancelled?)");
             return;
         }
-        ConfirmingPublisher.await(dispatcher.publish(message, dispatch, traceparent, now), CONFIRM_TIMEOUT);
+        ConfirmingPublisher.await(dispatcher.publish(message, dispatch, traceparent, now), Dispatcher.CONFIRM_TIMEOUT);
         log.debug("dispatched on {}", dispatch.channel());
     }
 

@@ -36,7 +36,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class DueMessagePublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DueMessagePublisher.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final MessageStore store;
     private final Dispatcher dispatcher;
@@ -155,7 +154,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                 }
             }
             ConfirmingPublisher.await(
-                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), Dispatcher.CONFIRM_TIMEOUT);
             schedule.dispatchScheduled(sending, now);
             dispatched.addAll(sending);
             return due.size();

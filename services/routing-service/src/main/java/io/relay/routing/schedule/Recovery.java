@@ -24,7 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     static final int BATCH = 100;
 
     private final ScheduleStore schedule;
@@ -74,7 +73,7 @@ public class Recovery {
                         now));
             }
             ConfirmingPublisher.await(
-                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), Dispatcher.CONFIRM_TIMEOUT);
             schedule.markRedriven(stalled, now);
             return stalled.size();
         });
@@ -104,7 +103,7 @@ public class Recovery {
                         message, "no answer from the " + message.channel() + " service within " + budget, now));
             }
             ConfirmingPublisher.await(
-                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), CONFIRM_TIMEOUT);
+                    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)), Dispatcher.CONFIRM_TIMEOUT);
             schedule.markReconciled(unanswered, now);
             return unanswered.size();
         });
