@@ -360,7 +360,7 @@ class LoadTest {
                     if (!name.contains("CompilerThre")) {
                         continue;
                     }
-                    long ticks = ticksAndRss(task.resolve("stat"))[0];
+                    long ticks = ProcessCpu.ticksAndRss(task.resolve("stat"))[0];
                     Long before = compilerThreadTicks.put(pid + "/" + task.getFileName(), ticks);
                     added += ticks - (before == null ? 0 : before);
                 } catch (java.io.IOException gone) {
@@ -400,27 +400,17 @@ class LoadTest {
     private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
         Map<String, long[]> figures = new LinkedHashMap<>();
         for (ServiceProcess service : system.all()) {
-            figures.put(service.name(), processTicks(List.of(service.handle().pid())));
+            figures.put(
+                    service.name(),
+                    ProcessCpu.ticksAndRss(List.of(service.handle().pid())));
         }
         figures.put(
                 "load generator + simulators",
-                processTicks(List.of(ProcessHandle.current().pid())));
-        figures.put("postgresql (all backends)", processTicks(pidsNamed("postgres")));
-        figures.put("rabbitmq (beam.smp)", processTicks(pidsNamed("beam.smp")));
-        figures.put("redis", processTicks(pidsNamed("redis-server")));
+                ProcessCpu.ticksAndRss(List.of(ProcessHandle.current().pid())));
+        figures.put("postgresql (all backends)", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("postgres")));
+        figures.put("rabbitmq (beam.smp)", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("beam.smp")));
+        figures.put("redis", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("redis-server")));
         return figures;
-    }
-
-    private static List<Long> pidsNamed(String command) {
-        return ProcessCpu.pidsNamed(command);
-    }
-
-    private static long[] processTicks(List<Long> pids) {
-        return ProcessCpu.ticksAndRss(pids);
-    }
-
-    private static long[] ticksAndRss(Path statFile) throws java.io.IOException {
-        return ProcessCpu.ticksAndRss(statFile);
     }
 
     /** Busy and total ticks of all cores, from /proc/stat (busy: everything but idle and iowait). */

@@ -3,7 +3,9 @@ package io.relay.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU time and resident memory of processes on this machine, read from {@code /proc}, so benchmarks and
@@ -40,6 +42,18 @@ public final class ProcessCpu {
             }
         }
         return new long[] {ticks, rss};
+    }
+
+    /**
+     * utime+stime in ticks, now, of this machine's PostgreSQL (all backends), RabbitMQ and this JVM (under
+     * {@code self}): what a benchmark reads before and after its run.
+     */
+    public static Map<String, Long> serversAndThis(String self) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        ticks.put("postgresql", ticksOf("postgres"));
+        ticks.put("rabbitmq (beam.smp)", ticksOf("beam.smp"));
+        ticks.put(self, ticksAndRss(List.of(ProcessHandle.current().pid()))[0]);
+        return ticks;
     }
 
     /** utime+stime in ticks of the processes with this command name, summed. */

@@ -47,6 +47,8 @@ class FloorBenchmark {
     private static final int MESSAGES = Integer.getInteger("bench.messages", 20_000);
     private static final int BATCH = Integer.getInteger("bench.batch", 1);
     private static final int WORKERS = Integer.getInteger("bench.workers", 8);
+    /** This JVM, in the CPU figures. */
+    private static final String DRIVER = "this driver (JVM)";
     /**
      * Messages a second the producers start, paced; 0 (the default) is as fast as they go. A broker and
      * a database cost more a message at a low rate than flat out, where commits, fsyncs and wake-ups
@@ -131,12 +133,12 @@ class FloorBenchmark {
             threads.add(stage(rabbit, "floor.delivery", "floor.status", update, "sent"));
             threads.add(stage(rabbit, "floor.status", null, null, null));
         }
-        Map<String, Long> idleBefore = cpu();
+        Map<String, Long> idleBefore = ProcessCpu.serversAndThis(DRIVER);
         long idleStart = System.nanoTime();
         Thread.sleep(IDLE_SECONDS * 1000L); // a benchmark's idle window, not a test's wait
-        Map<String, Long> idleAfter = cpu();
+        Map<String, Long> idleAfter = ProcessCpu.serversAndThis(DRIVER);
         double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-        Map<String, Long> before = cpu();
+        Map<String, Long> before = ProcessCpu.serversAndThis(DRIVER);
         long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         for (int i = 0; i < WORKERS; i++) {
@@ -144,7 +146,7 @@ class FloorBenchmark {
         }
         finished.await(10, TimeUnit.MINUTES);
         long elapsed = System.nanoTime() - start;
-        Map<String, Long> after = cpu();
+        Map<String, Long> after = ProcessCpu.serversAndThis(DRIVER);
         threads.forEach(Thread::interrupt);
 
         double seconds = elapsed / 1e9;
@@ -304,16 +306,5 @@ class FloorBenchmark {
 
     private static byte[] body(int id) {
         return Integer.toString(id).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** utime+stime in ticks (1/100 s) of PostgreSQL, RabbitMQ and this driver. */
-    private static Map<String, Long> cpu() {
-        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
-        ticks.put("postgresql", ProcessCpu.ticksOf("postgres"));
-        ticks.put("rabbitmq (beam.smp)", ProcessCpu.ticksOf("beam.smp"));
-        ticks.put(
-                "this driver (JVM)",
-                ProcessCpu.ticksAndRss(List.of(ProcessHandle.current().pid()))[0]);
-        return ticks;
     }
 }

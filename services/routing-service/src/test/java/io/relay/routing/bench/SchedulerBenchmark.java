@@ -234,7 +234,7 @@ class SchedulerBenchmark {
                 VALUES (?, ?, ?, 'offers', 'normal', '[]', ?::jsonb,
                         'scheduled', 'email', '["c1@example.org"]', ?, now(), now(), ?)
                 """, rows);
-        Map<String, Long> cpuBefore = cpu();
+        Map<String, Long> cpuBefore = ProcessCpu.serversAndThis("this JVM");
         long simulatorBefore = simulatorCpuMillis();
         Instant last = dueTimes.stream().max(Instant::compareTo).orElseThrow();
         long deadline = last.toEpochMilli() + 30_000;
@@ -249,7 +249,7 @@ class SchedulerBenchmark {
         long firstDue = dueTimes.stream().min(Instant::compareTo).orElseThrow().toEpochMilli();
         long lastArrival =
                 arrivals.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        Map<String, Long> cpuAfter = cpu();
+        Map<String, Long> cpuAfter = ProcessCpu.serversAndThis("this JVM");
         Map<String, Long> cpu = new java.util.LinkedHashMap<>();
         cpuBefore.forEach((process, ticks) -> cpu.put(process, (cpuAfter.get(process) - ticks) * 10));
         long simulator = simulatorCpuMillis() - simulatorBefore;
@@ -270,17 +270,6 @@ class SchedulerBenchmark {
                 spent,
                 simulator / (double) late.length);
         return new Result(line, late.length, lastArrival - firstDue, pct(late, 0.99));
-    }
-
-    /** utime+stime in ticks (1/100 s) of PostgreSQL, RabbitMQ and this JVM. */
-    private static Map<String, Long> cpu() {
-        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
-        ticks.put("postgresql", ProcessCpu.ticksOf("postgres"));
-        ticks.put("rabbitmq (beam.smp)", ProcessCpu.ticksOf("beam.smp"));
-        ticks.put(
-                "this JVM",
-                ProcessCpu.ticksAndRss(List.of(ProcessHandle.current().pid()))[0]);
-        return ticks;
     }
 
     /** CPU the simulator's threads (Jetty's, named qtp…) have spent so far in this JVM. */
