@@ -522,6 +522,56 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aFallbackDispatchTheBrokerDidNotTakeIsPublishedWhenTheFailureIsRetried() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-81",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = send(message("c-81", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+        try (Channel admin = connection.createChannel()) {
+            long retrying = admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
+                    .getMessageCount();
+            // the fallback is recorded, then the broker returns its email dispatch (as when it restarts)
+            admin.queueUnbind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+            try {
+                publisher.publishAndWait(
+                        Topology.EVENTS_EXCHANGE,
+                        Topology.deliveryKey("sms", "failed"),
+                        Envelope.of(
+                                id,
+                                business.headerValue("X-Tenant-Id"),
+                                new DeliveryEvent(
+                                        id,
+                                        "sms",
+                                        DeliveryEvent.Status.FAILED,
+                                        null,
+                                        "21614",
+                                        "not a mobile number",
+                                        CLOCK.instant()),
+                                null,
+                                CLOCK.instant()),
+                        Duration.ofSeconds(5));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
+                                        .getMessageCount()
+                                > retrying);
+            } finally {
+                admin.queueBind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
+            }
+        }
+        assertThat(status(id)).isEqualTo("dispatched");
+        assertThat(view(id).get("channel").asString()).isEqualTo("email");
+
+        // the failure's retry finds the message moved on to email, and publishes that dispatch
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
+        assertThat(events(id)).containsExactly("accepted", "routed", "dispatched", "failed", "routed", "dispatched");
+    }
+
+    @Test
     void underACapOfOneAMessageWhoseSmsFailsForGoodStillFallsBackToEmailItCountsOnce() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer(

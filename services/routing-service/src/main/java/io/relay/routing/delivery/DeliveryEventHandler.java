@@ -2,10 +2,12 @@ package io.relay.routing.delivery;
 
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
+import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
@@ -27,6 +29,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private final MessageStore store;
     private final DeliveryStates states;
     private final Router router;
+    private final Dispatcher dispatcher;
     private final Clock clock;
     private final io.relay.routing.metrics.MessageMetrics metrics;
 
@@ -34,11 +37,13 @@ public class DeliveryEventHandler implements EnvelopeHandler {
             MessageStore store,
             DeliveryStates states,
             Router router,
+            Dispatcher dispatcher,
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics) {
         this.store = store;
         this.states = states;
         this.router = router;
+        this.dispatcher = dispatcher;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -53,6 +58,15 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         }
         DeliveryStates.State message = found.get();
         if (!event.channel().equals(message.channel())) {
+            if (event.status() == DeliveryEvent.Status.FAILED
+                    && message.status() == Status.DISPATCHED
+                    && message.triedChannels().contains(event.channel())) {
+                // this failure moved the message on already, but the attempt that did may have ended before
+                // the broker confirmed the next channel's dispatch: the same dispatch again (the channel
+                // service drops one it already took), or the message would wait for the reconciliation
+                redispatch(envelope, event);
+                return;
+            }
             log.info(
                     "{} on {} is about an earlier channel; the message moved on to {}",
                     event.status().wireName(),
@@ -76,6 +90,16 @@ public class DeliveryEventHandler implements EnvelopeHandler {
             metrics.sent(message.due(), event.channel(), event.at());
         }
         log.debug("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
+    }
+
+    private void redispatch(Envelope<Object> envelope, DeliveryEvent event) {
+        StoredMessage message =
+                store.find(envelope.tenantId(), event.messageId()).orElseThrow();
+        ConfirmingPublisher.await(
+                dispatcher.publish(
+                        message, message.channel(), message.addresses(), envelope.traceparent(), clock.instant()),
+                Dispatcher.CONFIRM_TIMEOUT);
+        log.info("failure on {} repeated: the dispatch on {} published again", event.channel(), message.channel());
     }
 
     /** A permanent failure on this channel: record it and route again, past every channel tried. */
