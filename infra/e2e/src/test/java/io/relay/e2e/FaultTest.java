@@ -147,6 +147,17 @@ class FaultTest {
                 "faults: %s%n%d accepted at %d/s (%d refused while a service was down); end states %s%n"
                         + "SMS accepted twice by Twilio: %d; emails received twice: %d%n",
                 String.join(" → ", log), accepted.size(), RATE, refused.get(), byStatus, smsTwice, emailTwice);
+        // a message that did not end: its id (the services' logs carry it) and its timeline, to find why
+        StringBuilder unended = new StringBuilder();
+        status.entrySet().stream()
+                .filter(e -> !TERMINAL.contains(e.getValue()))
+                .limit(20)
+                .forEach(e -> unended.append("not ended: ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(business.get("/v1/messages/" + e.getKey()).body())
+                        .append(System.lineSeparator()));
+        report += unended;
         System.out.print(report);
         java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "faults"));
         java.nio.file.Files.writeString(java.nio.file.Path.of("target", "faults", "faults.txt"), report);
