@@ -23,11 +23,14 @@
 //     (docs/configuration.md) that concern it, points them at compose services on the right ports,
 //     checks /actuator/health/readiness, and only the gateway publishes a port;
 //   - infra/postgres/init.sql creates the databases that the POSTGRES_URLs name;
-//   - .dockerignore keeps what the Maven build in the images needs and leaves out .git, .run, target/;
+//   - .dockerignore keeps what the Maven build in the images needs (and the files the Dockerfile
+//     copies from infra/) and leaves out .git, .run, target/;
 //   - infra/wiremock mappings parse and their body files exist;
 //   - the Dockerfile: dockerfile-utils lint (npm), plus the house rules (pinned base images,
 //     MODULE/ARTIFACT/PORT required without defaults and refused when empty, numeric non-root USER,
-//     exec-form JarLauncher ENTRYPOINT (native access allowed), SERVER_PORT=${PORT}, EXPOSE ${PORT},
+//     layers extracted without the launcher, the AOT cache trained in the final stage before USER,
+//     exec-form `java -XX:AOTCache=app.aot … -jar app.jar` ENTRYPOINT (native access allowed),
+//     SERVER_PORT=${PORT}, EXPOSE ${PORT},
 //     a HEALTHCHECK that follows SERVER_PORT), and per service, with its args, that EXPOSE and
 //     HEALTHCHECK hit its port.
 import fs from 'node:fs';
@@ -378,9 +381,13 @@ if (redis) {
   };
   const rootPom = fs.readFileSync(path.join(ROOT, 'pom.xml'), 'utf8');
   const modules = [...rootPom.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)].map((m) => m[1]);
-  const needed = ['pom.xml', 'mvnw', '.mvn/wrapper/maven-wrapper.properties', ...modules.map((m) => `${m}/pom.xml`)];
+  // and every file of the context that the Dockerfile copies out of /workspace by name (the AOT training script)
+  const dockerfileText = fs.existsSync(path.join(ROOT, 'infra/docker/Dockerfile'))
+    ? fs.readFileSync(path.join(ROOT, 'infra/docker/Dockerfile'), 'utf8') : '';
+  const copied = [...dockerfileText.matchAll(/^COPY\s+--from=build\s+\/workspace\/(infra\/\S+)/gm)].map((m) => m[1]);
+  const needed = ['pom.xml', 'mvnw', '.mvn/wrapper/maven-wrapper.properties', ...modules.map((m) => `${m}/pom.xml`), ...copied];
   const lost = needed.filter(excluded);
-  check(lost.length === 0, `.dockerignore keeps the wrapper and all ${modules.length} reactor modules of pom.xml`,
+  check(lost.length === 0, `.dockerignore keeps the wrapper, all ${modules.length} reactor modules of pom.xml and the ${copied.length} file(s) the Dockerfile copies from infra/`,
     `.dockerignore drops files the Maven build in the images needs: ${lost.join(', ')}`);
   const kept = ['target', '.git', '.run', 'gateway/target/gateway.jar'].filter((f) => !excluded(f));
   check(kept.length === 0, '.dockerignore leaves out .git, .run and target/', `.dockerignore should leave out: ${kept.join(', ')}`);
@@ -505,11 +512,12 @@ function analyseDockerfile(file) {
   check(stages.some((st) => declares(st, 'PORT') && st.instr.some((i) => i.op === 'RUN' && guards(i.args, 'PORT'))),
     `${name}: fails the build when PORT is empty`, `${name}: should stop with a clear message when PORT is empty (e.g. RUN case "\${PORT}" in ''|*[!0-9]*) echo "build arg PORT is required" >&2; exit 1;; esac)`);
   const text = instr.map((i) => `${i.op} ${i.args}`).join('\n');
-  check(/-Djarmode=tools\s+-jar\s+\S+\s+extract\s+--layers\s+--launcher/.test(text), `${name}: extracts Spring Boot layers with the launcher`,
-    `${name}: should run java -Djarmode=tools -jar app.jar extract --layers --launcher`);
+  check(/-Djarmode=tools\s+-jar\s+\S+\s+extract\s+--layers\b/.test(text) && !/\s--launcher\b/.test(text),
+    `${name}: extracts Spring Boot layers into a plain jar with lib/ (no launcher: the AOT cache needs a class path of jars)`,
+    `${name}: should run java -Djarmode=tools -jar app.jar extract --layers, without --launcher (the AOT cache keeps nothing loaded by the launcher)`);
 
   const final = stages[stages.length - 1] || { instr: [] };
-  for (const layer of ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application']) {
+  for (const layer of ['dependencies', 'snapshot-dependencies', 'application']) {
     check(final.instr.some((i) => i.op === 'COPY' && i.args.includes(`/${layer}/`)), `${name}: final stage copies the ${layer} layer`,
       `${name}: final stage does not copy the ${layer} layer`);
   }
@@ -530,10 +538,16 @@ function analyseDockerfile(file) {
   const entrypoint = final.instr.filter((i) => i.op === 'ENTRYPOINT').pop();
   let entry = null;
   try { entry = entrypoint && JSON.parse(entrypoint.args); } catch { entry = null; }
-  const launcher = ['java', '--enable-native-access=ALL-UNNAMED', 'org.springframework.boot.loader.launch.JarLauncher'];
+  const launcher = ['java', '-XX:AOTCache=app.aot', '--enable-native-access=ALL-UNNAMED', '-jar', 'app.jar'];
   check(JSON.stringify(entry) === JSON.stringify(launcher),
     `${name}: ENTRYPOINT ${JSON.stringify(launcher)}`,
     `${name}: ENTRYPOINT should be ${JSON.stringify(launcher)} in exec form`);
+  // the cache the ENTRYPOINT names is trained in the final stage, with its JVM and jars, as root
+  const userAt = final.instr.findLastIndex((i) => i.op === 'USER');
+  const trainAt = final.instr.findIndex((i) => i.op === 'RUN' && /\btrain-aot\.sh\s+app\.jar\s+app\.aot\b/.test(i.args));
+  check(trainAt >= 0 && (userAt < 0 || trainAt < userAt),
+    `${name}: final stage trains the AOT cache app.aot for app.jar (train-aot.sh) before USER`,
+    `${name}: final stage should RUN train-aot.sh app.jar app.aot before USER, so the ENTRYPOINT's -XX:AOTCache=app.aot exists and fits this JVM`);
   for (const i of instr) {
     if (i.op === 'ADD' && !/https?:\/\//.test(i.args)) fail(`${name}: uses ADD for local files; use COPY`);
     if (i.op === 'RUN' && /apt-get\s+install/.test(i.args) && !/--no-install-recommends/.test(i.args)) {

@@ -66,6 +66,30 @@ test('the Dockerfile runs as root', (t) => {
   assert.equal(r.status, 1);
 });
 
+test('the Dockerfile starts the service without its AOT cache', (t) => {
+  const r = checkCopy(t, (root) => edit(root, DOCKERFILE, 'RUN train-aot.sh app.jar app.aot', 'RUN true'));
+  assert.deepEqual(r.fails, [
+    `FAIL  ${DOCKERFILE}: final stage should RUN train-aot.sh app.jar app.aot before USER, so the ENTRYPOINT's -XX:AOTCache=app.aot exists and fits this JVM`,
+  ], r.report);
+  assert.equal(r.status, 1);
+});
+
+test('the Dockerfile extracts with the launcher, whose classes the AOT cache cannot keep', (t) => {
+  const r = checkCopy(t, (root) => edit(root, DOCKERFILE, 'extract --layers --destination', 'extract --layers --launcher --destination'));
+  assert.deepEqual(r.fails, [
+    `FAIL  ${DOCKERFILE}: should run java -Djarmode=tools -jar app.jar extract --layers, without --launcher (the AOT cache keeps nothing loaded by the launcher)`,
+  ], r.report);
+  assert.equal(r.status, 1);
+});
+
+test('.dockerignore leaves out the training script the Dockerfile copies', (t) => {
+  const r = checkCopy(t, (root) => edit(root, '.dockerignore', '!infra/docker/\n', ''));
+  assert.deepEqual(r.fails.filter((f) => f.includes('.dockerignore')), [
+    'FAIL  .dockerignore drops files the Maven build in the images needs: infra/docker/train-aot.sh',
+  ], r.report);
+  assert.equal(r.status, 1);
+});
+
 test('the Dockerfile has an error dockerfile-utils finds: reported at its line', (t) => {
   let line;
   const r = checkCopy(t, (root) => {

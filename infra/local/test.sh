@@ -2,7 +2,7 @@
 # Runs every test: unit, integration (the machine's real PostgreSQL, Redis, RabbitMQ and a real
 # SMTP server) and end-to-end (the packaged services as processes), the formatter check, and the
 # offline checks of docker-compose.yml, the Dockerfile (infra/docker/Dockerfile), k8s/ and the alert rules,
-# and the tests of those checks (infra/checks).
+# the tests of those checks (infra/checks), and the images' AOT cache training (infra/docker/check-aot.sh).
 #
 # Usage: infra/local/test.sh [extra Maven arguments, e.g. -pl services/email-service -am]
 # Starts PostgreSQL, Redis or RabbitMQ first if one is not answering (this machine's commands).
@@ -72,3 +72,10 @@ say "tests of the check programs (infra/checks/*.test.mjs, node --test)"
 
 say "./mvnw verify"
 ./mvnw -B -ntp verify "$@"
+
+if [ "$#" -eq 0 ]; then
+  say "the images' AOT cache, trained and used as infra/docker/Dockerfile does (infra/docker/check-aot.sh)"
+  bash infra/docker/check-aot.sh
+else
+  say "infra/docker/check-aot.sh skipped: it needs every service's jar, and Maven was given $*"
+fi

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeoutException;
  * broker confirms it, and only then is it removed from the parking queue: a crash in between leaves a
  * copy in both, which the consumers' idempotency absorbs; nothing is lost.
  *
- * <p>From a service's jar or image (RABBITMQ_* as for the service):
+ * <p>From a service's jar (RABBITMQ_* as for the service):
  * {@code java -Dloader.main=io.relay.messaging.ParkingReplay -cp <service>.jar
- * org.springframework.boot.loader.launch.PropertiesLauncher sms.dispatch [max]}
+ * org.springframework.boot.loader.launch.PropertiesLauncher sms.dispatch [max]}; in its image:
+ * {@code java -cp app.jar io.relay.messaging.ParkingReplay sms.dispatch [max]}
  */
 public final class ParkingReplay {
 
