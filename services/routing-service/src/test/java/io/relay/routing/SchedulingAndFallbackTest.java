@@ -1234,6 +1234,71 @@ class SchedulingAndFallbackTest {
     }
 
     @Test
+    void aMessageItsRedriveCannotRouteEndsFailedOnceItsBudgetIsOver() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        // preference-service cannot answer for this customer, for good: no routing succeeds
+        PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/c-82/resolved?category=appointments"))
+                .willReturn(aResponse().withStatus(503)));
+        String id = "msg_" + TestNames.unique("unrouted").replace("-", "");
+        store.insertAccepted(
+                tenantId,
+                id,
+                json.readValue(message("c-82", "appointments", ""), io.relay.routing.message.MessageRequest.class),
+                CLOCK.instant());
+
+        CLOCK.advance(Duration.ofMinutes(6)); // re-driven, and its message.accepted cannot route it either
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rows("SELECT count(*) FROM messages WHERE id = :v AND redriven_at IS NOT NULL", id) == 1);
+        assertThat(status(id)).isEqualTo("accepted");
+
+        CLOCK.advance(Duration.ofHours(25).plusMinutes(1)); // DELIVERY_MAX_AGE 24 h and the grace of 1 h
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("failed"));
+        assertThat(events(id)).containsExactly("accepted", "failed");
+        assertThat(view(id).get("timeline").get(1).get("reason").asString())
+                .isEqualTo("not routed within PT25H of its re-drive");
+    }
+
+    @Test
+    void aMessageBackInAcceptedAfterItsRedriveIsRedrivenAgain() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-83",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = "msg_" + TestNames.unique("back").replace("-", "");
+        store.insertAccepted(
+                tenantId,
+                id,
+                json.readValue(message("c-83", "appointments", ""), io.relay.routing.message.MessageRequest.class),
+                CLOCK.instant());
+        CLOCK.advance(Duration.ofMinutes(6));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id))
+                .as("routed by its re-drive")
+                .isNotNull();
+
+        // its SMS failed half a minute later, and routing the fallback failed until its event was parked:
+        // back in accepted, with nothing on the way
+        CLOCK.advance(Duration.ofSeconds(30));
+        assertThat(store.reopenAfterFailure(
+                        tenantId,
+                        id,
+                        "sms",
+                        new io.relay.routing.message.TimelineEntry(
+                                CLOCK.instant(), "failed", "sms", "[21614] not a mobile number")))
+                .isTrue();
+        CLOCK.advance(Duration.ofMinutes(6));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id))
+                .as("re-driven again")
+                .isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("dispatched"));
+        assertThat(view(id).get("channel").asString()).isEqualTo("email");
+    }
+
+    @Test
     void aMessageWhoseDispatchTheBrokerDidNotConfirmIsAcceptedAndRoutedAgainByTheRedrive() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-18", "appointments", EMAIL_ONLY, "");

@@ -183,6 +183,7 @@ public class DueMessagePublisher implements SmartLifecycle {
                         && (!now.isBefore(nextRedrive) || now.isBefore(nextRedrive.minus(REDRIVE_EVERY)))) {
                     boolean more = recovery.redriveStalled() == Recovery.BATCH;
                     more |= recovery.reconcileUnanswered() == Recovery.BATCH;
+                    more |= recovery.endUnrouted() == Recovery.BATCH;
                     retention.purge(clock.instant());
                     // a full batch: more may be waiting, so the next round comes at once
                     nextRedrive = more ? Instant.MIN : clock.instant().plus(REDRIVE_EVERY);

@@ -2,8 +2,11 @@ package io.relay.routing.schedule;
 
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.RoutingProperties;
+import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
+import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.route.Dispatcher;
+import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The scheduler's rounds for messages that went missing on the way: accepted but never routed (the
- * re-drive) and dispatched but never answered (the reconciliation). {@link DueMessagePublisher} runs
+ * re-drive, and the end of one its re-drive could not route) and dispatched but never answered (the
+ * reconciliation). {@link DueMessagePublisher} runs
  * them every 10 s, at most {@value #BATCH} of each at a time.
  */
 @Component
@@ -27,6 +31,7 @@ public class Recovery {
     static final int BATCH = 100;
 
     private final ScheduleStore schedule;
+    private final MessageStore store;
     private final Dispatcher dispatcher;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -36,11 +41,13 @@ public class Recovery {
 
     public Recovery(
             ScheduleStore schedule,
+            MessageStore store,
             Dispatcher dispatcher,
             TransactionTemplate tx,
             Clock clock,
             RoutingProperties settings) {
         this.schedule = schedule;
+        this.store = store;
         this.dispatcher = dispatcher;
         this.tx = tx;
         this.clock = clock;
@@ -84,6 +91,36 @@ public class Recovery {
                     stalledAfter);
         }
         return redriven == null ? 0 : redriven;
+    }
+
+    /**
+     * Every message ends, also one that cannot be routed: still {@code accepted}, with no change since
+     * its re-drive, as long after it as a dispatch may wait for its channel (DELIVERY_MAX_AGE plus
+     * {@code relay.scheduler.reconcile-grace}), it ends {@code failed} with the reason, and the business's
+     * webhook hears it. Its {@code message.accepted} may still be parked; routed later, it finds the
+     * message ended.
+     */
+    public int endUnrouted() {
+        Instant now = clock.instant();
+        Duration budget = deliveryMaxAge.plus(reconcileGrace);
+        Integer ended = tx.execute(status -> {
+            List<StoredMessage> unrouted = schedule.claimUnrouted(now.minus(budget), BATCH);
+            for (StoredMessage message : unrouted) {
+                store.advanceFrom(
+                        message.tenantId(),
+                        message.id(),
+                        List.of(Status.ACCEPTED),
+                        Status.FAILED,
+                        null,
+                        List.of(new TimelineEntry(
+                                now, "failed", null, "not routed within " + budget + " of its re-drive")));
+            }
+            return unrouted.size();
+        });
+        if (ended != null && ended > 0) {
+            log.warn("{} accepted messages not routed within {} of their re-drive: ended failed", ended, budget);
+        }
+        return ended == null ? 0 : ended;
     }
 
     /**

@@ -126,14 +126,31 @@ public class ScheduleStore {
 
     /**
      * Locks up to {@code limit} messages still {@code accepted} with no change since {@code before}
-     * and never re-driven, oldest first, skipping rows another replica holds. Call inside a
-     * transaction. Once only: a message whose routing then fails goes the way of any failure (retry,
-     * then the parking queue), rather than round again every few minutes.
+     * and not re-driven since they last changed, oldest first, skipping rows another replica holds.
+     * Call inside a transaction. Once for each time a message comes to {@code accepted}: a message
+     * whose routing then fails goes the way of any failure (retry, then the parking queue), rather than
+     * round again every few minutes; one that moved on and came back (a fallback) is re-driven again.
      */
     public List<StoredMessage> claimStalledAccepted(Instant before, int limit) {
         return jdbc.sql("""
                         SELECT * FROM messages WHERE status = 'accepted' AND updated_at < :before
-                          AND redriven_at IS NULL
+                          AND (redriven_at IS NULL OR redriven_at < updated_at)
+                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
+                        """)
+                .param("before", Timestamp.from(before))
+                .param("limit", limit)
+                .query(rows::map)
+                .list();
+    }
+
+    /**
+     * Locks up to {@code limit} messages still {@code accepted}, unchanged since their re-drive, which
+     * was before {@code before}: their routing failed for good. Call inside a transaction.
+     */
+    public List<StoredMessage> claimUnrouted(Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM messages WHERE status = 'accepted' AND redriven_at < :before
+                          AND redriven_at >= updated_at
                         ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
                         """)
                 .param("before", Timestamp.from(before))
