@@ -482,18 +482,8 @@ class SchedulingAndFallbackTest {
         assertThat(business.delete("/v1/messages/msg_nope").statusCode()).isEqualTo(404);
     }
 
-    @Test
-    void aCustomerWhoRanksSmsFirstGetsSmsAndEmailWhenSmsFailsPermanently() throws Exception {
-        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-8",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
-        String id = send(message("c-8", "appointments", ""));
-        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
-
+    /** As sms-service reports a permanent failure (Twilio's 21614) of this message's SMS. */
+    private void smsFailedForGood(String id) {
         publisher.publishAndWait(
                 Topology.EVENTS_EXCHANGE,
                 Topology.deliveryKey("sms", "failed"),
@@ -511,6 +501,21 @@ class SchedulingAndFallbackTest {
                         null,
                         CLOCK.instant()),
                 Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aCustomerWhoRanksSmsFirstGetsSmsAndEmailWhenSmsFailsPermanently() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer(
+                "c-8",
+                "appointments",
+                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
+                "");
+        String id = send(message("c-8", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
+
+        smsFailedForGood(id);
 
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, id)).isNotNull();
         await().atMost(Duration.ofSeconds(5)).until(() -> events(id).size() == 6);
@@ -538,23 +543,7 @@ class SchedulingAndFallbackTest {
             // the fallback is recorded, then the broker returns its email dispatch (as when it restarts)
             admin.queueUnbind(Queues.EMAIL_DISPATCH.name(), Topology.EVENTS_EXCHANGE, Topology.KEY_DISPATCH_EMAIL);
             try {
-                publisher.publishAndWait(
-                        Topology.EVENTS_EXCHANGE,
-                        Topology.deliveryKey("sms", "failed"),
-                        Envelope.of(
-                                id,
-                                business.headerValue("X-Tenant-Id"),
-                                new DeliveryEvent(
-                                        id,
-                                        "sms",
-                                        DeliveryEvent.Status.FAILED,
-                                        null,
-                                        "21614",
-                                        "not a mobile number",
-                                        CLOCK.instant()),
-                                null,
-                                CLOCK.instant()),
-                        Duration.ofSeconds(5));
+                smsFailedForGood(id);
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
                                         .getMessageCount()

@@ -132,15 +132,11 @@ public class ScheduleStore {
      * round again every few minutes; one that moved on and came back (a fallback) is re-driven again.
      */
     public List<StoredMessage> claimStalledAccepted(Instant before, int limit) {
-        return jdbc.sql("""
+        return claim("""
                         SELECT * FROM messages WHERE status = 'accepted' AND updated_at < :before
                           AND (redriven_at IS NULL OR redriven_at < updated_at)
                         ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
-                        """)
-                .param("before", Timestamp.from(before))
-                .param("limit", limit)
-                .query(rows::map)
-                .list();
+                        """, before, limit);
     }
 
     /**
@@ -148,15 +144,11 @@ public class ScheduleStore {
      * was before {@code before}: their routing failed for good. Call inside a transaction.
      */
     public List<StoredMessage> claimUnrouted(Instant before, int limit) {
-        return jdbc.sql("""
+        return claim("""
                         SELECT * FROM messages WHERE status = 'accepted' AND redriven_at < :before
                           AND redriven_at >= updated_at
                         ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED
-                        """)
-                .param("before", Timestamp.from(before))
-                .param("limit", limit)
-                .query(rows::map)
-                .list();
+                        """, before, limit);
     }
 
     /**
@@ -165,11 +157,16 @@ public class ScheduleStore {
      * replica holds. Call inside a transaction.
      */
     public List<StoredMessage> claimUnanswered(Instant before, int limit) {
-        return jdbc.sql("""
+        return claim("""
                         SELECT * FROM messages WHERE status = 'dispatched' AND dispatched_at < :before
                           AND reconciled_at IS NULL
                         ORDER BY dispatched_at LIMIT :limit FOR UPDATE SKIP LOCKED
-                        """)
+                        """, before, limit);
+    }
+
+    /** The rows {@code sql} selects with {@code :before} and {@code :limit}, as messages. */
+    private List<StoredMessage> claim(String sql, Instant before, int limit) {
+        return jdbc.sql(sql)
                 .param("before", Timestamp.from(before))
                 .param("limit", limit)
                 .query(rows::map)
