@@ -159,6 +159,7 @@ class LoadTest {
         report.append("waiting in queues when the load stopped: ")
                 .append(backlog)
                 .append('\n');
+        report.append(system.autovacuumNote());
         report.append("every ")
                 .append(SAMPLE_EVERY.toSeconds())
                 .append(" s of the measured phases (JIT: the services' compiler threads):\n")

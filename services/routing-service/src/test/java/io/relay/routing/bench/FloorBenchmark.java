@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.relay.testsupport.AutovacuumStandIn;
 import io.relay.testsupport.LocalInfrastructure;
 import io.relay.testsupport.ProcessCpu;
 import io.relay.testsupport.RabbitVhost;
@@ -104,7 +105,14 @@ class FloorBenchmark {
                         declare.queueDeclare(queue, true, false, false, queueArguments());
                     }
                 }
-                run(rabbit);
+                // this machine's PostgreSQL runs without autovacuum; production's does not
+                try (var autovacuum = AutovacuumStandIn.start(
+                        java.time.Duration.ofSeconds(30),
+                        List.of(new AutovacuumStandIn.Target(
+                                LocalInfrastructure.postgresUrl(),
+                                List.of(schema + ".messages", schema + ".timeline"))))) {
+                    run(rabbit);
+                }
             } finally {
                 try (var ddl = admin.createStatement()) {
                     ddl.execute("DROP SCHEMA " + schema + " CASCADE");
