@@ -152,9 +152,18 @@ class LoadTest {
                     .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
                     .sorted()
                     .toArray();
+            long within10s = java.util.Arrays.stream(endToEnd)
+                    .filter(nanos -> nanos <= java.time.Duration.ofSeconds(10).toNanos())
+                    .count();
             report.append(String.format(
-                    "accept -> Twilio simulator, %-22s (SMS, %d messages): p50 %.1f ms  p99 %.1f ms%n",
-                    phase.name(), endToEnd.length, pct(endToEnd, 0.50), pct(endToEnd, 0.99)));
+                    "accept -> Twilio simulator, %-22s (SMS, %d messages): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms;"
+                            + " %.2f%% within 10 s%n",
+                    phase.name(),
+                    endToEnd.length,
+                    pct(endToEnd, 0.50),
+                    pct(endToEnd, 0.99),
+                    pct(endToEnd, 0.999),
+                    endToEnd.length == 0 ? Double.NaN : 100.0 * within10s / endToEnd.length));
         }
         report.append("waiting in queues when the load stopped: ")
                 .append(backlog)
