@@ -1,5 +1,7 @@
 package io.relay.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.tomakehurst.wiremock.http.UniformDistribution;
 import io.relay.testsupport.Http;
 import io.relay.testsupport.ProcessCpu;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +171,14 @@ class LoadTest {
         report.append("waiting in queues when the load stopped: ")
                 .append(backlog)
                 .append('\n');
+        long smsTwice = system.twilio().acceptedMoreThanOnce();
+        Map<String, Integer> subjects = new HashMap<>();
+        for (jakarta.mail.internet.MimeMessage mail : system.smtp.received()) {
+            subjects.merge(mail.getSubject(), 1, Integer::sum);
+        }
+        long emailsTwice = subjects.values().stream().filter(n -> n > 1).count();
+        report.append(
+                String.format("sent twice: %d SMS (Twilio's ledger), %d emails (by subject)%n", smsTwice, emailsTwice));
         report.append(system.autovacuumNote());
         report.append("every ")
                 .append(SAMPLE_EVERY.toSeconds())
@@ -195,6 +206,9 @@ class LoadTest {
         Path out = Path.of("target", "load", "load.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
+        // what the figures claim: every accepted message reached its provider, once
+        assertThat(delivered(system)).as("delivered == accepted").isEqualTo(acceptedInAll);
+        assertThat(smsTwice + emailsTwice).as("messages sent twice").isZero();
     }
 
     private List<Tenant> setUp(RunningSystem system) {
