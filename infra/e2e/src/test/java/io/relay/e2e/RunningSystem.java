@@ -284,7 +284,6 @@ final class RunningSystem implements AutoCloseable {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
-    /** What the Twilio simulator accepted. */
     /** A line for a report when this server runs without autovacuum and the suite stands in; else nothing. */
     String autovacuumNote() {
         return autovacuum.active()
@@ -293,6 +292,7 @@ final class RunningSystem implements AutoCloseable {
                 : "";
     }
 
+    /** What the Twilio simulator accepted. */
     TwilioLedger twilio() {
         return LEDGER;
     }

@@ -57,8 +57,7 @@ public final class AutovacuumStandIn implements AutoCloseable {
     /** One round now, on the calling thread: vacuum and analyse every target. */
     public static void vacuumAnalyze(List<Target> targets) throws SQLException {
         for (Target target : targets) {
-            try (Connection connection =
-                            DriverManager.getConnection(target.jdbcUrl(), LocalInfrastructure.postgresUser(), null);
+            try (Connection connection = connect(target);
                     Statement statement = connection.createStatement()) {
                 // VACUUM cannot run in a transaction: the JDBC default (autocommit) runs each on its own
                 if (target.tables().isEmpty()) {
@@ -88,14 +87,17 @@ public final class AutovacuumStandIn implements AutoCloseable {
     }
 
     private static boolean autovacuumOff(Target target) {
-        try (Connection connection =
-                        DriverManager.getConnection(target.jdbcUrl(), LocalInfrastructure.postgresUser(), null);
+        try (Connection connection = connect(target);
                 Statement statement = connection.createStatement();
                 var result = statement.executeQuery("SHOW autovacuum")) {
             return result.next() && "off".equals(result.getString(1));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot ask PostgreSQL whether autovacuum runs", e);
         }
+    }
+
+    private static Connection connect(Target target) throws SQLException {
+        return DriverManager.getConnection(target.jdbcUrl(), LocalInfrastructure.postgresUser(), null);
     }
 
     /** Stops it, waiting for a round in progress to finish (before the suite drops its databases). */

@@ -145,6 +145,8 @@ class SchedulingAndFallbackTest {
     }
 
     private static final String EMAIL_ONLY = "[{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]";
+    private static final String SMS_THEN_EMAIL = "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
+            + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]";
 
     private HttpResponse<String> post(String body, Map<String, String> headers) {
         return business.send("POST", "/v1/messages", body, headers);
@@ -506,12 +508,7 @@ class SchedulingAndFallbackTest {
     @Test
     void aCustomerWhoRanksSmsFirstGetsSmsAndEmailWhenSmsFailsPermanently() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-8",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
+        customer("c-8", "appointments", SMS_THEN_EMAIL, "");
         String id = send(message("c-8", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
 
@@ -529,12 +526,7 @@ class SchedulingAndFallbackTest {
     @Test
     void aFallbackDispatchTheBrokerDidNotTakeIsPublishedWhenTheFailureIsRetried() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-81",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
+        customer("c-81", "appointments", SMS_THEN_EMAIL, "");
         String id = send(message("c-81", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
         try (Channel admin = connection.createChannel()) {
@@ -563,12 +555,7 @@ class SchedulingAndFallbackTest {
     @Test
     void underACapOfOneAMessageWhoseSmsFailsForGoodStillFallsBackToEmailItCountsOnce() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-54",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");
+        customer("c-54", "appointments", SMS_THEN_EMAIL, ",\"frequencyCap\":{\"max\":1,\"per\":\"P1D\"}");
         String id = send(message("c-54", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
 
@@ -644,12 +631,7 @@ class SchedulingAndFallbackTest {
     @Test
     void aDispatchItsChannelNeverAnswersEndsAfterDeliveryMaxAgeFallingBackToEmail() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-57",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
+        customer("c-57", "appointments", SMS_THEN_EMAIL, "");
         String id = send(message("c-57", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull(); // and sms-service never answers
         CLOCK.advance(Duration.ofHours(24).plusMinutes(59));
@@ -712,12 +694,7 @@ class SchedulingAndFallbackTest {
     @Test
     void anSmsTwilioTookButLaterReportsUndeliveredFallsBackToEmail() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-59",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
+        customer("c-59", "appointments", SMS_THEN_EMAIL, "");
         String id = send(message("c-59", "appointments", ""));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id)).isNotNull();
         deliveryEvent(id, "sms", DeliveryEvent.Status.SENT, null, null);
@@ -1251,12 +1228,7 @@ class SchedulingAndFallbackTest {
     @Test
     void aMessageBackInAcceptedAfterItsRedriveIsRedrivenAgain() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
-        customer(
-                "c-83",
-                "appointments",
-                "[{\"channel\":\"sms\",\"addresses\":[\"+31612345678\"]},"
-                        + "{\"channel\":\"email\",\"addresses\":[\"ana@example.org\"]}]",
-                "");
+        customer("c-83", "appointments", SMS_THEN_EMAIL, "");
         String id = "msg_" + TestNames.unique("back").replace("-", "");
         store.insertAccepted(
                 tenantId,

@@ -2,7 +2,6 @@ package io.relay.routing.delivery;
 
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.DeliveryEvent;
-import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
@@ -95,10 +94,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private void redispatch(Envelope<Object> envelope, DeliveryEvent event) {
         StoredMessage message =
                 store.find(envelope.tenantId(), event.messageId()).orElseThrow();
-        ConfirmingPublisher.await(
-                dispatcher.publish(
-                        message, message.channel(), message.addresses(), envelope.traceparent(), clock.instant()),
-                Dispatcher.CONFIRM_TIMEOUT);
+        dispatcher.publishAgain(message, envelope.traceparent(), clock.instant());
         log.info("failure on {} repeated: the dispatch on {} published again", event.channel(), message.channel());
     }
 

@@ -2,7 +2,6 @@ package io.relay.routing.route;
 
 import io.relay.contracts.Envelope;
 import io.relay.contracts.payload.MessageAccepted;
-import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.timeline.MessageStore;
@@ -45,15 +44,7 @@ public class AcceptedMessageHandler implements EnvelopeHandler {
         switch (message.status()) {
             case ACCEPTED -> router.route(message, envelope.traceparent(), clock.instant());
             // already dispatched (its first dispatch unconfirmed, or a redelivery): the same dispatch again
-            case DISPATCHED ->
-                ConfirmingPublisher.await(
-                        dispatcher.publish(
-                                message,
-                                message.channel(),
-                                message.addresses(),
-                                envelope.traceparent(),
-                                clock.instant()),
-                        Dispatcher.CONFIRM_TIMEOUT);
+            case DISPATCHED -> dispatcher.publishAgain(message, envelope.traceparent(), clock.instant());
             default ->
                 log.info(
                         "message already {}, nothing to route", message.status().wireName());

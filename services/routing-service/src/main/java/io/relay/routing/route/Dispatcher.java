@@ -61,6 +61,17 @@ public class Dispatcher {
                 Envelope.of(message.id(), message.tenantId(), failed, message.traceparent(), now));
     }
 
+    /**
+     * A dispatched message's dispatch again, as it was decided, and waits for the broker's confirm: for a
+     * first publish that may not have reached a queue. The channel service drops one it already took.
+     *
+     * @throws ConfirmingPublisher.PublishException when the broker does not confirm it
+     */
+    public void publishAgain(StoredMessage dispatched, String traceparent, Instant now) {
+        ConfirmingPublisher.await(
+                publish(dispatched, dispatched.channel(), dispatched.addresses(), traceparent, now), CONFIRM_TIMEOUT);
+    }
+
     /** The dispatch {@code plan} decided for a message {@code accepted} until now; completes when the broker has it. */
     CompletableFuture<Void> publish(StoredMessage accepted, Plan.Dispatch plan, String traceparent, Instant now) {
         return publish(
