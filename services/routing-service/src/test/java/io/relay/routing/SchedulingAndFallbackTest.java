@@ -1180,17 +1180,26 @@ class SchedulingAndFallbackTest {
                 .toList();
     }
 
+    /**
+     * A message stored {@code accepted} for {@code customer} and nothing more: as if routing died between
+     * storing it and the broker's confirm of its message.accepted.
+     */
+    private String storedNeverPublished(String name, String customer) {
+        String id = "msg_" + TestNames.unique(name).replace("-", "");
+        store.insertAccepted(
+                tenantId,
+                id,
+                json.readValue(message(customer, "appointments", ""), io.relay.routing.message.MessageRequest.class),
+                CLOCK.instant());
+        return id;
+    }
+
     @Test
     void aMessageStoredButNeverPublishedIsRoutedOnceItHasWaitedFiveMinutes() {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-17", "appointments", EMAIL_ONLY, "");
         // as if routing died between storing the message and the broker's confirm of message.accepted
-        String id = "msg_" + TestNames.unique("stalled").replace("-", "");
-        store.insertAccepted(
-                tenantId,
-                id,
-                json.readValue(message("c-17", "appointments", ""), io.relay.routing.message.MessageRequest.class),
-                CLOCK.instant());
+        String id = storedNeverPublished("stalled", "c-17");
         assertThat(view(id).get("status").asString()).isEqualTo("accepted");
 
         CLOCK.advance(Duration.ofMinutes(6));
@@ -1205,12 +1214,7 @@ class SchedulingAndFallbackTest {
         // preference-service cannot answer for this customer, for good: no routing succeeds
         PREFERENCES.stubFor(get(urlEqualTo("/internal/v1/customers/c-82/resolved?category=appointments"))
                 .willReturn(aResponse().withStatus(503)));
-        String id = "msg_" + TestNames.unique("unrouted").replace("-", "");
-        store.insertAccepted(
-                tenantId,
-                id,
-                json.readValue(message("c-82", "appointments", ""), io.relay.routing.message.MessageRequest.class),
-                CLOCK.instant());
+        String id = storedNeverPublished("unrouted", "c-82");
 
         CLOCK.advance(Duration.ofMinutes(6)); // re-driven, and its message.accepted cannot route it either
         await().atMost(Duration.ofSeconds(30))
@@ -1229,12 +1233,7 @@ class SchedulingAndFallbackTest {
     void aMessageBackInAcceptedAfterItsRedriveIsRedrivenAgain() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
         customer("c-83", "appointments", SMS_THEN_EMAIL, "");
-        String id = "msg_" + TestNames.unique("back").replace("-", "");
-        store.insertAccepted(
-                tenantId,
-                id,
-                json.readValue(message("c-83", "appointments", ""), io.relay.routing.message.MessageRequest.class),
-                CLOCK.instant());
+        String id = storedNeverPublished("back", "c-83");
         CLOCK.advance(Duration.ofMinutes(6));
         assertThat(takeDispatch(Queues.SMS_DISPATCH, id))
                 .as("routed by its re-drive")
