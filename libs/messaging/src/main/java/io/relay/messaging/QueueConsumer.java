@@ -26,6 +26,10 @@ import org.slf4j.MDC;
  * or parking queue. On {@link #stop} no new work starts; work in progress finishes and is
  * acknowledged; messages prefetched but not started are left unacknowledged, so the broker hands
  * them to another consumer.
+ *
+ * <p>One channel takes the queue's deliveries and up to {@code concurrency} handlers run at once, each
+ * on a virtual thread. The broker delivers to one consumer in bursts and takes one ack for many
+ * ({@link ChannelAcks}, {@link #ackedWithin}); a channel per handler made it do both once a message.
  */
 public final class QueueConsumer {
 
@@ -41,6 +45,9 @@ public final class QueueConsumer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     private volatile ConsumerObserver observer = ConsumerObserver.NONE;
+    private volatile Duration ackLinger = Duration.ZERO;
+    private java.util.concurrent.ScheduledExecutorService ackTimer;
+    private java.util.concurrent.ExecutorService handlers;
 
     public QueueConsumer(QueueSpec spec, EnvelopeHandler handler, EnvelopeCodec codec, ConfirmingPublisher publisher) {
         this.spec = spec;
@@ -54,11 +61,22 @@ public final class QueueConsumer {
         this.observer = observer == null ? ConsumerObserver.NONE : observer;
     }
 
+    /**
+     * Lets a handled message's ack wait up to {@code linger} to go out with others (zero, the default:
+     * each is acked as soon as it is handled). Set before {@link #start}.
+     */
+    public void ackedWithin(Duration linger) {
+        if (linger == null || linger.isNegative()) {
+            throw new IllegalArgumentException("the ack linger must be zero or positive");
+        }
+        this.ackLinger = linger;
+    }
+
     public QueueSpec spec() {
         return spec;
     }
 
-    /** Declares the queue's topology and starts {@code concurrency} consumers on it. */
+    /** Declares the queue's topology and starts consuming it with up to {@code concurrency} handlers at once. */
     public synchronized void start(Connection connection) throws IOException {
         stopping = false;
         try (Channel declare = connection.createChannel()) {
@@ -66,13 +84,24 @@ public final class QueueConsumer {
         } catch (TimeoutException e) {
             throw new IOException(e);
         }
-        for (int i = 0; i < spec.concurrency(); i++) {
-            Channel channel = connection.createChannel();
-            channel.basicQos(spec.prefetch());
-            String tag = channel.basicConsume(spec.name(), false, new Worker(channel));
-            subscriptions.add(new Subscription(channel, tag));
+        if (!ackLinger.isZero()) {
+            ackTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("acks-" + spec.name()).factory());
         }
-        log.info("consuming {} with {} consumers, prefetch {}", spec.name(), spec.concurrency(), spec.prefetch());
+        handlers = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(spec.name() + "-", 0).factory());
+        Channel channel = connection.createChannel();
+        // every handler busy and a prefetch's worth more waiting, handled or not yet acked
+        channel.basicQos(spec.concurrency() + spec.prefetch());
+        Worker worker = new Worker(channel);
+        String tag = channel.basicConsume(spec.name(), false, worker);
+        subscriptions.add(new Subscription(channel, tag, worker));
+        log.info(
+                "consuming {} with up to {} handlers, prefetch {} more, acks within {}",
+                spec.name(),
+                spec.concurrency(),
+                spec.prefetch(),
+                ackLinger);
     }
 
     /** Stops taking work, waits up to {@code timeout} for work in progress, then closes the channels. */
@@ -101,6 +130,7 @@ public final class QueueConsumer {
                     spec.name());
         }
         for (Subscription sub : subscriptions) {
+            sub.worker().acks.flush();
             try {
                 if (sub.channel().isOpen()) {
                     sub.channel().close();
@@ -110,43 +140,67 @@ public final class QueueConsumer {
             }
         }
         subscriptions.clear();
+        if (ackTimer != null) {
+            ackTimer.shutdownNow();
+            ackTimer = null;
+        }
+        if (handlers != null) {
+            handlers.shutdown();
+            handlers = null;
+        }
     }
 
     public boolean isRunning() {
         return !subscriptions.isEmpty() && !stopping;
     }
 
-    private record Subscription(Channel channel, String tag) {}
+    private record Subscription(Channel channel, String tag, Worker worker) {}
 
     private final class Worker extends DefaultConsumer {
 
+        private final ChannelAcks acks;
+        private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(spec.concurrency());
+        private final java.util.concurrent.ExecutorService pool = handlers;
+
         Worker(Channel channel) {
             super(channel);
+            this.acks = new ChannelAcks(channel, ackLinger, Math.max(1, spec.prefetch() / 2), ackTimer);
         }
 
+        /** Called in delivery order; waits here (holding the next deliveries back) while every handler is busy. */
         @Override
-        public void handleDelivery(String tag, Envelope delivery, AMQP.BasicProperties props, byte[] body)
-                throws IOException {
-            if (stopping) {
-                return; // not started, not acknowledged: redelivered to whoever consumes next
-            }
+        public void handleDelivery(String tag, Envelope delivery, AMQP.BasicProperties props, byte[] body) {
+            long deliveryTag = delivery.getDeliveryTag();
+            acks.delivered(deliveryTag);
             inFlight.incrementAndGet();
-            try {
-                process(getChannel(), delivery.getDeliveryTag(), props, body);
-            } finally {
+            permits.acquireUninterruptibly();
+            if (stopping) {
+                // not started, not acknowledged: redelivered to whoever consumes next
+                permits.release();
                 inFlight.decrementAndGet();
+                return;
             }
+            pool.execute(() -> {
+                try {
+                    process(acks, deliveryTag, props, body);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("could not settle a message of {}: {}", spec.name(), e.toString());
+                } finally {
+                    permits.release();
+                    inFlight.decrementAndGet();
+                }
+            });
         }
     }
 
-    private void process(Channel channel, long deliveryTag, AMQP.BasicProperties props, byte[] body)
+    private void process(ChannelAcks acks, long deliveryTag, AMQP.BasicProperties props, byte[] body)
             throws IOException {
         io.relay.contracts.Envelope<Object> envelope;
         try {
             envelope = codec.decode(props, body);
         } catch (EnvelopeCodec.UnreadableMessageException e) {
             log.error("parking unreadable message {} from {}: {}", props.getMessageId(), spec.name(), e.getMessage());
-            settle(channel, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
+            settle(acks, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
             return;
         }
         MDC.put("messageId", envelope.messageId());
@@ -154,17 +208,17 @@ public final class QueueConsumer {
         MDC.put("attempt", Integer.toString(envelope.attempt()));
         try {
             observer.around(spec.name(), envelope, () -> handler.handle(envelope));
-            channel.basicAck(deliveryTag, false);
+            acks.handled(deliveryTag);
             observer.outcome(spec.name(), ConsumerObserver.Outcome.ACKED);
         } catch (PermanentFailure e) {
             log.warn("parking message from {}: {}", spec.name(), e.getMessage());
-            settle(channel, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
+            settle(acks, deliveryTag, ConsumerObserver.Outcome.PARKED, () -> park(props, body, e.getMessage()));
         } catch (Exception e) {
             if (envelope.attempt() >= spec.maxAttempts()) {
                 log.error(
                         "parking message from {} after {} attempts: {}", spec.name(), envelope.attempt(), e.toString());
                 settle(
-                        channel,
+                        acks,
                         deliveryTag,
                         ConsumerObserver.Outcome.PARKED,
                         () -> park(props, body, "attempts exhausted: " + e));
@@ -176,7 +230,7 @@ public final class QueueConsumer {
                         spec.retryDelay(),
                         e.toString());
                 settle(
-                        channel,
+                        acks,
                         deliveryTag,
                         ConsumerObserver.Outcome.RETRIED,
                         () -> publisher.publish("", spec.retryQueue(), envelope.nextAttempt()));
@@ -200,15 +254,18 @@ public final class QueueConsumer {
 
     /** Acks only once the message is safely elsewhere; otherwise hands it back to the broker. */
     private void settle(
-            Channel channel, long deliveryTag, ConsumerObserver.Outcome outcome, Supplier<CompletableFuture<Void>> move)
+            ChannelAcks acks,
+            long deliveryTag,
+            ConsumerObserver.Outcome outcome,
+            Supplier<CompletableFuture<Void>> move)
             throws IOException {
         try {
             ConfirmingPublisher.await(move.get(), CONFIRM_TIMEOUT);
-            channel.basicAck(deliveryTag, false);
+            acks.ack(deliveryTag);
             observer.outcome(spec.name(), outcome);
         } catch (ConfirmingPublisher.PublishException e) {
             log.error("could not move message off {}; returning it to the broker: {}", spec.name(), e.getMessage());
-            channel.basicNack(deliveryTag, false, true);
+            acks.requeue(deliveryTag);
         }
     }
 

@@ -310,4 +310,127 @@ class QueueConsumerTest {
         assertThat(outcomes).containsExactlyInAnyOrder("ACKED", "PARKED", "RETRIED", "ACKED");
         assertThat(wrapped).containsExactlyInAnyOrder("ok#1", "bad#1", "flaky#1", "flaky#2");
     }
+
+    // ---- one channel, handlers at once, acks that wait to go out together ----
+
+    private QueueConsumer consumeWithLinger(QueueSpec with, Connection on, Duration linger, EnvelopeHandler handler)
+            throws Exception {
+        QueueConsumer consumer = new QueueConsumer(with, handler, codec, publisher);
+        consumer.ackedWithin(linger);
+        consumer.start(on);
+        started.add(consumer);
+        return consumer;
+    }
+
+    private void publish(String... ids) {
+        for (String id : ids) {
+            publisher.publishAndWait(exchange, "message.accepted", envelope(id), Duration.ofSeconds(5));
+        }
+    }
+
+    /** What a fresh consumer is handed: whatever the broker still holds. */
+    private List<String> handedToTheNextConsumer(int expected) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        consume(e -> seen.add(e.messageId()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= expected);
+        return seen;
+    }
+
+    @Test
+    void acksWaitingForTheirLingerAreSentOnStopSoNothingHandledComesBack() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        QueueConsumer consumer =
+                consumeWithLinger(spec, connection, Duration.ofHours(1), e -> handled.add(e.messageId()));
+        publish("w-1", "w-2", "w-3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+
+        consumer.stop(Duration.ofSeconds(2));
+
+        assertThat(messagesIn(spec.name())).isZero();
+        publish("w-4");
+        assertThat(handedToTheNextConsumer(1)).containsExactly("w-4");
+    }
+
+    @Test
+    void waitingAcksGoOutOnceHalfThePrefetchIsHandledSoTheConsumerNeverRunsDry() throws Exception {
+        // room for 1 handler + 4 more: with no ack sent before the hour is up, only 5 would ever arrive
+        QueueSpec small = spec.withPrefetch(4);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        consumeWithLinger(small, connection, Duration.ofHours(1), e -> handled.add(e.messageId()));
+
+        for (int i = 1; i <= 12; i++) {
+            publish("p-" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 12);
+        assertThat(handled).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCrashBeforeTheWaitingAcksGoOutHandsThoseMessagesOutAgain() throws Exception {
+        Connection dying = new AmqpSettings(
+                        LocalInfrastructure.rabbitHost(), LocalInfrastructure.rabbitPort(), "guest", "guest", "/")
+                .connect("messaging-test-dying");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        consumeWithLinger(spec, dying, Duration.ofHours(1), e -> handled.add(e.messageId()));
+        publish("c-1", "c-2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+
+        dying.abort(); // the process dies with its acks unsent
+
+        assertThat(handedToTheNextConsumer(2)).containsExactlyInAnyOrder("c-1", "c-2");
+    }
+
+    @Test
+    void aMessageStillInWorkIsNotCoveredByTheAckOfThoseHandledAfterIt() throws Exception {
+        Connection dying = new AmqpSettings(
+                        LocalInfrastructure.rabbitHost(), LocalInfrastructure.rabbitPort(), "guest", "guest", "/")
+                .connect("messaging-test-slow");
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        // 3 at once, acks sent once 2 wait: the fast ones go out while the slow one is still in work
+        consumeWithLinger(spec.withConcurrency(3).withPrefetch(4), dying, Duration.ofHours(1), e -> {
+            if (e.messageId().equals("slow")) {
+                slowStarted.countDown();
+                never.await(30, TimeUnit.SECONDS);
+            }
+            handled.add(e.messageId());
+        });
+        publish("slow");
+        assertThat(slowStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        publish("fast-1", "fast-2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+
+        // a multiple ack for the fast ones would have acked the slow one too, or closed the channel
+        assertThat(dying.isOpen()).isTrue();
+        dying.abort();
+
+        assertThat(handedToTheNextConsumer(1)).containsExactly("slow");
+        never.countDown();
+    }
+
+    @Test
+    void upToConcurrencyHandlersRunAtOnceOnTheOneChannel() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch threeRunning = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        consumeWithLinger(spec.withConcurrency(3), connection, Duration.ofMillis(50), e -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            threeRunning.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            running.decrementAndGet();
+            handled.add(e.messageId());
+        });
+        publish("a-1", "a-2", "a-3", "a-4", "a-5", "a-6");
+
+        assertThat(threeRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 6);
+        assertThat(most.get()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.name()) == 0);
+    }
 }

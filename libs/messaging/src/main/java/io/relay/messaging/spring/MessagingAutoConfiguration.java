@@ -76,7 +76,10 @@ public class MessagingAutoConfiguration {
             all.add(metrics);
         }
         List<QueueConsumer> consuming = consumers.orderedStream().toList();
-        consuming.forEach(c -> c.observedBy(ConsumerObserver.all(all)));
+        consuming.forEach(c -> {
+            c.observedBy(ConsumerObserver.all(all));
+            c.ackedWithin(settings.ackLinger());
+        });
         return new ConsumerLifecycle(
                 connection, published, consuming, settings.shutdownTimeout(), metrics, settings.queueDepthInterval());
     }
