@@ -10,7 +10,6 @@ import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +49,9 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     @Override
     public void handle(Envelope<Object> envelope) {
         DeliveryEvent event = (DeliveryEvent) envelope.payload();
+        if (event.status() != DeliveryEvent.Status.FAILED && recorded(envelope.tenantId(), event)) {
+            return;
+        }
         Optional<DeliveryStates.State> found = states.find(envelope.tenantId(), event.messageId());
         if (found.isEmpty()) {
             log.warn("delivery event for a message this tenant does not have");
@@ -77,18 +79,23 @@ public class DeliveryEventHandler implements EnvelopeHandler {
             fallBack(envelope, event, message);
             return;
         }
+        log.debug("{} on {} already recorded or superseded", event.status().wireName(), event.channel());
+    }
+
+    /** The common case, in one statement: sent, delivered or expired on the message's current channel. */
+    private boolean recorded(String tenantId, DeliveryEvent event) {
         Status to = switch (event.status()) {
             case SENT -> Status.SENT;
             case DELIVERED -> Status.DELIVERED;
             case EXPIRED -> Status.EXPIRED;
-            case FAILED -> throw new IllegalStateException("handled above");
+            case FAILED -> throw new IllegalStateException("a failure falls back");
         };
         TimelineEntry entry = new TimelineEntry(event.at(), to.wireName(), event.channel(), reason(event));
-        boolean moved = store.advance(envelope.tenantId(), event.messageId(), to, event.channel(), List.of(entry));
-        if (moved && to == Status.SENT) {
-            metrics.sent(message.due(), event.channel(), event.at());
+        Optional<java.time.Instant> due = store.advanceOn(tenantId, event.messageId(), to, event.channel(), entry);
+        if (due.isPresent() && to == Status.SENT) {
+            metrics.sent(due.get(), event.channel(), event.at());
         }
-        log.debug("{} on {}{}", to.wireName(), event.channel(), moved ? "" : " (already recorded or superseded)");
+        return due.isPresent();
     }
 
     private void redispatch(Envelope<Object> envelope, DeliveryEvent event) {

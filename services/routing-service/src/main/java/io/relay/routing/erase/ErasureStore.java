@@ -39,9 +39,10 @@ public class ErasureStore {
                 .list();
         int cancelled = 0;
         for (String id : pending) {
-            if (store.advance(
+            if (store.advanceFrom(
                     tenantId,
                     id,
+                    Status.CANCELLED.predecessors(),
                     Status.CANCELLED,
                     null,
                     List.of(new TimelineEntry(at, "cancelled", null, "customer erased")))) {

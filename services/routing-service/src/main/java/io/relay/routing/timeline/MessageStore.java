@@ -171,12 +171,31 @@ public class MessageStore {
     }
 
     /**
-     * Moves a message forward to {@code to} and records the entries, atomically. Returns false, and
-     * records nothing, when the message is already at or past {@code to}: a repeated or late event has
-     * no second effect.
+     * A channel's report: moves the message forward to {@code to}, and records the entry, only while it
+     * is on {@code channel} short of {@code to}. Returns when the message was due, or empty, recording
+     * nothing, when it is already at or past {@code to} or on another channel (a repeated or late event).
+     * One statement: the common delivery event costs one round trip.
      */
-    public boolean advance(String tenantId, String id, Status to, String channel, List<TimelineEntry> entries) {
-        return advanceFrom(tenantId, id, to.predecessors(), to, channel, entries);
+    public Optional<Instant> advanceOn(String tenantId, String id, Status to, String channel, TimelineEntry entry) {
+        List<TimelineEntry> entries = List.of(entry);
+        var statement = jdbc.sql("""
+                        WITH moved AS (
+                            UPDATE messages SET status = :to, updated_at = :now
+                            WHERE tenant_id = :tenant AND id = :id AND status IN (:from) AND channel = :channel
+                            RETURNING tenant_id, id, COALESCE(scheduled_for, created_at) AS due),
+                        logged AS (%s)
+                        SELECT due FROM moved""".formatted(TimelineSql.insertEntries("moved", entries)))
+                .param("to", to.wireName())
+                .param("now", Timestamp.from(entry.at()))
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("from", to.predecessors().stream().map(Status::wireName).toList())
+                .param("channel", channel);
+        Optional<Instant> due = TimelineSql.bindEntries(statement, entries)
+                .query((rs, row) -> rs.getTimestamp("due").toInstant())
+                .optional();
+        due.ifPresent(at -> announce(tenantId, id, to.wireName(), channel, entry));
+        return due;
     }
 
     /**
