@@ -45,6 +45,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("load")
 class LoadTest {
 
+    static {
+        // The JDK HttpClient keeps idle connections in a list it searches linearly on every request;
+        // unbounded, a burst left hundreds there and that search was a fifth of the load generator's
+        // CPU at 400/s (JFR). Set before the first HttpClient reads it.
+        System.setProperty("jdk.httpclient.connectionPoolSize", "32");
+    }
+
     private static final int RATE = Integer.getInteger("load.rate", 1000);
     private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("load.seconds", 60));
     /** false: the fixed rate only, e.g. a sustained run ({@code -Dload.max=false -Dload.seconds=300}). */
