@@ -34,13 +34,17 @@ public record RoutingProperties(
 
     /**
      * @param channels the channels this deployment dispatches (wire names)
-     * @param consumers consumer channels on each of the two busy queues (accepted, delivery events)
+     * @param consumers messages handled at once on each of the two busy queues (accepted, delivery events)
      * @param acceptsAtOnce messages accepted at once at most; more are turned away with 503 (AcceptLimit)
+     * @param groupCommitMax the most acceptances and delivery events committed in one transaction (1: each alone)
+     * @param groupCommitLinger how long the first of them waits for others (GroupCommit)
      */
     public record Routing(
             @NotEmpty List<String> channels,
             @Min(1) int consumers,
-            @Min(1) int acceptsAtOnce) {}
+            @Min(1) int acceptsAtOnce,
+            @Min(1) int groupCommitMax,
+            @NotNull Duration groupCommitLinger) {}
 
     /**
      * @param pollInterval how often due messages are looked for

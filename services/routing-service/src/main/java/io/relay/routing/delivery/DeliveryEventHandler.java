@@ -8,6 +8,7 @@ import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
 import io.relay.routing.route.Dispatcher;
 import io.relay.routing.route.Router;
+import io.relay.routing.timeline.GroupCommit;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEventHandler.class);
 
     private final MessageStore store;
+    private final GroupCommit commits;
     private final DeliveryStates states;
     private final Router router;
     private final Dispatcher dispatcher;
@@ -33,12 +35,14 @@ public class DeliveryEventHandler implements EnvelopeHandler {
 
     public DeliveryEventHandler(
             MessageStore store,
+            GroupCommit commits,
             DeliveryStates states,
             Router router,
             Dispatcher dispatcher,
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics) {
         this.store = store;
+        this.commits = commits;
         this.states = states;
         this.router = router;
         this.dispatcher = dispatcher;
@@ -91,7 +95,8 @@ public class DeliveryEventHandler implements EnvelopeHandler {
             case FAILED -> throw new IllegalStateException("a failure falls back");
         };
         TimelineEntry entry = new TimelineEntry(event.at(), to.wireName(), event.channel(), reason(event));
-        Optional<java.time.Instant> due = store.advanceOn(tenantId, event.messageId(), to, event.channel(), entry);
+        Optional<java.time.Instant> due =
+                commits.run(() -> store.advanceOn(tenantId, event.messageId(), to, event.channel(), entry));
         if (due.isPresent() && to == Status.SENT) {
             metrics.sent(due.get(), event.channel(), event.at());
         }

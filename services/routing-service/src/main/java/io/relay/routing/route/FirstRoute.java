@@ -4,6 +4,7 @@ import io.relay.messaging.ConfirmingPublisher;
 import io.relay.routing.message.Status;
 import io.relay.routing.message.StoredMessage;
 import io.relay.routing.message.TimelineEntry;
+import io.relay.routing.timeline.GroupCommit;
 import io.relay.routing.timeline.MessageStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +30,13 @@ public class FirstRoute {
     private final Router router;
     private final Dispatcher dispatcher;
     private final MessageStore store;
+    private final GroupCommit commits;
 
-    public FirstRoute(Router router, Dispatcher dispatcher, MessageStore store) {
+    public FirstRoute(Router router, Dispatcher dispatcher, MessageStore store, GroupCommit commits) {
         this.router = router;
         this.dispatcher = dispatcher;
         this.store = store;
+        this.commits = commits;
     }
 
     /**
@@ -68,7 +71,12 @@ public class FirstRoute {
                 stored = new Plan.HandOff();
             }
         }
-        store.insert(pending, stored.status(), stored.channel(), stored.entries(), stored.route());
+        Plan planned = stored;
+        // committed with the other requests' messages (in this request's transaction when it has one)
+        commits.run(() -> {
+            store.insert(pending, planned.status(), planned.channel(), planned.entries(), planned.route());
+            return null;
+        });
         return stored;
     }
 
