@@ -61,6 +61,10 @@ class LoadTest {
     private static final int TENANTS = 4;
     private static final int CUSTOMERS = 200;
     private static final int MAX_CLIENTS = 64;
+    private static final Duration STEADY_AFTER = Duration.ofSeconds(60);
+
+    /** Where the figures stood a minute into the measured phases. */
+    private record Steady(Map<String, long[]> cpu, long[] machine, long accepted) {}
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final HttpClient client = HttpClient.newBuilder()
@@ -98,12 +102,29 @@ class LoadTest {
         List<Tenant> tenants = setUp(system);
 
         // warm-up, not measured: the JIT compiles the hot paths of all six services
+        Map<String, long[]> cpuWarmUp = cpu(system);
+        long[] machineWarmUp = machineTicks();
         Phase warmUp = fixedRate(system, tenants, Math.max(10, RATE / 2), WARM_UP);
         Map<String, long[]> cpuBefore = cpu(system);
         long[] machineBefore = machineTicks();
         long start = System.nanoTime();
         StringBuilder timeline = new StringBuilder();
         var sampler = Executors.newSingleThreadScheduledExecutor();
+        // steady state: from a minute into the measured phase, once the JIT's catching up is over
+        java.util.concurrent.atomic.AtomicReference<Steady> steady =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        if (RUN.toSeconds() > STEADY_AFTER.toSeconds()) {
+            sampler.schedule(
+                    () -> {
+                        try {
+                            steady.set(new Steady(cpu(system), machineTicks(), ACCEPTED_SO_FAR.get()));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    STEADY_AFTER.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+        }
         Sample[] last = {sample(system)};
         sampler.scheduleAtFixedRate(
                 () -> {
@@ -121,6 +142,7 @@ class LoadTest {
         long acceptedInAll = warmUp.accepted() + accepted;
         Map<String, long[]> cpuAfter = cpu(system);
         long[] machineAfter = machineTicks();
+        long acceptedAtEnd = ACCEPTED_SO_FAR.get();
         sampler.shutdownNow();
         String backlog = backlog(system);
         // drain: everything accepted reaches a provider (or we stop waiting)
@@ -218,24 +240,41 @@ class LoadTest {
                 .append(SAMPLE_EVERY.toSeconds())
                 .append(" s of the measured phases (JIT: the services' compiler threads):\n")
                 .append(timeline);
-        report.append("CPU (share of one core) and resident memory, over the measured phases:\n");
+        report.append("CPU (share of one core) and resident memory, over the measured phases; CPU per accepted")
+                .append(" message also over the warm-up, and at steady state (from ")
+                .append(STEADY_AFTER.toSeconds())
+                .append(" s into the measured phases):\n");
         double wall = phases.stream().mapToDouble(Phase::seconds).sum();
         double machineBusy = (machineAfter[0] - machineBefore[0]) / 100.0; // core-seconds
         double machineAll = (machineAfter[1] - machineBefore[1]) / 100.0;
+        Steady from = steady.get();
+        long steadyAccepted = from == null ? 0 : acceptedAtEnd - from.accepted();
         for (String name : cpuAfter.keySet()) {
             long[] before = cpuBefore.getOrDefault(name, new long[2]);
             long[] after = cpuAfter.get(name);
             double coreSeconds = (after[0] - before[0]) / 100.0;
+            double warmUpSeconds = (before[0] - cpuWarmUp.getOrDefault(name, new long[2])[0]) / 100.0;
+            double steadySeconds =
+                    from == null ? Double.NaN : (after[0] - from.cpu().getOrDefault(name, new long[2])[0]) / 100.0;
             report.append(String.format(
-                    "  %-30s cpu %5.0f%%  %5.2f ms per accepted message  rss %5d MiB%n",
-                    name, 100.0 * coreSeconds / wall, 1000.0 * coreSeconds / accepted, after[1] / 1024));
+                    "  %-30s cpu %5.0f%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)  rss %5d MiB%n",
+                    name,
+                    100.0 * coreSeconds / wall,
+                    1000.0 * coreSeconds / accepted,
+                    1000.0 * warmUpSeconds / Math.max(1, warmUp.accepted()),
+                    1000.0 * steadySeconds / Math.max(1, steadyAccepted),
+                    after[1] / 1024));
         }
         report.append(String.format(
-                "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message%n",
+                "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)%n",
                 "whole machine",
                 100.0 * machineBusy / wall,
                 Math.round(100.0 * machineAll / wall),
-                1000.0 * machineBusy / accepted));
+                1000.0 * machineBusy / accepted,
+                1000.0 * (machineBefore[0] - machineWarmUp[0]) / 100.0 / Math.max(1, warmUp.accepted()),
+                from == null
+                        ? Double.NaN
+                        : 1000.0 * (machineAfter[0] - from.machine()[0]) / 100.0 / Math.max(1, steadyAccepted)));
         System.out.print(report);
         Path out = Path.of("target", "load", "load.txt");
         Files.createDirectories(out.getParent());
