@@ -117,16 +117,6 @@ final class ChannelAcks {
         }
     }
 
-    /** How many handled messages wait for their ack (for tests and metrics). */
-    int waiting() {
-        lock.lock();
-        try {
-            return waiting.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void send(boolean all) throws IOException {
         if (waiting.isEmpty()) {
             return;

@@ -8,9 +8,7 @@ import com.rabbitmq.client.Envelope;
 import io.relay.messaging.EnvelopeHandler.PermanentFailure;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +39,9 @@ public final class QueueConsumer {
     private final EnvelopeHandler handler;
     private final EnvelopeCodec codec;
     private final ConfirmingPublisher publisher;
-    private final List<Subscription> subscriptions = new ArrayList<>();
+    /** the one channel consuming the queue, while started */
+    private volatile Subscription subscription;
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     private volatile ConsumerObserver observer = ConsumerObserver.NONE;
@@ -95,7 +95,7 @@ public final class QueueConsumer {
         channel.basicQos(spec.concurrency() + spec.prefetch());
         Worker worker = new Worker(channel);
         String tag = channel.basicConsume(spec.name(), false, worker);
-        subscriptions.add(new Subscription(channel, tag, worker));
+        subscription = new Subscription(channel, tag, worker);
         log.info(
                 "consuming {} with up to {} handlers, prefetch {} more, acks within {}",
                 spec.name(),
@@ -107,7 +107,8 @@ public final class QueueConsumer {
     /** Stops taking work, waits up to {@code timeout} for work in progress, then closes the channels. */
     public synchronized void stop(Duration timeout) {
         stopping = true;
-        for (Subscription sub : subscriptions) {
+        Subscription sub = subscription;
+        if (sub != null) {
             try {
                 sub.channel().basicCancel(sub.tag());
             } catch (IOException | RuntimeException e) {
@@ -129,7 +130,7 @@ public final class QueueConsumer {
                     inFlight.get(),
                     spec.name());
         }
-        for (Subscription sub : subscriptions) {
+        if (sub != null) {
             sub.worker().acks.flush();
             try {
                 if (sub.channel().isOpen()) {
@@ -139,7 +140,7 @@ public final class QueueConsumer {
                 log.debug("close on {} failed: {}", spec.name(), e.toString());
             }
         }
-        subscriptions.clear();
+        subscription = null;
         if (ackTimer != null) {
             ackTimer.shutdownNow();
             ackTimer = null;
@@ -151,7 +152,7 @@ public final class QueueConsumer {
     }
 
     public boolean isRunning() {
-        return !subscriptions.isEmpty() && !stopping;
+        return subscription != null && !stopping;
     }
 
     private record Subscription(Channel channel, String tag, Worker worker) {}
@@ -164,7 +165,7 @@ public final class QueueConsumer {
 
         Worker(Channel channel) {
             super(channel);
-            this.acks = new ChannelAcks(channel, ackLinger, Math.max(1, spec.prefetch() / 2), ackTimer);
+            this.acks = new ChannelAcks(channel, ackLinger, spec.prefetch() / 2, ackTimer);
         }
 
         /** Called in delivery order; waits here (holding the next deliveries back) while every handler is busy. */
