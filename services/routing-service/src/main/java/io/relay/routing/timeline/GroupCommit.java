@@ -49,9 +49,19 @@ public class GroupCommit implements SmartLifecycle {
     private static final class Work<T> {
         final Supplier<T> statement;
         final CompletableFuture<T> done = new CompletableFuture<>();
+        /** what the statement returned in the batch's transaction, handed over once that committed */
+        private T result;
 
         Work(Supplier<T> statement) {
             this.statement = statement;
+        }
+
+        void runInBatch() {
+            result = statement.get();
+        }
+
+        void committed() {
+            done.complete(result);
         }
 
         void runAlone() {
@@ -139,26 +149,14 @@ public class GroupCommit implements SmartLifecycle {
             batch.getFirst().runAlone();
             return;
         }
-        List<Object> results = new ArrayList<>(batch.size());
         try {
-            transactions.executeWithoutResult(status -> {
-                for (Work<?> work : batch) {
-                    results.add(work.statement.get());
-                }
-            });
+            transactions.executeWithoutResult(status -> batch.forEach(Work::runInBatch));
         } catch (RuntimeException e) {
             log.debug("a batch of {} statements failed, each runs alone: {}", batch.size(), e.toString());
             batch.forEach(Work::runAlone);
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results.get(i));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void complete(Work<T> work, Object result) {
-        work.done.complete((T) result);
+        batch.forEach(Work::committed);
     }
 
     @Override
