@@ -29,6 +29,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *   <li>{@code 502 upstream-broken}: the service closed the connection before it answered, so the
  *       request may or may not have taken effect (a message sent again with the same
  *       {@code Idempotency-Key} is answered as the first was, and never sent twice);
+ *   <li>{@code 503 busy}, {@code Retry-After: 1}: every connection the gateway may open to the service
+ *       was in use for {@code httpclient.pool.acquire-timeout}, so the request was not forwarded (it was
+ *       a {@code 500} with a stack trace in the log, each, when an overloaded routing-service held them
+ *       all);
  *   <li>{@code 503 unavailable}, {@code Retry-After: 1}: the gateway's own store of keys and limits
  *       (Redis) did not answer, so nothing was forwarded.
  * </ul>
@@ -61,6 +65,13 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
                 "the service behind this path closed the connection before it answered: the request may or may"
                         + " not have taken effect; a message sent again with the same Idempotency-Key is answered as"
                         + " the first was and never sent twice"),
+        BUSY(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "busy",
+                "Not accepted",
+                "the gateway had no free connection to the service behind this path in time (it was answering"
+                        + " as many requests as it may at once); the request was not forwarded, so nothing was done;"
+                        + " try again after Retry-After"),
         STORE(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -124,11 +135,22 @@ public class UpstreamFailures implements WebExceptionHandler, org.springframewor
         return ProblemResponse.write(response, kind.status, kind.type, kind.title, kind.detail);
     }
 
+    /**
+     * Reactor Netty's connection pool (its shaded reactor-pool) could not lend a connection: none came free
+     * within {@code httpclient.pool.acquire-timeout}, or too many requests were waiting for one. Matched by
+     * name, as the classes are Reactor Netty's internal copies.
+     */
+    private static final java.util.Set<String> POOL_EXHAUSTED =
+            java.util.Set.of("PoolAcquireTimeoutException", "PoolAcquirePendingLimitException");
+
     /** The kind of failure, looked for along the causes; null when it is none of them. */
     static Kind kindOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException) {
                 return Kind.UNREACHABLE;
+            }
+            if (POOL_EXHAUSTED.contains(t.getClass().getSimpleName())) {
+                return Kind.BUSY;
             }
             if (t instanceof reactor.netty.http.client.PrematureCloseException || t instanceof IOException) {
                 return Kind.BROKEN;
