@@ -9,7 +9,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -91,11 +94,98 @@ public final class SmtpServer implements AutoCloseable {
             throw new MessagingException("held delivery refused");
         }
         // one mailbox per address, even when two connections deliver to a new address at once
+        GreenMailUser user;
         synchronized (this) {
-            GreenMailUser user = greenMail.getUserManager().getUserByEmail(address.getEmail());
-            return user != null
-                    ? user
+            GreenMailUser known = greenMail.getUserManager().getUserByEmail(address.getEmail());
+            user = known != null
+                    ? known
                     : greenMail.getUserManager().createUser(address.getEmail(), address.getEmail(), "secret");
+        }
+        return countOnly ? new Counting(user) : user;
+    }
+
+    private volatile boolean countOnly;
+    private final Map<String, Integer> counted = new ConcurrentHashMap<>();
+
+    /**
+     * From now on a message is counted by its subject, not kept: a load run's hundred thousand messages
+     * would fill the heap, and a heap that grows while measured costs the load generator the most.
+     * {@link #subjects()} has them all; {@link #received()} only those kept before.
+     */
+    public SmtpServer countOnly() {
+        countOnly = true;
+        return this;
+    }
+
+    /** How many messages arrived with each subject: those kept and those counted. */
+    public Map<String, Integer> subjects() throws MessagingException {
+        Map<String, Integer> all = new HashMap<>(counted);
+        for (MimeMessage kept : greenMail.getReceivedMessages()) {
+            all.merge(kept.getSubject(), 1, Integer::sum);
+        }
+        return all;
+    }
+
+    /** A mailbox that counts what is delivered to it instead of storing it. */
+    private final class Counting implements GreenMailUser {
+        private final GreenMailUser user;
+
+        Counting(GreenMailUser user) {
+            this.user = user;
+        }
+
+        @Override
+        public void deliver(MovingMessage message) {
+            deliver(message.getMessage());
+        }
+
+        @Override
+        public void deliver(MimeMessage message) {
+            try {
+                counted.merge(String.valueOf(message.getSubject()), 1, Integer::sum);
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String getEmail() {
+            return user.getEmail();
+        }
+
+        @Override
+        public String getLogin() {
+            return user.getLogin();
+        }
+
+        @Override
+        public void create() {
+            user.create();
+        }
+
+        @Override
+        public void delete() {
+            user.delete();
+        }
+
+        @Override
+        public String getPassword() {
+            return user.getPassword();
+        }
+
+        @Override
+        public void setPassword(String password) {
+            user.setPassword(password);
+        }
+
+        @Override
+        public void authenticate(String password) throws UserException {
+            user.authenticate(password);
+        }
+
+        @Override
+        public String getQualifiedMailboxName() {
+            return user.getQualifiedMailboxName();
         }
     }
 
