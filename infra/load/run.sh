@@ -24,10 +24,14 @@ export PATH="$JAVA_HOME/bin:$PATH"
 RATE="${1:-1000}"
 SECONDS_PER_PHASE="${2:-60}"
 ./mvnw -B -ntp -q install -DskipTests
+# what this machine charges for system calls, wake-ups and new memory, measured idle: figures from
+# two machines compare only beside it (docs/benchmarks.md, "The machine")
+MACHINE="$(python3 infra/bench/machine.py 2>/dev/null || echo 'machine: not probed (needs python3)')"
 ./mvnw -B -ntp -Pload -pl infra/e2e verify \
   -Dload.rate="$RATE" -Dload.seconds="$SECONDS_PER_PHASE" -Dload.warmup="${LOAD_WARMUP:-30}" -Dload.max="${LOAD_MAX:-true}" \
   -De2e.jvm="${LOAD_JVM:--Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC}" -De2e.no-trace-export=true -De2e.no-request-journal=true -De2e.email-consumers=8 \
   -De2e.routing-consumers="${LOAD_ROUTING_CONSUMERS:-16}" \
   ${LOAD_TRACING_SAMPLING:+-De2e.tracing-sampling="$LOAD_TRACING_SAMPLING"} \
   ${LOAD_AOT:+-De2e.aot-cache-dir="$ROOT/infra/e2e/target/aot"}
+echo "$MACHINE" >> infra/e2e/target/load/load.txt
 cat infra/e2e/target/load/load.txt
