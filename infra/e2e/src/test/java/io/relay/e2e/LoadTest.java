@@ -253,23 +253,26 @@ class LoadTest {
         Steady from = steady.get();
         long steadyAccepted = from == null ? 0 : acceptedAtEnd - from.accepted();
         for (String name : cpuAfter.keySet()) {
-            long[] before = cpuBefore.getOrDefault(name, new long[2]);
+            long[] before = cpuBefore.getOrDefault(name, new long[3]);
             long[] after = cpuAfter.get(name);
+            long[] atSteady = from == null ? null : from.cpu().getOrDefault(name, new long[3]);
             double coreSeconds = (after[0] - before[0]) / 100.0;
-            double warmUpSeconds = (before[0] - cpuWarmUp.getOrDefault(name, new long[2])[0]) / 100.0;
-            double steadySeconds =
-                    from == null ? Double.NaN : (after[0] - from.cpu().getOrDefault(name, new long[2])[0]) / 100.0;
+            double warmUpSeconds = (before[0] - cpuWarmUp.getOrDefault(name, new long[3])[0]) / 100.0;
+            double steadySeconds = atSteady == null ? Double.NaN : (after[0] - atSteady[0]) / 100.0;
             report.append(String.format(
-                    "  %-30s cpu %5.0f%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)  rss %5d MiB%n",
+                    "  %-30s cpu %5.0f%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)  rss %5d MiB"
+                            + "  wake-ups %5.1f a message (steady)%n",
                     name,
                     100.0 * coreSeconds / wall,
                     1000.0 * coreSeconds / accepted,
                     1000.0 * warmUpSeconds / Math.max(1, warmUp.accepted()),
                     1000.0 * steadySeconds / Math.max(1, steadyAccepted),
-                    after[1] / 1024));
+                    after[1] / 1024,
+                    atSteady == null ? Double.NaN : (double) (after[2] - atSteady[2]) / Math.max(1, steadyAccepted)));
         }
         report.append(String.format(
-                "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)%n",
+                "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)"
+                        + "  context switches %5.1f a message (steady)%n",
                 "whole machine",
                 100.0 * machineBusy / wall,
                 Math.round(100.0 * machineAll / wall),
@@ -277,7 +280,10 @@ class LoadTest {
                 1000.0 * (machineBefore[0] - machineWarmUp[0]) / 100.0 / Math.max(1, warmUp.accepted()),
                 from == null
                         ? Double.NaN
-                        : 1000.0 * (machineAfter[0] - from.machine()[0]) / 100.0 / Math.max(1, steadyAccepted)));
+                        : 1000.0 * (machineAfter[0] - from.machine()[0]) / 100.0 / Math.max(1, steadyAccepted),
+                from == null
+                        ? Double.NaN
+                        : (double) (machineAfter[2] - from.machine()[2]) / Math.max(1, steadyAccepted)));
         System.out.print(report);
         Path out = Path.of("target", "load", "load.txt");
         Files.createDirectories(out.getParent());
@@ -542,31 +548,43 @@ class LoadTest {
     }
 
     /** utime+stime in clock ticks (1/100 s) and resident KiB, from /proc. */
+    /** Per process: utime+stime in ticks, resident KiB, and times its threads were put on a core. */
     private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
-        Map<String, long[]> figures = new LinkedHashMap<>();
+        Map<String, List<Long>> processes = new LinkedHashMap<>();
         for (ServiceProcess service : system.all()) {
-            figures.put(
-                    service.name(),
-                    ProcessCpu.ticksAndRss(List.of(service.handle().pid())));
+            processes.put(service.name(), List.of(service.handle().pid()));
         }
-        figures.put(
-                "load generator + simulators",
-                ProcessCpu.ticksAndRss(List.of(ProcessHandle.current().pid())));
-        figures.put("postgresql (all backends)", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("postgres")));
-        figures.put("rabbitmq (beam.smp)", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("beam.smp")));
-        figures.put("redis", ProcessCpu.ticksAndRss(ProcessCpu.pidsNamed("redis-server")));
+        processes.put(
+                "load generator + simulators", List.of(ProcessHandle.current().pid()));
+        processes.put("postgresql (all backends)", ProcessCpu.pidsNamed("postgres"));
+        processes.put("rabbitmq (beam.smp)", ProcessCpu.pidsNamed("beam.smp"));
+        processes.put("redis", ProcessCpu.pidsNamed("redis-server"));
+        Map<String, long[]> figures = new LinkedHashMap<>();
+        processes.forEach((name, pids) -> {
+            long[] ticksAndRss = ProcessCpu.ticksAndRss(pids);
+            figures.put(name, new long[] {ticksAndRss[0], ticksAndRss[1], ProcessCpu.switches(pids)});
+        });
         return figures;
     }
 
-    /** Busy and total ticks of all cores, from /proc/stat (busy: everything but idle and iowait). */
+    /**
+     * Busy and total ticks of all cores (busy: everything but idle and iowait), and the context switches
+     * since boot, from /proc/stat.
+     */
     private static long[] machineTicks() throws Exception {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        List<String> stat = Files.readAllLines(Path.of("/proc/stat"));
+        String[] f = stat.getFirst().trim().split("\\s+");
         long total = 0;
         for (int i = 1; i < Math.min(f.length, 9); i++) {
             total += Long.parseLong(f[i]);
         }
         long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-        return new long[] {total - idle, total};
+        long switches = stat.stream()
+                .filter(line -> line.startsWith("ctxt "))
+                .mapToLong(line -> Long.parseLong(line.substring(5).trim()))
+                .findFirst()
+                .orElse(0);
+        return new long[] {total - idle, total, switches};
     }
 
     private static double pct(long[] sorted, double q) {

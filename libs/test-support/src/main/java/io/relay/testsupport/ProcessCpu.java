@@ -45,6 +45,33 @@ public final class ProcessCpu {
     }
 
     /**
+     * How many times the threads of these processes were put on a core (the third figure of each
+     * thread's {@code /proc/<pid>/task/<tid>/schedstat}): each is a wake-up, near enough, and on a machine
+     * whose kernel is dear the wake-ups a message costs say more than its CPU. A thread that exits
+     * between two readings takes its count with it.
+     */
+    public static long switches(List<Long> pids) {
+        long switches = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String[] schedstat = Files.readString(task.resolve("schedstat"))
+                                .trim()
+                                .split(" ");
+                        switches += Long.parseLong(schedstat[2]);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread exited meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process exited meanwhile
+            }
+        }
+        return switches;
+    }
+
+    /**
      * utime+stime in ticks, now, of this machine's PostgreSQL (all backends), RabbitMQ and this JVM (under
      * {@code self}): what a benchmark reads before and after its run.
      */
