@@ -482,21 +482,19 @@ class LoadTest {
      * /proc/PID/task; a thread new since then counts from its start. A thread that ends between two
      * samples takes its last few ticks along (the JVM starts and stops compiler threads as needed).
      */
-    private long compilerTicks(long pid) throws java.io.IOException {
+    private long compilerTicks(long pid) {
         long added = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String name = Files.readString(task.resolve("comm"));
-                    if (!name.contains("CompilerThre")) {
-                        continue;
-                    }
-                    long ticks = ProcessCpu.ticksAndRss(task.resolve("stat"))[0];
-                    Long before = compilerThreadTicks.put(pid + "/" + task.getFileName(), ticks);
-                    added += ticks - (before == null ? 0 : before);
-                } catch (java.io.IOException gone) {
-                    // the thread ended meanwhile
+        for (Path task : ProcessCpu.threads(pid)) {
+            try {
+                String name = Files.readString(task.resolve("comm"));
+                if (!name.contains("CompilerThre")) {
+                    continue;
                 }
+                long ticks = ProcessCpu.ticksAndRss(task.resolve("stat"))[0];
+                Long before = compilerThreadTicks.put(pid + "/" + task.getFileName(), ticks);
+                added += ticks - (before == null ? 0 : before);
+            } catch (java.io.IOException gone) {
+                // the thread ended meanwhile
             }
         }
         return added;
@@ -547,7 +545,6 @@ class LoadTest {
         }
     }
 
-    /** utime+stime in clock ticks (1/100 s) and resident KiB, from /proc. */
     /** Per process: utime+stime in ticks, resident KiB, and times its threads were put on a core. */
     private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
         Map<String, List<Long>> processes = new LinkedHashMap<>();

@@ -53,22 +53,26 @@ public final class ProcessCpu {
     public static long switches(List<Long> pids) {
         long switches = 0;
         for (long pid : pids) {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        String[] schedstat = Files.readString(task.resolve("schedstat"))
-                                .trim()
-                                .split(" ");
-                        switches += Long.parseLong(schedstat[2]);
-                    } catch (IOException | RuntimeException gone) {
-                        // the thread exited meanwhile
-                    }
+            for (Path thread : threads(pid)) {
+                try {
+                    String[] schedstat =
+                            Files.readString(thread.resolve("schedstat")).trim().split(" ");
+                    switches += Long.parseLong(schedstat[2]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread exited meanwhile
                 }
-            } catch (IOException | RuntimeException gone) {
-                // the process exited meanwhile
             }
         }
         return switches;
+    }
+
+    /** The {@code /proc/<pid>/task/<tid>} directory of each of the process's threads; none when it is gone. */
+    public static List<Path> threads(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.toList();
+        } catch (IOException | RuntimeException gone) {
+            return List.of();
+        }
     }
 
     /**

@@ -24,9 +24,6 @@ class ProcessCpuTest {
             }
         });
         // read while the thread lives: an exited thread takes its count with it
-        while (sleeper.getState() != Thread.State.TIMED_WAITING && sleeper.isAlive()) {
-            Thread.onSpinWait();
-        }
         long during;
         do {
             during = ProcessCpu.switches(THIS_JVM);
