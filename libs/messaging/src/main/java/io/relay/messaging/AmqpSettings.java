@@ -28,9 +28,10 @@ public record AmqpSettings(String host, int port, String username, String passwo
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(2_000);
         factory.setRequestedHeartbeat(15);
-        // handlers run on virtual threads: a slow provider call parks one, it does not starve the others
-        factory.setSharedExecutor(java.util.concurrent.Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("amqp-consumer-", 0).factory()));
+        // deliveries are handed to the consumers' own handler pools from here; a consumer whose handlers
+        // are all busy holds its thread, never another queue's (a pool that grows, not a fixed one)
+        factory.setSharedExecutor(java.util.concurrent.Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("amqp-consumer-", 0).factory()));
         return factory.newConnection(connectionName);
     }
 

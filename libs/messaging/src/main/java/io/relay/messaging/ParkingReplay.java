@@ -148,7 +148,7 @@ public final class ParkingReplay {
                     "moved %d message(s) from %s.parking back to %s; %d still parked%n",
                     result.moved(), args[0], args[0], result.stillParked());
         }
-        System.exit(0); // the connection's virtual-thread executor must not keep the JVM waiting
+        System.exit(0); // the client library's own threads must not keep the JVM waiting
     }
 
     private static String env(String name, String fallback) {

@@ -26,7 +26,7 @@ import org.slf4j.MDC;
  * them to another consumer.
  *
  * <p>One channel takes the queue's deliveries and up to {@code concurrency} handlers run at once, each
- * on a virtual thread. The broker delivers to one consumer in bursts and takes one ack for many
+ * on a pooled platform thread. The broker delivers to one consumer in bursts and takes one ack for many
  * ({@link ChannelAcks}, {@link #ackedWithin}); a channel per handler made it do both once a message.
  */
 public final class QueueConsumer {
@@ -88,8 +88,11 @@ public final class QueueConsumer {
             ackTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("acks-" + spec.name()).factory());
         }
-        handlers = java.util.concurrent.Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(spec.name() + "-", 0).factory());
+        // platform threads, at most `concurrency` busy (the permits): a handler's blocking socket reads
+        // (Redis, the provider, the broker's confirm) wake its own thread, where a virtual thread's wake a
+        // poller and then a carrier too (docs/benchmarks.md, stop 33)
+        handlers = java.util.concurrent.Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name(spec.name() + "-", 0).factory());
         Channel channel = connection.createChannel();
         // every handler busy and a prefetch's worth more waiting, handled or not yet acked
         channel.basicQos(spec.concurrency() + spec.prefetch());
