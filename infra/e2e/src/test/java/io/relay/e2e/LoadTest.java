@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.http.UniformDistribution;
 import io.relay.testsupport.Http;
 import io.relay.testsupport.ProcessCpu;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +44,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag("load")
 class LoadTest {
 
+    /** At most this many requests in flight (more wait their turn, their latency counted from when due). */
+    private static final int MAX_IN_FLIGHT = 1024;
+
     static {
-        // The JDK HttpClient keeps idle connections in a list it searches linearly on every request;
-        // unbounded, a burst left hundreds there and that search was a fifth of the load generator's
-        // CPU at 400/s (JFR). Set before the first HttpClient reads it.
-        System.setProperty("jdk.httpclient.connectionPoolSize", "32");
+        // The requests go out on HttpURLConnection from platform threads: a blocking read wakes the
+        // sending thread itself, where the JDK HttpClient woke its selector thread, an executor thread
+        // and the sender's (three wake-ups an answer; docs/benchmarks.md, stop 33). Idle keep-alive
+        // connections kept: up to as many as requests in flight (the default is 5, so a burst would
+        // connect afresh); a POST is never silently sent again on a stale connection (fixed-length
+        // streaming never is, and this says so). Set before the first HttpURLConnection reads them.
+        System.setProperty("http.maxConnections", Integer.toString(MAX_IN_FLIGHT));
+        System.setProperty("sun.net.http.retryPost", "false");
     }
 
     private static final int RATE = Integer.getInteger("load.rate", 1000);
@@ -63,13 +70,10 @@ class LoadTest {
     private static final Duration STEADY_AFTER = Duration.ofSeconds(60);
 
     /** Where the figures stood a minute into the measured phases. */
-    private record Steady(Map<String, long[]> cpu, long[] machine, long accepted) {}
+    private record Steady(
+            Map<String, long[]> cpu, Map<String, ProcessCpu.Switches> switches, long[] machine, long accepted) {}
 
     private final JsonMapper json = JsonMapper.builder().build();
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     /** every message's token and the status it was answered with (0: no answer), warm-up included */
     private final Map<String, Integer> answers = new ConcurrentHashMap<>();
@@ -118,7 +122,8 @@ class LoadTest {
             sampler.schedule(
                     () -> {
                         try {
-                            steady.set(new Steady(cpu(system), machineTicks(), ACCEPTED_SO_FAR.get()));
+                            steady.set(
+                                    new Steady(cpu(system), switches(system), machineTicks(), ACCEPTED_SO_FAR.get()));
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
@@ -142,6 +147,7 @@ class LoadTest {
         long accepted = phases.stream().mapToLong(Phase::accepted).sum();
         long acceptedInAll = warmUp.accepted() + accepted;
         Map<String, long[]> cpuAfter = cpu(system);
+        Map<String, ProcessCpu.Switches> switchesAfter = switches(system);
         long[] machineAfter = machineTicks();
         long acceptedAtEnd = ACCEPTED_SO_FAR.get();
         sampler.shutdownNow();
@@ -253,11 +259,11 @@ class LoadTest {
         Steady from = steady.get();
         long steadyAccepted = from == null ? 0 : acceptedAtEnd - from.accepted();
         for (String name : cpuAfter.keySet()) {
-            long[] before = cpuBefore.getOrDefault(name, new long[3]);
+            long[] before = cpuBefore.getOrDefault(name, new long[2]);
             long[] after = cpuAfter.get(name);
-            long[] atSteady = from == null ? null : from.cpu().getOrDefault(name, new long[3]);
+            long[] atSteady = from == null ? null : from.cpu().getOrDefault(name, new long[2]);
             double coreSeconds = (after[0] - before[0]) / 100.0;
-            double warmUpSeconds = (before[0] - cpuWarmUp.getOrDefault(name, new long[3])[0]) / 100.0;
+            double warmUpSeconds = (before[0] - cpuWarmUp.getOrDefault(name, new long[2])[0]) / 100.0;
             double steadySeconds = atSteady == null ? Double.NaN : (after[0] - atSteady[0]) / 100.0;
             report.append(String.format(
                     "  %-30s cpu %5.0f%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)  rss %5d MiB"
@@ -268,7 +274,12 @@ class LoadTest {
                     1000.0 * warmUpSeconds / Math.max(1, warmUp.accepted()),
                     1000.0 * steadySeconds / Math.max(1, steadyAccepted),
                     after[1] / 1024,
-                    atSteady == null ? Double.NaN : (double) (after[2] - atSteady[2]) / Math.max(1, steadyAccepted)));
+                    from == null
+                            ? Double.NaN
+                            : (double) switchesAfter
+                                            .get(name)
+                                            .since(from.switches().get(name))
+                                    / Math.max(1, steadyAccepted)));
         }
         report.append(String.format(
                 "  %-30s cpu %5.0f%% of %d%%  %5.2f ms per accepted message (warm-up %5.2f, steady %5.2f)"
@@ -332,22 +343,58 @@ class LoadTest {
                 "{\"customerId\":\"c-" + (n % CUSTOMERS) + "\",\"category\":\"" + (sms ? "load-sms" : "load-email")
                         + "\",\"content\":{\"sms\":{\"text\":\"" + token + "\"},\"email\":{\"subject\":\"" + token
                         + "\",\"text\":\"load\"}}}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         sentAt.put(token, System.nanoTime());
-        HttpResponse<Void> response;
+        int status;
         try {
-            response = client.send(
-                    HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/messages"))
-                            .header("Authorization", "Bearer " + tenant.apiKey())
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpURLConnection request = (HttpURLConnection)
+                    URI.create(system.gatewayUrl() + "/v1/messages").toURL().openConnection();
+            request.setRequestMethod("POST");
+            request.setConnectTimeout(10_000);
+            request.setReadTimeout(120_000);
+            request.setRequestProperty("Authorization", "Bearer " + tenant.apiKey());
+            request.setRequestProperty("Content-Type", "application/json");
+            request.setDoOutput(true);
+            request.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = request.getOutputStream()) {
+                out.write(bytes);
+            }
+            status = request.getResponseCode();
+            // read to the end, so the connection goes back to the keep-alive cache
+            try (InputStream in = status >= 400 ? request.getErrorStream() : request.getInputStream()) {
+                if (in != null) {
+                    in.readAllBytes();
+                }
+            }
         } catch (java.io.IOException noAnswer) {
             answers.put(token, 0);
             return 0;
         }
-        answers.put(token, response.statusCode());
-        return response.statusCode();
+        answers.put(token, status);
+        return status;
+    }
+
+    /**
+     * Platform threads for the requests of one phase: an idle one is reused (the latest idle first), a new
+     * one is made when none is idle, up to {@link #MAX_IN_FLIGHT}; then the pacer waits for one to free up
+     * (each request's latency still counts from when it was due).
+     */
+    private static ExecutorService senders() {
+        return new java.util.concurrent.ThreadPoolExecutor(
+                0,
+                MAX_IN_FLIGHT,
+                30,
+                java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(),
+                Thread.ofPlatform().daemon().name("load-", 0).factory(),
+                (task, pool) -> {
+                    try {
+                        pool.getQueue().put(task);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.util.concurrent.RejectedExecutionException(e);
+                    }
+                });
     }
 
     private Phase fixedRate(RunningSystem system, List<Tenant> tenants, int rate, Duration run) throws Exception {
@@ -381,7 +428,7 @@ class LoadTest {
         AtomicInteger accepted = new AtomicInteger();
         Map<Integer, Integer> refused = new ConcurrentHashMap<>();
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = senders()) {
             for (int i = 0; i < total; i++) {
                 long due = start + dueAt.applyAsLong(i);
                 long wait = due - System.nanoTime();
@@ -406,7 +453,7 @@ class LoadTest {
         Map<Integer, Integer> refused = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long deadline = start + run.toNanos();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = senders()) {
             for (int c = 0; c < MAX_CLIENTS; c++) {
                 pool.submit(() -> {
                     while (System.nanoTime() < deadline) {
@@ -545,8 +592,22 @@ class LoadTest {
         }
     }
 
-    /** Per process: utime+stime in ticks, resident KiB, and times its threads were put on a core. */
+    /** Per process: utime+stime in ticks and resident KiB. */
     private static Map<String, long[]> cpu(RunningSystem system) throws Exception {
+        Map<String, long[]> figures = new LinkedHashMap<>();
+        processes(system).forEach((name, pids) -> figures.put(name, ProcessCpu.ticksAndRss(pids)));
+        return figures;
+    }
+
+    /** Per process: how often each of its threads had been put on a core. */
+    private static Map<String, ProcessCpu.Switches> switches(RunningSystem system) throws Exception {
+        Map<String, ProcessCpu.Switches> figures = new LinkedHashMap<>();
+        processes(system).forEach((name, pids) -> figures.put(name, ProcessCpu.switches(pids)));
+        return figures;
+    }
+
+    /** The processes the report names, each with its pids. */
+    private static Map<String, List<Long>> processes(RunningSystem system) throws Exception {
         Map<String, List<Long>> processes = new LinkedHashMap<>();
         for (ServiceProcess service : system.all()) {
             processes.put(service.name(), List.of(service.handle().pid()));
@@ -556,12 +617,7 @@ class LoadTest {
         processes.put("postgresql (all backends)", ProcessCpu.pidsNamed("postgres"));
         processes.put("rabbitmq (beam.smp)", ProcessCpu.pidsNamed("beam.smp"));
         processes.put("redis", ProcessCpu.pidsNamed("redis-server"));
-        Map<String, long[]> figures = new LinkedHashMap<>();
-        processes.forEach((name, pids) -> {
-            long[] ticksAndRss = ProcessCpu.ticksAndRss(pids);
-            figures.put(name, new long[] {ticksAndRss[0], ticksAndRss[1], ProcessCpu.switches(pids)});
-        });
-        return figures;
+        return processes;
     }
 
     /**

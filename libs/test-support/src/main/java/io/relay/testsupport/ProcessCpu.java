@@ -3,6 +3,7 @@ package io.relay.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,25 +46,42 @@ public final class ProcessCpu {
     }
 
     /**
-     * How many times the threads of these processes were put on a core (the third figure of each
-     * thread's {@code /proc/<pid>/task/<tid>/schedstat}): each is a wake-up, near enough, and on a machine
-     * whose kernel is dear the wake-ups a message costs say more than its CPU. A thread that exits
-     * between two readings takes its count with it.
+     * How many times each thread of these processes had been put on a core, by thread id (the third
+     * figure of each thread's {@code /proc/<pid>/task/<tid>/schedstat}): each is a wake-up, near enough,
+     * and on a machine whose kernel is dear the wake-ups a message costs say more than its CPU.
      */
-    public static long switches(List<Long> pids) {
-        long switches = 0;
+    public static Switches switches(List<Long> pids) {
+        Map<Long, Long> byThread = new HashMap<>();
         for (long pid : pids) {
             for (Path thread : threads(pid)) {
                 try {
                     String[] schedstat =
                             Files.readString(thread.resolve("schedstat")).trim().split(" ");
-                    switches += Long.parseLong(schedstat[2]);
+                    byThread.put(Long.parseLong(thread.getFileName().toString()), Long.parseLong(schedstat[2]));
                 } catch (IOException | RuntimeException gone) {
                     // the thread exited meanwhile
                 }
             }
         }
-        return switches;
+        return new Switches(Map.copyOf(byThread));
+    }
+
+    /** One reading of {@link #switches}. */
+    public record Switches(Map<Long, Long> byThread) {
+
+        /**
+         * The wake-ups since {@code earlier}, thread by thread: a thread started since counts from its start;
+         * a thread that exited since takes its count with it (its wake-ups in between are not counted, and
+         * its earlier ones are not taken off the others'; pools that retire idle threads made the difference
+         * of two plain sums come out too small, even below zero).
+         */
+        public long since(Switches earlier) {
+            long sum = 0;
+            for (Map.Entry<Long, Long> thread : byThread.entrySet()) {
+                sum += thread.getValue() - earlier.byThread.getOrDefault(thread.getKey(), 0L);
+            }
+            return sum;
+        }
     }
 
     /** The {@code /proc/<pid>/task/<tid>} directory of each of the process's threads; none when it is gone. */
