@@ -190,6 +190,8 @@ public final class QueueConsumer {
                 } catch (IOException | RuntimeException e) {
                     log.warn("could not settle a message of {}: {}", spec.name(), e.toString());
                 } finally {
+                    // a pooled thread takes the next message: nothing a handler left in the log context goes with it
+                    MDC.clear();
                     permits.release();
                     inFlight.decrementAndGet();
                 }

@@ -433,4 +433,39 @@ class QueueConsumerTest {
         assertThat(most.get()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(spec.name()) == 0);
     }
+
+    @Test
+    void aHandlerSeesOnlyItsOwnMessageInTheLogContextEvenOnAThreadAnotherMessageUsedBefore() throws Exception {
+        // one handler at a time, so the second message runs on the thread the first left behind
+        List<Map<String, String>> contexts = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        consume(e -> {
+            Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+            contexts.add(context == null ? Map.of() : Map.copyOf(context));
+            threads.add(Thread.currentThread().getName());
+            // a handler that puts something of its own there and does not take it away
+            org.slf4j.MDC.put("customerId", "c-of-" + e.messageId());
+        });
+
+        publisher.publishAndWait(exchange, "message.accepted", envelope("m-1"), Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> contexts.size() == 1);
+        publisher.publishAndWait(
+                exchange,
+                "message.accepted",
+                Envelope.of(
+                        "m-2",
+                        "tenant-b",
+                        new MessageAccepted("m-2", "c-2", "appointments"),
+                        null,
+                        Instant.parse("2026-11-27T10:00:00Z")),
+                Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> contexts.size() == 2);
+
+        assertThat(threads.get(1)).isEqualTo(threads.get(0));
+        assertThat(contexts.get(0)).containsEntry("tenantId", "tenant-a").doesNotContainKey("customerId");
+        assertThat(contexts.get(1))
+                .containsEntry("messageId", "m-2")
+                .containsEntry("tenantId", "tenant-b")
+                .doesNotContainKey("customerId");
+    }
 }
