@@ -190,8 +190,6 @@ public final class QueueConsumer {
                 } catch (IOException | RuntimeException e) {
                     log.warn("could not settle a message of {}: {}", spec.name(), e.toString());
                 } finally {
-                    // a pooled thread takes the next message: nothing a handler left in the log context goes with it
-                    MDC.clear();
                     permits.release();
                     inFlight.decrementAndGet();
                 }
@@ -242,9 +240,9 @@ public final class QueueConsumer {
                         () -> publisher.publish("", spec.retryQueue(), envelope.nextAttempt()));
             }
         } finally {
-            MDC.remove("messageId");
-            MDC.remove("tenantId");
-            MDC.remove("attempt");
+            // the whole context, not only the keys above: the pooled thread takes the next message, and
+            // nothing a handler left there goes with it
+            MDC.clear();
         }
     }
 
