@@ -47,4 +47,16 @@ class TracingEnvironmentTest {
         assertThat(environment.getProperty(TracingEnvironment.ENDPOINT)).isEqualTo("http://b/v1/traces");
         assertThat(environment.getProperty(TracingEnvironment.SAMPLING)).isEqualTo("0.5");
     }
+
+    @Test
+    void baggageAndLongTaskTimersAreOffUnlessBootsPropertySaysOtherwise() {
+        StandardEnvironment defaults = environment(Map.of());
+        assertThat(defaults.getProperty(TracingEnvironment.BAGGAGE)).isEqualTo("false");
+        assertThat(defaults.getProperty(TracingEnvironment.IGNORED_METERS)).isEqualTo("long-task-timer");
+
+        StandardEnvironment chosen =
+                environment(Map.of(TracingEnvironment.BAGGAGE, "true", TracingEnvironment.IGNORED_METERS, ""));
+        assertThat(chosen.getProperty(TracingEnvironment.BAGGAGE)).isEqualTo("true");
+        assertThat(chosen.getProperty(TracingEnvironment.IGNORED_METERS)).isEmpty();
+    }
 }

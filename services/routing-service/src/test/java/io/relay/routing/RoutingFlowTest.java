@@ -345,6 +345,9 @@ class RoutingFlowTest {
                     .isGreaterThanOrEqualTo(1.0);
             assertThat(sample(scrape, "relay_queue_messages", "queue=\"routing.message-accepted.parking\""))
                     .isZero();
+            // each request and message is timed, but no long-task timer runs beside it (TracingEnvironment)
+            assertThat(scrape).contains("http_server_requests_seconds_count");
+            assertThat(scrape).doesNotContain("_active_seconds");
         });
     }
 
@@ -511,6 +514,29 @@ class RoutingFlowTest {
                 .isEqualTo("dispatched");
         assertThat(sample(business.get("/actuator/prometheus").body(), "relay_accepts_turned_away_total"))
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void theTraceGoesOnToPreferenceServiceButACallersBaggageDoesNot() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        PREFERENCES.stubFor(get(resolvedUrl("c-bag"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-bag", "bag@example.org"))));
+
+        send(
+                business.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                        .header("baggage", "tenant=someone-else"),
+                "c-bag");
+
+        var asked = PREFERENCES.findAll(getRequestedFor(resolvedUrl("c-bag")));
+        assertThat(asked).hasSize(1);
+        assertThat(asked.getFirst().getHeader("traceparent"))
+                .as("the message's trace, continued")
+                .contains(traceId);
+        assertThat(asked.getFirst().containsHeader("baggage"))
+                .as("W3C baggage is neither read nor passed on (TracingEnvironment)")
+                .isFalse();
     }
 
     @Test
