@@ -540,6 +540,27 @@ class RoutingFlowTest {
     }
 
     @Test
+    void aPlaceAmongTheAcceptsAtOnceIsGivenBackWhateverTheAnswer() {
+        // this class's replica accepts two at once: six refusals in a row, each of which held a place
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> malformed = business.post("/v1/messages", "{\"customerId\":");
+            assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+            HttpResponse<String> invalid = business.post(
+                    "/v1/messages", "{\"category\":\"appointments\",\"content\":{\"email\":{\"subject\":\"Hi\"}}}");
+            assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(400);
+            assertThat(invalid.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+        PREFERENCES.stubFor(get(resolvedUrl("c-73"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(customerJson("c-73", "c73@example.org"))));
+
+        assertThat(view(send("c-73")).get("status").asString())
+                .as("both places free again: accepted, not turned away")
+                .isEqualTo("dispatched");
+    }
+
+    @Test
     void anotherTenantCannotReadTheMessage() {
         PREFERENCES.stubFor(get(resolvedUrl("c-5")).willReturn(aResponse().withStatus(404)));
         String id = send("c-5");
