@@ -504,6 +504,11 @@ class RoutingFlowTest {
                             .single())
                     .as("nothing stored for the message turned away")
                     .isZero();
+            // turned away before its body is read: not even a malformed one is parsed
+            HttpResponse<String> unread = business.post("/v1/messages", "{\"customerId\":");
+            assertThat(unread.statusCode()).as(unread.body()).isEqualTo(503);
+            assertThat(json.readTree(unread.body()).get("type").asString())
+                    .isEqualTo("https://relay.example/problems/busy");
 
             assertThat(view(first.get()).get("status").asString()).isEqualTo("dispatched");
             assertThat(view(second.get()).get("status").asString()).isEqualTo("dispatched");
@@ -513,7 +518,7 @@ class RoutingFlowTest {
                 .as("accepted again once the two in flight were done")
                 .isEqualTo("dispatched");
         assertThat(sample(business.get("/actuator/prometheus").body(), "relay_accepts_turned_away_total"))
-                .isEqualTo(1.0);
+                .isEqualTo(2.0);
     }
 
     @Test

@@ -23,19 +23,19 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * into full traffic, a slow database or broker) keeps taking requests it cannot finish, each one a
  * parked thread holding its body, until its heap runs out and it loses them all at once.
  *
- * <p>The place is taken as Spring MVC has chosen {@code POST /v1/messages}'s handler, before the body
- * is read: a request turned away costs no JSON parsing, no exception and no exception resolver. Those
- * made a refusal cost about as much CPU as an acceptance (JFR: a tenth of routing's samples in a
- * half-minute that refused one request in seven), just when the replica had none to spare.
+ * <p>When no place is free, the request is turned away as soon as Spring MVC has chosen
+ * {@code POST /v1/messages}'s handler, before the body is read: it costs no JSON parsing, no exception
+ * and no exception resolver. Those made a refusal cost about as much CPU as an acceptance (JFR: a
+ * tenth of routing's samples in a half-minute that refused one request in seven), just when the
+ * replica had none to spare. The place itself is taken and given back by the handler ({@link #enter}).
  */
 @Component
 public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
 
-    private static final String SLOT = AcceptLimit.class.getName() + ".slot";
-
     private final Semaphore slots;
     private final int atOnce;
     private final Counter turnedAway;
+    private final String detail;
     private final byte[] busy;
 
     public AcceptLimit(RoutingProperties properties, MeterRegistry meters) {
@@ -44,12 +44,9 @@ public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
         this.turnedAway = Counter.builder("relay_accepts_turned_away")
                 .description("messages refused with 503 because this replica was accepting as many as it may at once")
                 .register(meters);
-        this.busy = Problems.asText(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "busy",
-                        "Not accepted",
-                        "this routing replica is already accepting " + atOnce
-                                + " messages at once; nothing was stored; try again in a second")
+        this.detail = "this routing replica is already accepting " + atOnce
+                + " messages at once; nothing was stored; try again in a second";
+        this.busy = Problems.asText(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Not accepted", detail)
                 .getBody()
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -62,30 +59,47 @@ public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        if (!(handler instanceof HandlerMethod method)
+        if (slots.availablePermits() > 0
+                || !(handler instanceof HandlerMethod method)
                 || method.getBeanType() != MessageController.class
                 || !method.getMethod().getName().equals("post")) {
             return true;
         }
-        if (!slots.tryAcquire()) {
-            turnedAway.increment();
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setHeader("Retry-After", "1");
-            response.setContentLength(busy.length);
-            response.getOutputStream().write(busy); // bytes: a writer would add a charset to the type
-            return false;
-        }
-        request.setAttribute(SLOT, Boolean.TRUE);
-        return true;
+        turnedAway.increment();
+        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setHeader("Retry-After", "1");
+        response.setContentLength(busy.length);
+        response.getOutputStream().write(busy); // bytes: a writer would add a charset to the type
+        return false;
     }
 
-    /** After the answer, whatever it was (an exception included): the place is given back once. */
-    @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
-        if (request.getAttribute(SLOT) != null) {
-            request.removeAttribute(SLOT);
-            slots.release();
+    /** A place among the messages being accepted, given back by closing it (once: try-with-resources). */
+    public interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Taken by the handler itself, so it is given back before the answer is written: a caller that has
+     * its answer finds the place free. Two requests that both passed {@link #preHandle} for the last
+     * place: the second is turned away here.
+     *
+     * @throws Busy when this replica is already accepting as many messages as it may
+     */
+    public Slot enter() {
+        if (!slots.tryAcquire()) {
+            turnedAway.increment();
+            throw new Busy(detail);
+        }
+        return slots::release;
+    }
+
+    /** This replica is accepting as many messages as it may: try again in a moment. */
+    public static final class Busy extends RuntimeException {
+        Busy(String detail) {
+            // no stack trace: it is answered, never logged, and turning away must stay cheap when overloaded
+            super(detail, null, false, false);
         }
     }
 }

@@ -34,13 +34,16 @@ public class MessageController {
     private final MessageStore store;
     private final java.time.Clock clock;
     private final io.relay.routing.webhook.TenantWebhooks webhooks;
+    private final AcceptLimit limit;
 
     public MessageController(
             AcceptService accept,
             MessageStore store,
             java.time.Clock clock,
-            io.relay.routing.webhook.TenantWebhooks webhooks) {
+            io.relay.routing.webhook.TenantWebhooks webhooks,
+            AcceptLimit limit) {
         this.webhooks = webhooks;
+        this.limit = limit;
         this.accept = accept;
         this.store = store;
         this.clock = clock;
@@ -61,27 +64,28 @@ public class MessageController {
             @RequestHeader(value = "X-Tenant-Sms-Daily-Quota", required = false) Integer smsDailyQuota,
             @RequestHeader(value = "X-Tenant-Time-Zone", required = false) String timeZone,
             @RequestBody MessageRequest request) {
-        // a place among the messages accepted at once was taken before the body was read (AcceptLimit)
-        if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
-            webhooks.remember(tenantId, webhookUrl, webhookSecret, version(settingsVersion), clock.instant());
+        try (AcceptLimit.Slot slot = limit.enter()) {
+            if (webhookUrl != null) { // an empty one: the tenant has no webhook (any more)
+                webhooks.remember(tenantId, webhookUrl, webhookSecret, version(settingsVersion), clock.instant());
+            }
+            AcceptService.SmsRules sms = new AcceptService.SmsRules(
+                    smsCountries == null ? AcceptService.SmsRules.DEFAULT.countries() : smsCountries,
+                    smsMaxSegments == null ? AcceptService.SmsRules.DEFAULT.maxSegments() : smsMaxSegments,
+                    smsDailyQuota);
+            AcceptService.Accepted accepted = accept.accept(
+                    tenantId,
+                    request,
+                    traceparent,
+                    idempotencyKey,
+                    new AcceptService.Senders(smsFrom, emailFrom, timeZone),
+                    sms);
+            ResponseEntity.BodyBuilder response =
+                    ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
+            if (accepted.replayed()) {
+                response.header("Idempotent-Replayed", "true");
+            }
+            return response.body(Map.of("id", accepted.id(), "status", "accepted"));
         }
-        AcceptService.SmsRules sms = new AcceptService.SmsRules(
-                smsCountries == null ? AcceptService.SmsRules.DEFAULT.countries() : smsCountries,
-                smsMaxSegments == null ? AcceptService.SmsRules.DEFAULT.maxSegments() : smsMaxSegments,
-                smsDailyQuota);
-        AcceptService.Accepted accepted = accept.accept(
-                tenantId,
-                request,
-                traceparent,
-                idempotencyKey,
-                new AcceptService.Senders(smsFrom, emailFrom, timeZone),
-                sms);
-        ResponseEntity.BodyBuilder response =
-                ResponseEntity.accepted().location(URI.create("/v1/messages/" + accepted.id()));
-        if (accepted.replayed()) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        return response.body(Map.of("id", accepted.id(), "status", "accepted"));
     }
 
     /** Cancels a message not yet dispatched; 409 once it is. */
@@ -127,6 +131,17 @@ public class MessageController {
                 "unavailable",
                 "Not accepted",
                 "the customer's profile is needed to fill the template and cannot be read right now; try again");
+    }
+
+    /** Turned away before anything was stored: the caller may try again in a second. */
+    @ExceptionHandler(AcceptLimit.Busy.class)
+    ResponseEntity<ProblemDetail> busy(AcceptLimit.Busy e) {
+        ResponseEntity<ProblemDetail> problem =
+                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Not accepted", e.getMessage());
+        return ResponseEntity.status(problem.getStatusCode())
+                .headers(problem.getHeaders())
+                .header("Retry-After", "1")
+                .body(problem.getBody());
     }
 
     @ExceptionHandler(AcceptService.BrokerUnavailableException.class)
