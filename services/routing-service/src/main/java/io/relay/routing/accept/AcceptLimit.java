@@ -8,8 +8,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -33,22 +34,34 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
 
     private final Semaphore slots;
-    private final int atOnce;
     private final Counter turnedAway;
-    private final String detail;
-    private final byte[] busy;
+    /** The one answer a request turned away gets, here or from the handler's race ({@link #answer}). */
+    private final ResponseEntity<String> answer;
+    /** Its body as bytes, written by {@link #preHandle} as they are. */
+    private final byte[] body;
 
     public AcceptLimit(RoutingProperties properties, MeterRegistry meters) {
-        this.atOnce = properties.routing().acceptsAtOnce();
+        int atOnce = properties.routing().acceptsAtOnce();
         this.slots = new Semaphore(atOnce);
         this.turnedAway = Counter.builder("relay_accepts_turned_away")
                 .description("messages refused with 503 because this replica was accepting as many as it may at once")
                 .register(meters);
-        this.detail = "this routing replica is already accepting " + atOnce
-                + " messages at once; nothing was stored; try again in a second";
-        this.busy = Problems.asText(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Not accepted", detail)
-                .getBody()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ResponseEntity<String> problem = Problems.asText(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "busy",
+                "Not accepted",
+                "this routing replica is already accepting " + atOnce
+                        + " messages at once; nothing was stored; try again in a second");
+        this.answer = ResponseEntity.status(problem.getStatusCode())
+                .headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem.getBody());
+        this.body = answer.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The answer to a request turned away: {@code 503}, the problem of type {@code busy}, {@code Retry-After}. */
+    public ResponseEntity<String> answer() {
+        return answer;
     }
 
     @Override
@@ -66,11 +79,10 @@ public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         turnedAway.increment();
-        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setHeader("Retry-After", "1");
-        response.setContentLength(busy.length);
-        response.getOutputStream().write(busy); // bytes: a writer would add a charset to the type
+        response.setStatus(answer.getStatusCode().value());
+        answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body); // bytes: a writer would add a charset to the type
         return false;
     }
 
@@ -90,16 +102,16 @@ public class AcceptLimit implements HandlerInterceptor, WebMvcConfigurer {
     public Slot enter() {
         if (!slots.tryAcquire()) {
             turnedAway.increment();
-            throw new Busy(detail);
+            throw new Busy();
         }
         return slots::release;
     }
 
     /** This replica is accepting as many messages as it may: try again in a moment. */
     public static final class Busy extends RuntimeException {
-        Busy(String detail) {
-            // no stack trace: it is answered, never logged, and turning away must stay cheap when overloaded
-            super(detail, null, false, false);
+        Busy() {
+            // no stack trace: it is answered with answer(), never logged, and turning away must stay cheap
+            super("no place free among the messages accepted at once", null, false, false);
         }
     }
 }

@@ -135,13 +135,8 @@ public class MessageController {
 
     /** Turned away before anything was stored: the caller may try again in a second. */
     @ExceptionHandler(AcceptLimit.Busy.class)
-    ResponseEntity<ProblemDetail> busy(AcceptLimit.Busy e) {
-        ResponseEntity<ProblemDetail> problem =
-                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Not accepted", e.getMessage());
-        return ResponseEntity.status(problem.getStatusCode())
-                .headers(problem.getHeaders())
-                .header("Retry-After", "1")
-                .body(problem.getBody());
+    ResponseEntity<String> busy(AcceptLimit.Busy e) {
+        return limit.answer(); // the same answer AcceptLimit gives before the body is read
     }
 
     @ExceptionHandler(AcceptService.BrokerUnavailableException.class)
