@@ -8,6 +8,9 @@ import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a channel service tells the others, each publish confirmed by the broker before it returns:
@@ -16,16 +19,24 @@ import java.time.Duration;
  */
 public final class ChannelEvents {
 
+    private static final Logger log = LoggerFactory.getLogger(ChannelEvents.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final Channel channel;
     private final ConfirmingPublisher publisher;
     private final Clock clock;
+    private final DeliveryBatcher batcher;
 
     public ChannelEvents(Channel channel, ConfirmingPublisher publisher, Clock clock) {
+        this(channel, publisher, clock, null);
+    }
+
+    /** With {@code batcher}, delivery events published at about the same time go to the broker together. */
+    public ChannelEvents(Channel channel, ConfirmingPublisher publisher, Clock clock, DeliveryBatcher batcher) {
         this.channel = channel;
         this.publisher = publisher;
         this.clock = clock;
+        this.batcher = batcher;
     }
 
     public Channel channel() {
@@ -38,7 +49,21 @@ public final class ChannelEvents {
         return new DeliveryEvent(messageId, channel.wireName(), status, providerId, code, reason, clock.instant());
     }
 
+    /**
+     * Returns once the broker confirmed the event: with others ({@link DeliveryBatcher}), or alone when
+     * there is no batcher, it is closed, or the batch came back unroutable (a routing that does not read
+     * batches yet).
+     */
     public void publish(String tenantId, String traceparent, DeliveryEvent event) {
+        CompletableFuture<Void> together = batcher == null ? null : batcher.offer(tenantId, traceparent, event);
+        if (together != null) {
+            try {
+                ConfirmingPublisher.await(together, CONFIRM_TIMEOUT);
+                return;
+            } catch (ConfirmingPublisher.UnroutableException e) {
+                log.debug("delivery events not published together ({}): this one alone", e.getMessage());
+            }
+        }
         publisher.publishAndWait(
                 Topology.EVENTS_EXCHANGE,
                 Topology.deliveryKey(channel, event.status().wireName()),

@@ -3,6 +3,7 @@ package io.relay.contracts;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.CustomerChanged;
 import io.relay.contracts.payload.CustomerErased;
+import io.relay.contracts.payload.DeliveryBatch;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.contracts.payload.EmailDispatch;
 import io.relay.contracts.payload.MessageAccepted;
@@ -22,6 +23,9 @@ public final class MessageTypes {
     public static final Type SMS_DISPATCH = new Type("dispatch.sms", 1, SmsDispatch.class);
     public static final Type PUSH_DISPATCH = new Type("dispatch.push", 1, PushDispatch.class);
     public static final Type DELIVERY_EVENT = new Type("delivery.event", 1, DeliveryEvent.class);
+    /** Several delivery events, each with its tenant and trace, in one message. */
+    public static final Type DELIVERY_BATCH = new Type("delivery.batch", 1, DeliveryBatch.class);
+
     public static final Type CUSTOMER_ERASED = new Type("customer.erased", 1, CustomerErased.class);
     public static final Type CUSTOMER_CHANGED = new Type("customer.changed", 1, CustomerChanged.class);
     public static final Type CONTACT_EVENT = new Type("contact.event", 1, ContactEvent.class);
@@ -33,6 +37,7 @@ public final class MessageTypes {
             SMS_DISPATCH,
             PUSH_DISPATCH,
             DELIVERY_EVENT,
+            DELIVERY_BATCH,
             CUSTOMER_ERASED,
             CUSTOMER_CHANGED,
             CONTACT_EVENT,

@@ -15,6 +15,12 @@ public final class Topology {
     public static final String KEY_DISPATCH_PUSH = "dispatch.push";
     /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
     public static final String KEY_DELIVERY_PREFIX = "delivery.";
+    /**
+     * {@code deliveries.<channel>}: several delivery events in one message. Bound by routing alone, so a
+     * channel service whose batch comes back unroutable (a routing that cannot read batches yet) sends
+     * its events one by one.
+     */
+    public static final String KEY_DELIVERIES_PREFIX = "deliveries.";
 
     public static final String KEY_CUSTOMER_ERASED = "customer.erased";
     /** A customer's choices, consent or contacts changed: what waits for them is checked again at once. */
@@ -48,6 +54,11 @@ public final class Topology {
     /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
     public static String deliveryKey(Channel channel, String status) {
         return deliveryKey(channel.wireName(), status);
+    }
+
+    /** {@code deliveries.<channel>}: a batch of the channel's delivery events. */
+    public static String deliveriesKey(Channel channel) {
+        return KEY_DELIVERIES_PREFIX + channel.wireName();
     }
 
     /** {@code dispatch.<channel>}: where routing hands a message to the channel's service. */

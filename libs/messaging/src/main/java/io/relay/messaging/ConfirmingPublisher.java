@@ -75,14 +75,28 @@ public final class ConfirmingPublisher implements AutoCloseable {
         await(publish(exchange, routingKey, envelope), timeout);
     }
 
+    /**
+     * Publishes an envelope without a span of its own: from a thread that works for several traces (a
+     * batch of events, each of which carries its own {@code traceparent}), where a span would start a
+     * trace that is no one's.
+     */
+    public CompletableFuture<Void> publishUntraced(String exchange, String routingKey, Envelope<?> envelope) {
+        return publish(exchange, routingKey, codec.properties(envelope), codec.body(envelope), false);
+    }
+
     /** Publishes bytes as they are, e.g. to park a message nobody can read. */
     public CompletableFuture<Void> publishRaw(
             String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+        return publish(exchange, routingKey, props, body, true);
+    }
+
+    private CompletableFuture<Void> publish(
+            String exchange, String routingKey, AMQP.BasicProperties props, byte[] body, boolean traced) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
         // the span and its traceparent header outside the lock: only the sequence number and the write
         // need it, so publishers on other threads do not wait for tracing
-        Observation span = span(exchange, routingKey, headers);
+        Observation span = traced ? span(exchange, routingKey, headers) : Observation.NOOP;
         Pending entry = new Pending(future, exchange + "/" + routingKey, new boolean[1]);
         lock.lock();
         try {

@@ -19,8 +19,20 @@ public final class Queues {
             .withRetryDelay(Duration.ofSeconds(10))
             .withMaxAttempts(30);
 
+    /** What a channel service declares, so its events wait while routing is down: single events. */
     public static final QueueSpec ROUTING_DELIVERY =
             QueueSpec.of(Topology.QUEUE_ROUTING_DELIVERY, EVENTS_EXCHANGE, Topology.KEY_DELIVERY_PREFIX + "#");
+
+    /**
+     * The same queue as routing declares it: single events and batches ({@code deliveries.#}). Only a
+     * routing that reads batches binds them, so until one runs a channel's batch comes back unroutable
+     * and its events go one by one.
+     */
+    public static final QueueSpec ROUTING_DELIVERIES = QueueSpec.of(
+            Topology.QUEUE_ROUTING_DELIVERY,
+            EVENTS_EXCHANGE,
+            Topology.KEY_DELIVERY_PREFIX + "#",
+            Topology.KEY_DELIVERIES_PREFIX + "#");
 
     /** Erasures and changes of a customer's choices, both of which end what waits for them. */
     public static final QueueSpec ROUTING_CUSTOMER =

@@ -15,6 +15,7 @@ import com.rabbitmq.client.GetResponse;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.CustomerChanged;
+import io.relay.contracts.payload.DeliveryBatch;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
@@ -707,6 +708,68 @@ class SchedulingAndFallbackTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("dispatched"));
         assertThat(events(id))
                 .containsExactly("accepted", "routed", "dispatched", "sent", "failed", "routed", "dispatched");
+    }
+
+    @Test
+    void aBatchOfDeliveryEventsEndsEachAsItsOwnEventWouldAndItsRepeatWritesNothing() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-81", "appointments", SMS_THEN_EMAIL, "");
+        String sent = send(message("c-81", "appointments", ""));
+        String failed = send(message("c-81", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, sent)).isNotNull();
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, failed)).isNotNull();
+        String tenant = business.headerValue("X-Tenant-Id");
+        DeliveryEvent failure = new DeliveryEvent(
+                failed, "sms", DeliveryEvent.Status.FAILED, null, "21614", "not a mobile number", CLOCK.instant());
+        Envelope<DeliveryBatch> batch = Envelope.of(
+                "db_test",
+                DeliveryBatch.TENANTS,
+                new DeliveryBatch(List.of(
+                        new DeliveryBatch.Item(
+                                tenant,
+                                null,
+                                new DeliveryEvent(
+                                        sent,
+                                        "sms",
+                                        DeliveryEvent.Status.SENT,
+                                        "SM" + sent,
+                                        null,
+                                        null,
+                                        CLOCK.instant())),
+                        // another tenant's event naming this tenant's message: nothing happens to it
+                        new DeliveryBatch.Item("t_someone_else", null, failure),
+                        new DeliveryBatch.Item(tenant, null, failure))),
+                null,
+                CLOCK.instant());
+
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
+                batch,
+                Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(sent).equals("sent"));
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, failed))
+                .as("the failure fell back")
+                .isNotNull();
+        assertThat(status(failed)).isEqualTo("dispatched");
+        assertThat(events(sent)).containsExactly("accepted", "routed", "dispatched", "sent");
+        List<String> fellBack = List.of("accepted", "routed", "dispatched", "failed", "routed", "dispatched");
+        assertThat(events(failed)).containsExactlyElementsOf(fellBack);
+
+        // the same batch again, as after a crash before its ack: the failure's dispatch is published again
+        // (email-service drops one it already took), and no status or timeline entry changes
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
+                batch,
+                Duration.ofSeconds(5));
+
+        assertThat(takeDispatch(Queues.EMAIL_DISPATCH, failed)).isNotNull();
+        assertThat(status(sent)).isEqualTo("sent");
+        assertThat(events(sent)).containsExactly("accepted", "routed", "dispatched", "sent");
+        assertThat(status(failed)).isEqualTo("dispatched");
+        assertThat(events(failed)).containsExactlyElementsOf(fellBack);
     }
 
     @Test

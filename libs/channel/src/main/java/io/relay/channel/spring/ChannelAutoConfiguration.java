@@ -75,9 +75,25 @@ public class ChannelAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Closed after the dispatch consumers stopped: it publishes what their last work handed over. */
+    @Bean(destroyMethod = "close")
+    io.relay.channel.DeliveryBatcher deliveryBatcher(
+            Delivery<?> delivery, ConfirmingPublisher publisher, Clock clock, ChannelProperties properties) {
+        return new io.relay.channel.DeliveryBatcher(
+                delivery.channel(),
+                publisher,
+                clock,
+                properties.channel().eventsLinger(),
+                properties.channel().eventsBatchMax());
+    }
+
     @Bean
-    ChannelEvents channelEvents(Delivery<?> delivery, ConfirmingPublisher publisher, Clock clock) {
-        return new ChannelEvents(delivery.channel(), publisher, clock);
+    ChannelEvents channelEvents(
+            Delivery<?> delivery,
+            ConfirmingPublisher publisher,
+            Clock clock,
+            io.relay.channel.DeliveryBatcher batcher) {
+        return new ChannelEvents(delivery.channel(), publisher, clock, batcher);
     }
 
     /** Retry (trouble only, honouring Retry-After), circuit breaker, rate limiter and bulkhead. */

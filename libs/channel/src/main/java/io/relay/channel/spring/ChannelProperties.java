@@ -28,6 +28,9 @@ public record ChannelProperties(@Valid @NotNull Worker channel, String gatewayAd
      * @param recordTtl how long sent and attempt records are kept in Redis
      * @param maxAge how long after its dispatch a message is still tried before it fails
      * @param parkedReplayInterval how often dispatches whose retries ran out go back to their queue
+     * @param eventsLinger how long a delivery event waits for others to go to routing with it (zero:
+     *     only those already waiting); its dispatch's worker waits as long
+     * @param eventsBatchMax delivery events in one message at most
      */
     public record Worker(
             @Min(1) int consumers,
@@ -36,5 +39,7 @@ public record ChannelProperties(@Valid @NotNull Worker channel, String gatewayAd
             @NotNull Duration sendingLease,
             @NotNull Duration recordTtl,
             @NotNull Duration maxAge,
-            @NotNull Duration parkedReplayInterval) {}
+            @NotNull Duration parkedReplayInterval,
+            @NotNull Duration eventsLinger,
+            @Min(1) int eventsBatchMax) {}
 }

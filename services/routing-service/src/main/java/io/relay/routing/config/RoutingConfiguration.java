@@ -44,7 +44,7 @@ class RoutingConfiguration {
             ConfirmingPublisher publisher,
             io.relay.routing.RoutingProperties settings) {
         return new QueueConsumer(
-                Queues.ROUTING_DELIVERY.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
+                Queues.ROUTING_DELIVERIES.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
     }
 
     @Bean

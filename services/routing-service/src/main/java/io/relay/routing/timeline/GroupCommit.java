@@ -89,19 +89,32 @@ public class GroupCommit implements SmartLifecycle {
 
     /** Runs {@code statement} and returns its result once it is committed, with others' or on its own. */
     public <T> T run(Supplier<T> statement) {
+        return await(submit(statement));
+    }
+
+    /**
+     * Hands {@code statement} over without waiting: the future completes once it is committed. A caller
+     * with several statements submits them all, then waits, so they share one commit.
+     */
+    public <T> CompletableFuture<T> submit(Supplier<T> statement) {
         if (!running
                 || max == 1
                 || Thread.currentThread() == worker
                 || TransactionSynchronizationManager.isActualTransactionActive()) {
-            return statement.get();
+            return now(statement);
         }
         Work<T> work = new Work<>(statement);
         queue.add(work);
         if (!running && queue.remove(work)) {
-            return statement.get(); // stopped meanwhile, and the worker did not take it: at once, here
+            return now(statement); // stopped meanwhile, and the worker did not take it: at once, here
         }
+        return work.done;
+    }
+
+    /** What a submitted statement returned, or what it threw, as {@link #run} would. */
+    public static <T> T await(CompletableFuture<T> submitted) {
         try {
-            return work.done.get();
+            return submitted.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -113,6 +126,14 @@ public class GroupCommit implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for a commit", e);
+        }
+    }
+
+    private static <T> CompletableFuture<T> now(Supplier<T> statement) {
+        try {
+            return CompletableFuture.completedFuture(statement.get());
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
