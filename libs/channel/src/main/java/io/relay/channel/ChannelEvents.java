@@ -1,13 +1,17 @@
 package io.relay.channel;
 
+import io.micrometer.observation.Observation;
 import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.ContactEvent;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
+import io.relay.messaging.EnvelopeCodec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,24 +55,43 @@ public final class ChannelEvents {
 
     /**
      * Returns once the broker confirmed the event: with others ({@link DeliveryBatcher}), or alone when
-     * there is no batcher, it is closed, or the batch came back unroutable (a routing that does not read
-     * batches yet).
+     * there is no batcher, it is closed, or the batch was not taken (unroutable: no routing that reads
+     * batches yet; nacked, unconfirmed, or the batcher stopped). An event so sent twice is recorded
+     * once: routing's handling of it is idempotent. The publish span is this thread's, as it was alone.
      */
     public void publish(String tenantId, String traceparent, DeliveryEvent event) {
-        CompletableFuture<Void> together = batcher == null ? null : batcher.offer(tenantId, traceparent, event);
-        if (together != null) {
-            try {
-                ConfirmingPublisher.await(together, CONFIRM_TIMEOUT);
-                return;
-            } catch (ConfirmingPublisher.UnroutableException e) {
-                log.debug("delivery events not published together ({}): this one alone", e.getMessage());
-            }
+        if (batcher != null && together(tenantId, traceparent, event)) {
+            return;
         }
         publisher.publishAndWait(
                 Topology.EVENTS_EXCHANGE,
                 Topology.deliveryKey(channel, event.status().wireName()),
                 Envelope.of(event.messageId(), tenantId, event, traceparent, event.at()),
                 CONFIRM_TIMEOUT);
+    }
+
+    private boolean together(String tenantId, String traceparent, DeliveryEvent event) {
+        Map<String, Object> headers = new HashMap<>();
+        if (traceparent != null) {
+            headers.put(EnvelopeCodec.H_TRACEPARENT, traceparent);
+        }
+        Observation span = publisher.startSpan(Topology.EVENTS_EXCHANGE, Topology.deliveriesKey(channel), headers);
+        try {
+            Object context = headers.get(EnvelopeCodec.H_TRACEPARENT);
+            CompletableFuture<Void> confirmed =
+                    batcher.offer(tenantId, context == null ? null : context.toString(), event);
+            if (confirmed == null) {
+                return false;
+            }
+            ConfirmingPublisher.await(confirmed, CONFIRM_TIMEOUT);
+            return true;
+        } catch (ConfirmingPublisher.PublishException e) {
+            span.error(e);
+            log.debug("delivery event not published together ({}): alone", e.getMessage());
+            return false;
+        } finally {
+            span.stop();
+        }
     }
 
     /** {@code id} makes a republished event recognisable as the same one. */

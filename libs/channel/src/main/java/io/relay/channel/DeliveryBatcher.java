@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>One thread takes the first waiting event, waits {@code linger} for more (up to {@code max}), and
  * publishes what it has: a lone event as the plain single event it always was, several as a batch. It
  * does not wait for the confirm, so the next batch gathers meanwhile. Each caller's future completes
- * when the broker confirmed the message its event went in; a batch returned unroutable fails each
- * future with {@link ConfirmingPublisher.UnroutableException}, and the caller publishes alone.
+ * when the broker confirmed the message its event went in. A batch returned unroutable (no routing
+ * that reads batches yet), nacked or not published fails each future with a
+ * {@link ConfirmingPublisher.PublishException}, and the caller publishes alone; so does each event
+ * still waiting if this thread stops.
  */
 public final class DeliveryBatcher implements AutoCloseable {
 
@@ -82,29 +84,41 @@ public final class DeliveryBatcher implements AutoCloseable {
     }
 
     private void loop() {
-        while (running || !queue.isEmpty()) {
-            List<Waiting> batch = new ArrayList<>();
-            try {
-                Waiting first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        try {
+            while (running || !queue.isEmpty()) {
+                List<Waiting> batch = new ArrayList<>();
+                try {
+                    Waiting first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    if (running && !linger.isZero()) {
+                        LockSupport.parkNanos(linger.toNanos());
+                    }
+                    queue.drainTo(batch, max - 1);
+                    send(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    batch.forEach(w -> w.done().completeExceptionally(stopped(e)));
+                    return;
+                } catch (RuntimeException | Error e) {
+                    // never leave a worker waiting: it publishes alone
+                    batch.forEach(w -> w.done().completeExceptionally(stopped(e)));
+                    log.warn("delivery events not published together: {}", e.toString());
                 }
-                batch.add(first);
-                if (running && !linger.isZero()) {
-                    LockSupport.parkNanos(linger.toNanos());
-                }
-                queue.drainTo(batch, max - 1);
-                send(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                batch.forEach(w -> w.done().completeExceptionally(e));
-                return;
-            } catch (RuntimeException | Error e) {
-                // never leave a worker waiting: it publishes alone or the dispatch is retried
-                batch.forEach(w -> w.done().completeExceptionally(e));
-                log.warn("delivery events not published together: {}", e.toString());
+            }
+        } finally {
+            // whatever stops this thread, no event waits for it: each goes alone
+            running = false;
+            for (Waiting w; (w = queue.poll()) != null; ) {
+                w.done().completeExceptionally(stopped(null));
             }
         }
+    }
+
+    private static ConfirmingPublisher.PublishException stopped(Throwable cause) {
+        return new ConfirmingPublisher.PublishException("delivery events not published together", cause);
     }
 
     private void send(List<Waiting> batch) {
@@ -145,6 +159,7 @@ public final class DeliveryBatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(worker); // a batch lingering goes now
         try {
             worker.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {

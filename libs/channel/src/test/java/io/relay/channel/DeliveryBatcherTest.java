@@ -69,8 +69,12 @@ class DeliveryBatcherTest {
         vhost.close();
     }
 
-    private ChannelEvents events(QueueSpec routingDeclared, Duration linger, int max) throws Exception {
-        TopologyDeclarer.declare(admin, routingDeclared);
+    /** {@code batchesRead}: a routing that reads batches has declared their queue. */
+    private ChannelEvents events(boolean batchesRead, Duration linger, int max) throws Exception {
+        TopologyDeclarer.declare(admin, Queues.ROUTING_DELIVERY);
+        if (batchesRead) {
+            TopologyDeclarer.declare(admin, Queues.ROUTING_DELIVERY_BATCHES);
+        }
         batcher = new DeliveryBatcher(io.relay.contracts.Channel.SMS, publisher, CLOCK, linger, max);
         return new ChannelEvents(io.relay.contracts.Channel.SMS, publisher, CLOCK, batcher);
     }
@@ -99,14 +103,32 @@ class DeliveryBatcherTest {
         }
     }
 
-    /** What waits in routing's delivery queue, in order, as routing reads it. */
-    private List<Envelope<Object>> inRoutingsQueue() throws Exception {
+    /** What waits in one of routing's queues, in order, as routing reads it. */
+    private List<Envelope<Object>> waitingIn(QueueSpec queue) throws Exception {
         List<Envelope<Object>> found = new ArrayList<>();
         GetResponse got;
-        while ((got = admin.basicGet(Queues.ROUTING_DELIVERY.name(), true)) != null) {
+        while ((got = admin.basicGet(queue.name(), true)) != null) {
             found.add(codec.decode(got.getProps(), got.getBody()));
         }
         return found;
+    }
+
+    /** What waits for routing: single events, then batches where their queue exists. */
+    private List<Envelope<Object>> inRoutingsQueues() throws Exception {
+        List<Envelope<Object>> found = new ArrayList<>(waitingIn(Queues.ROUTING_DELIVERY));
+        if (batchQueueExists()) {
+            found.addAll(waitingIn(Queues.ROUTING_DELIVERY_BATCHES));
+        }
+        return found;
+    }
+
+    private boolean batchQueueExists() throws Exception {
+        try (Channel probe = connection.createChannel()) {
+            probe.queueDeclarePassive(Queues.ROUTING_DELIVERY_BATCHES.name());
+            return true;
+        } catch (java.io.IOException e) {
+            return false; // the passive declare closed the probe's channel: no such queue
+        }
     }
 
     private static List<DeliveryBatch.Item> items(List<Envelope<Object>> messages) {
@@ -123,11 +145,12 @@ class DeliveryBatcherTest {
 
     @Test
     void eventsPublishedTogetherReachRoutingAsOneMessageEachWithItsOwnTenantAndTrace() throws Exception {
-        ChannelEvents events = events(Queues.ROUTING_DELIVERIES, Duration.ofSeconds(1), 100);
+        ChannelEvents events = events(true, Duration.ofSeconds(1), 100);
 
         publishAtOnce(events, 6);
 
-        List<Envelope<Object>> messages = inRoutingsQueue();
+        assertThat(waitingIn(Queues.ROUTING_DELIVERY)).as("no event alone").isEmpty();
+        List<Envelope<Object>> messages = waitingIn(Queues.ROUTING_DELIVERY_BATCHES);
         assertThat(messages).hasSize(1);
         assertThat(messages.getFirst().type()).isEqualTo("delivery.batch");
         assertThat(messages.getFirst().tenantId()).isEqualTo(DeliveryBatch.TENANTS);
@@ -141,11 +164,11 @@ class DeliveryBatcherTest {
 
     @Test
     void aLoneEventGoesAsTheSingleEventItAlwaysWas() throws Exception {
-        ChannelEvents events = events(Queues.ROUTING_DELIVERIES, Duration.ZERO, 100);
+        ChannelEvents events = events(true, Duration.ZERO, 100);
 
         events.publish("tenant-a", null, sent("msg_lone"));
 
-        List<Envelope<Object>> messages = inRoutingsQueue();
+        List<Envelope<Object>> messages = inRoutingsQueues();
         assertThat(messages).hasSize(1);
         assertThat(messages.getFirst().type()).isEqualTo("delivery.event");
         assertThat(messages.getFirst().tenantId()).isEqualTo("tenant-a");
@@ -154,11 +177,11 @@ class DeliveryBatcherTest {
 
     @Test
     void aBatchHoldsAtMostItsMaximumAndNoEventIsLeftOut() throws Exception {
-        ChannelEvents events = events(Queues.ROUTING_DELIVERIES, Duration.ofSeconds(1), 2);
+        ChannelEvents events = events(true, Duration.ofSeconds(1), 2);
 
         publishAtOnce(events, 5);
 
-        List<Envelope<Object>> messages = inRoutingsQueue();
+        List<Envelope<Object>> messages = inRoutingsQueues();
         assertThat(messages).hasSize(3);
         assertThat(messages)
                 .allSatisfy(m -> assertThat(
@@ -173,12 +196,12 @@ class DeliveryBatcherTest {
 
     @Test
     void whereRoutingCannotReadBatchesYetEachEventGoesAloneAndNoneIsLost() throws Exception {
-        // the queue as the channel services declare it: no binding for batches (an older routing)
-        ChannelEvents events = events(Queues.ROUTING_DELIVERY, Duration.ofSeconds(1), 100);
+        // only the queue the channel services declare: no routing that reads batches has run
+        ChannelEvents events = events(false, Duration.ofSeconds(1), 100);
 
         publishAtOnce(events, 4);
 
-        List<Envelope<Object>> messages = inRoutingsQueue();
+        List<Envelope<Object>> messages = inRoutingsQueues();
         assertThat(messages).hasSize(4).allSatisfy(m -> assertThat(m.type()).isEqualTo("delivery.event"));
         assertThat(items(messages))
                 .extracting(DeliveryBatch.Item::tenantId)
@@ -186,14 +209,32 @@ class DeliveryBatcherTest {
     }
 
     @Test
+    void closingPublishesWhatIsWaitingAtOnceAndConfirmsIt() throws Exception {
+        events(true, Duration.ofSeconds(30), 100);
+        List<java.util.concurrent.CompletableFuture<Void>> waiting = List.of(
+                batcher.offer("tenant-a", null, sent("msg_a")),
+                batcher.offer("tenant-b", null, sent("msg_b")),
+                batcher.offer("tenant-c", null, sent("msg_c")));
+
+        batcher.close(); // well inside the 30 s the batch would otherwise linger
+
+        for (var confirmed : waiting) {
+            confirmed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(items(inRoutingsQueues()))
+                .extracting(item -> item.event().messageId())
+                .containsExactlyInAnyOrder("msg_a", "msg_b", "msg_c");
+    }
+
+    @Test
     void onceClosedTheBatcherTakesNothingAndEventsGoAlone() throws Exception {
-        ChannelEvents events = events(Queues.ROUTING_DELIVERIES, Duration.ofSeconds(1), 100);
+        ChannelEvents events = events(true, Duration.ofSeconds(1), 100);
         batcher.close();
 
         assertThat(batcher.offer("tenant-a", null, sent("msg_late"))).isNull();
         events.publish("tenant-a", null, sent("msg_late"));
 
-        List<Envelope<Object>> messages = inRoutingsQueue();
+        List<Envelope<Object>> messages = inRoutingsQueues();
         assertThat(messages).hasSize(1);
         assertThat(messages.getFirst().payload()).isEqualTo(sent("msg_late"));
     }

@@ -16,9 +16,9 @@ public final class Topology {
     /** {@code delivery.<channel>.<status>}, e.g. {@code delivery.email.sent}. */
     public static final String KEY_DELIVERY_PREFIX = "delivery.";
     /**
-     * {@code deliveries.<channel>}: several delivery events in one message. Bound by routing alone, so a
-     * channel service whose batch comes back unroutable (a routing that cannot read batches yet) sends
-     * its events one by one.
+     * {@code deliveries.<channel>}: several delivery events in one message, to a queue of their own that
+     * only a routing that reads batches declares and consumes. Until one has, a channel service's batch
+     * comes back unroutable and its events go one by one; a routing that cannot read them never sees one.
      */
     public static final String KEY_DELIVERIES_PREFIX = "deliveries.";
 
@@ -34,6 +34,9 @@ public final class Topology {
 
     public static final String QUEUE_ROUTING_ACCEPTED = "routing.message-accepted";
     public static final String QUEUE_ROUTING_DELIVERY = "routing.delivery-events";
+    /** Batches of delivery events: a queue of their own, which only a routing that reads them declares. */
+    public static final String QUEUE_ROUTING_DELIVERY_BATCHES = "routing.delivery-batches";
+
     public static final String QUEUE_ROUTING_CUSTOMER = "routing.customer-events";
     public static final String QUEUE_ROUTING_WEBHOOKS = "routing.status-webhooks";
     public static final String QUEUE_PREFERENCE_CONTACT = "preference.contact-events";

@@ -121,6 +121,15 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
 
     /**
+     * A PRODUCER span for a message that another thread publishes (a batch of events): started here, in
+     * the caller's trace, with its context written into {@code headers}; the caller stops it once the
+     * broker confirmed. Outside any span, {@code headers}' own {@code traceparent} is kept (no span).
+     */
+    public Observation startSpan(String exchange, String routingKey, Map<String, Object> headers) {
+        return span(exchange, routingKey, headers);
+    }
+
+    /**
      * Started: the tracing handler has written the current trace into {@code headers}. Outside any span a
      * message keeps the {@code traceparent} it carries (a retry, the scheduler), rather than starting a
      * new trace.

@@ -24,15 +24,13 @@ public final class Queues {
             QueueSpec.of(Topology.QUEUE_ROUTING_DELIVERY, EVENTS_EXCHANGE, Topology.KEY_DELIVERY_PREFIX + "#");
 
     /**
-     * The same queue as routing declares it: single events and batches ({@code deliveries.#}). Only a
-     * routing that reads batches binds them, so until one runs a channel's batch comes back unroutable
-     * and its events go one by one.
+     * Several delivery events a message ({@code deliveries.#}), in a queue of their own: only a routing
+     * that reads batches declares and consumes it, so until one has run a channel's batch comes back
+     * unroutable and its events go one by one, and a replica of an older routing, beside newer ones or
+     * after a rollback, is never handed one it cannot read.
      */
-    public static final QueueSpec ROUTING_DELIVERIES = QueueSpec.of(
-            Topology.QUEUE_ROUTING_DELIVERY,
-            EVENTS_EXCHANGE,
-            Topology.KEY_DELIVERY_PREFIX + "#",
-            Topology.KEY_DELIVERIES_PREFIX + "#");
+    public static final QueueSpec ROUTING_DELIVERY_BATCHES = QueueSpec.of(
+            Topology.QUEUE_ROUTING_DELIVERY_BATCHES, EVENTS_EXCHANGE, Topology.KEY_DELIVERIES_PREFIX + "#");
 
     /** Erasures and changes of a customer's choices, both of which end what waits for them. */
     public static final QueueSpec ROUTING_CUSTOMER =

@@ -725,6 +725,13 @@ class SchedulingAndFallbackTest {
                 "db_test",
                 DeliveryBatch.TENANTS,
                 new DeliveryBatch(List.of(
+                        // another tenant's events naming this tenant's message, first: nothing happens to it
+                        new DeliveryBatch.Item(
+                                "t_someone_else",
+                                null,
+                                new DeliveryEvent(
+                                        failed, "sms", DeliveryEvent.Status.SENT, "SMx", null, null, CLOCK.instant())),
+                        new DeliveryBatch.Item("t_someone_else", null, failure),
                         new DeliveryBatch.Item(
                                 tenant,
                                 null,
@@ -736,8 +743,6 @@ class SchedulingAndFallbackTest {
                                         null,
                                         null,
                                         CLOCK.instant())),
-                        // another tenant's event naming this tenant's message: nothing happens to it
-                        new DeliveryBatch.Item("t_someone_else", null, failure),
                         new DeliveryBatch.Item(tenant, null, failure))),
                 null,
                 CLOCK.instant());
@@ -756,6 +761,9 @@ class SchedulingAndFallbackTest {
         assertThat(events(sent)).containsExactly("accepted", "routed", "dispatched", "sent");
         List<String> fellBack = List.of("accepted", "routed", "dispatched", "failed", "routed", "dispatched");
         assertThat(events(failed)).containsExactlyElementsOf(fellBack);
+        assertThat(dispatchWaiting(Queues.EMAIL_DISPATCH, failed))
+                .as("one fallback, not two")
+                .isFalse();
 
         // the same batch again, as after a crash before its ack: the failure's dispatch is published again
         // (email-service drops one it already took), and no status or timeline entry changes
@@ -770,6 +778,62 @@ class SchedulingAndFallbackTest {
         assertThat(events(sent)).containsExactly("accepted", "routed", "dispatched", "sent");
         assertThat(status(failed)).isEqualTo("dispatched");
         assertThat(events(failed)).containsExactlyElementsOf(fellBack);
+    }
+
+    @Test
+    void anEventOfABatchThatCannotBeHandledGoesBackAloneAndHoldsUpNoneOfTheOthers() throws Exception {
+        CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
+        customer("c-82", "appointments", SMS_THEN_EMAIL, "");
+        String poisoned = send(message("c-82", "appointments", ""));
+        String sent = send(message("c-82", "appointments", ""));
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, poisoned)).isNotNull();
+        assertThat(takeDispatch(Queues.SMS_DISPATCH, sent)).isNotNull();
+        String tenant = business.headerValue("X-Tenant-Id");
+        Envelope<DeliveryBatch> batch = Envelope.of(
+                "db_poison",
+                DeliveryBatch.TENANTS,
+                new DeliveryBatch(List.of(
+                        // no channel: routing cannot tell what it is about, and fails on it
+                        new DeliveryBatch.Item(
+                                tenant,
+                                null,
+                                new DeliveryEvent(
+                                        poisoned, null, DeliveryEvent.Status.SENT, "SMp", null, null, CLOCK.instant())),
+                        new DeliveryBatch.Item(
+                                tenant,
+                                null,
+                                new DeliveryEvent(
+                                        sent,
+                                        "sms",
+                                        DeliveryEvent.Status.SENT,
+                                        "SM" + sent,
+                                        null,
+                                        null,
+                                        CLOCK.instant())))),
+                null,
+                CLOCK.instant());
+        try (Channel admin = connection.createChannel()) {
+            long retryingAlone = admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
+                    .getMessageCount();
+
+            publisher.publishAndWait(
+                    Topology.EVENTS_EXCHANGE,
+                    Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
+                    batch,
+                    Duration.ofSeconds(5));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(sent).equals("sent"));
+            // the failing event alone, with retries of its own: its first attempt failed again
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
+                                    .getMessageCount()
+                            > retryingAlone);
+            assertThat(admin.queueDeclarePassive(Queues.ROUTING_DELIVERY_BATCHES.retryQueue())
+                            .getMessageCount())
+                    .as("the batch itself is not retried")
+                    .isZero();
+        }
+        assertThat(status(poisoned)).isEqualTo("dispatched");
     }
 
     @Test

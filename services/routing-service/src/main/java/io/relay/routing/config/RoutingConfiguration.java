@@ -44,7 +44,22 @@ class RoutingConfiguration {
             ConfirmingPublisher publisher,
             io.relay.routing.RoutingProperties settings) {
         return new QueueConsumer(
-                Queues.ROUTING_DELIVERIES.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
+                Queues.ROUTING_DELIVERY.withConcurrency(settings.routing().consumers()), handler, codec, publisher);
+    }
+
+    /** The channel services' batches of delivery events, handled by the same handler, event by event. */
+    @Bean
+    QueueConsumer deliveryBatches(
+            DeliveryEventHandler handler,
+            EnvelopeCodec codec,
+            ConfirmingPublisher publisher,
+            io.relay.routing.RoutingProperties settings) {
+        return new QueueConsumer(
+                Queues.ROUTING_DELIVERY_BATCHES.withConcurrency(
+                        settings.routing().consumers()),
+                handler,
+                codec,
+                publisher);
     }
 
     @Bean

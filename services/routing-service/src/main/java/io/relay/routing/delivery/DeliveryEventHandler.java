@@ -1,8 +1,10 @@
 package io.relay.routing.delivery;
 
 import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
 import io.relay.contracts.payload.DeliveryBatch;
 import io.relay.contracts.payload.DeliveryEvent;
+import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeHandler;
 import io.relay.messaging.Queues;
 import io.relay.messaging.TracingObserver;
@@ -32,6 +34,7 @@ import org.springframework.stereotype.Component;
 public class DeliveryEventHandler implements EnvelopeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryEventHandler.class);
+    private static final java.time.Duration CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final MessageStore store;
     private final GroupCommit commits;
@@ -42,6 +45,8 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     private final io.relay.routing.metrics.MessageMetrics metrics;
     /** each event of a batch in its own trace, as it would have been alone */
     private final TracingObserver tracing;
+    /** hands a batch's event that failed back to the broker alone */
+    private final ConfirmingPublisher publisher;
 
     public DeliveryEventHandler(
             MessageStore store,
@@ -51,6 +56,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
             Dispatcher dispatcher,
             Clock clock,
             io.relay.routing.metrics.MessageMetrics metrics,
+            ConfirmingPublisher publisher,
             org.springframework.beans.factory.ObjectProvider<io.micrometer.observation.ObservationRegistry>
                     observations) {
         this.store = store;
@@ -60,6 +66,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.metrics = metrics;
+        this.publisher = publisher;
         this.tracing = new TracingObserver(
                 observations.getIfAvailable(() -> io.micrometer.observation.ObservationRegistry.NOOP));
     }
@@ -67,7 +74,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
     @Override
     public void handle(Envelope<Object> envelope) throws Exception {
         if (envelope.payload() instanceof DeliveryBatch batch) {
-            handle(batch);
+            handle(envelope, batch);
             return;
         }
         DeliveryEvent event = (DeliveryEvent) envelope.payload();
@@ -76,11 +83,13 @@ public class DeliveryEventHandler implements EnvelopeHandler {
 
     /**
      * A channel service's events of a few milliseconds: every event's common-case statement goes to the
-     * group commit at once, so the batch commits together; then each event is finished in its own
-     * trace and log context, in order. A failure retries the whole batch, whose events already
-     * recorded change nothing the second time.
+     * group commit at once, so they commit together (up to {@code ROUTING_GROUP_COMMIT_MAX} a
+     * transaction); then each event is finished in its own trace and log context, in order. An event
+     * whose handling fails goes back to the broker alone, as the single event it would have been, with
+     * its own retries and parking, so it holds up none of the others; only if that publish fails is
+     * the whole batch retried, and its events already recorded change nothing the second time.
      */
-    private void handle(DeliveryBatch batch) throws Exception {
+    private void handle(Envelope<Object> envelope, DeliveryBatch batch) throws Exception {
         List<CompletableFuture<Optional<Instant>>> recordings =
                 new ArrayList<>(batch.events().size());
         for (DeliveryBatch.Item item : batch.events()) {
@@ -89,17 +98,35 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         for (int i = 0; i < recordings.size(); i++) {
             DeliveryBatch.Item item = batch.events().get(i);
             CompletableFuture<Optional<Instant>> recording = recordings.get(i);
-            MDC.put("messageId", item.event().messageId());
-            MDC.put("tenantId", item.tenantId());
-            tracing.around(
-                    Queues.ROUTING_DELIVERIES.name(),
-                    Envelope.of(
-                            item.event().messageId(),
-                            item.tenantId(),
-                            item.event(),
-                            item.traceparent(),
-                            item.event().at()),
-                    () -> handle(item.tenantId(), item.traceparent(), item.event(), recording));
+            Envelope<DeliveryEvent> alone = Envelope.of(
+                    item.event().messageId(),
+                    item.tenantId(),
+                    item.event(),
+                    item.traceparent(),
+                    item.event().at());
+            MDC.put("messageId", alone.messageId());
+            MDC.put("tenantId", alone.tenantId());
+            try {
+                tracing.around(
+                        Queues.ROUTING_DELIVERY_BATCHES.name(),
+                        alone,
+                        () -> handle(item.tenantId(), item.traceparent(), item.event(), recording));
+            } catch (Exception e) {
+                log.warn(
+                        "{} on {} failed in a batch, handed back alone: {}",
+                        item.event().status().wireName(),
+                        item.event().channel(),
+                        e.toString());
+                publisher.publishAndWait(
+                        Topology.EVENTS_EXCHANGE,
+                        Topology.deliveryKey(
+                                item.event().channel(), item.event().status().wireName()),
+                        alone,
+                        CONFIRM_TIMEOUT);
+            } finally {
+                MDC.put("messageId", envelope.messageId());
+                MDC.put("tenantId", envelope.tenantId());
+            }
         }
     }
 

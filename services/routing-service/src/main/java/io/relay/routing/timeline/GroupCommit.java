@@ -94,7 +94,9 @@ public class GroupCommit implements SmartLifecycle {
 
     /**
      * Hands {@code statement} over without waiting: the future completes once it is committed. A caller
-     * with several statements submits them all, then waits, so they share one commit.
+     * with several statements submits them all, then waits, so they share one commit. Where {@link #run}
+     * would run it at once (inside a transaction, on the worker, stopped), it runs here at once and the
+     * future is already complete: committed with that transaction, as {@code run} would be.
      */
     public <T> CompletableFuture<T> submit(Supplier<T> statement) {
         if (!running
