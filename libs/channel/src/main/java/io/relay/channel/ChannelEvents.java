@@ -5,6 +5,7 @@ import io.relay.contracts.Channel;
 import io.relay.contracts.Envelope;
 import io.relay.contracts.Topology;
 import io.relay.contracts.payload.ContactEvent;
+import io.relay.contracts.payload.DeliveryBatch;
 import io.relay.contracts.payload.DeliveryEvent;
 import io.relay.messaging.ConfirmingPublisher;
 import io.relay.messaging.EnvelopeCodec;
@@ -63,11 +64,8 @@ public final class ChannelEvents {
         if (batcher != null && together(tenantId, traceparent, event)) {
             return;
         }
-        publisher.publishAndWait(
-                Topology.EVENTS_EXCHANGE,
-                Topology.deliveryKey(channel, event.status().wireName()),
-                Envelope.of(event.messageId(), tenantId, event, traceparent, event.at()),
-                CONFIRM_TIMEOUT);
+        DeliveryBatch.Item alone = new DeliveryBatch.Item(tenantId, traceparent, event);
+        publisher.publishAndWait(Topology.EVENTS_EXCHANGE, alone.routingKey(), alone.alone(), CONFIRM_TIMEOUT);
     }
 
     private boolean together(String tenantId, String traceparent, DeliveryEvent event) {

@@ -125,15 +125,7 @@ public final class DeliveryBatcher implements AutoCloseable {
         CompletableFuture<Void> confirmed;
         if (batch.size() == 1) {
             DeliveryBatch.Item item = batch.getFirst().item();
-            confirmed = publisher.publishUntraced(
-                    Topology.EVENTS_EXCHANGE,
-                    Topology.deliveryKey(channel, item.event().status().wireName()),
-                    Envelope.of(
-                            item.event().messageId(),
-                            item.tenantId(),
-                            item.event(),
-                            item.traceparent(),
-                            item.event().at()));
+            confirmed = publisher.publishUntraced(Topology.EVENTS_EXCHANGE, item.routingKey(), item.alone());
         } else {
             List<DeliveryBatch.Item> items = batch.stream().map(Waiting::item).toList();
             confirmed = publisher.publishUntraced(

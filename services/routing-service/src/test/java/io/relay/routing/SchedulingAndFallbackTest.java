@@ -692,6 +692,23 @@ class SchedulingAndFallbackTest {
                 Duration.ofSeconds(5));
     }
 
+    /** sms-service's batch of delivery events, as routing's batch queue receives it; the same id each time. */
+    private void deliveryBatch(String id, List<DeliveryBatch.Item> events) {
+        publisher.publishAndWait(
+                Topology.EVENTS_EXCHANGE,
+                Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
+                Envelope.of(id, DeliveryBatch.TENANTS, new DeliveryBatch(events), null, CLOCK.instant()),
+                Duration.ofSeconds(5));
+    }
+
+    private static DeliveryBatch.Item smsSent(String tenantId, String messageId) {
+        return new DeliveryBatch.Item(
+                tenantId,
+                null,
+                new DeliveryEvent(
+                        messageId, "sms", DeliveryEvent.Status.SENT, "SM" + messageId, null, null, CLOCK.instant()));
+    }
+
     @Test
     void anSmsTwilioTookButLaterReportsUndeliveredFallsBackToEmail() throws Exception {
         CLOCK.set(Instant.parse("2026-11-27T10:00:00Z"));
@@ -721,37 +738,14 @@ class SchedulingAndFallbackTest {
         String tenant = business.headerValue("X-Tenant-Id");
         DeliveryEvent failure = new DeliveryEvent(
                 failed, "sms", DeliveryEvent.Status.FAILED, null, "21614", "not a mobile number", CLOCK.instant());
-        Envelope<DeliveryBatch> batch = Envelope.of(
-                "db_test",
-                DeliveryBatch.TENANTS,
-                new DeliveryBatch(List.of(
-                        // another tenant's events naming this tenant's message, first: nothing happens to it
-                        new DeliveryBatch.Item(
-                                "t_someone_else",
-                                null,
-                                new DeliveryEvent(
-                                        failed, "sms", DeliveryEvent.Status.SENT, "SMx", null, null, CLOCK.instant())),
-                        new DeliveryBatch.Item("t_someone_else", null, failure),
-                        new DeliveryBatch.Item(
-                                tenant,
-                                null,
-                                new DeliveryEvent(
-                                        sent,
-                                        "sms",
-                                        DeliveryEvent.Status.SENT,
-                                        "SM" + sent,
-                                        null,
-                                        null,
-                                        CLOCK.instant())),
-                        new DeliveryBatch.Item(tenant, null, failure))),
-                null,
-                CLOCK.instant());
+        List<DeliveryBatch.Item> batch = List.of(
+                // another tenant's events naming this tenant's message, first: nothing happens to it
+                smsSent("t_someone_else", failed),
+                new DeliveryBatch.Item("t_someone_else", null, failure),
+                smsSent(tenant, sent),
+                new DeliveryBatch.Item(tenant, null, failure));
 
-        publisher.publishAndWait(
-                Topology.EVENTS_EXCHANGE,
-                Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
-                batch,
-                Duration.ofSeconds(5));
+        deliveryBatch("db_test", batch);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> status(sent).equals("sent"));
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, failed))
@@ -767,11 +761,7 @@ class SchedulingAndFallbackTest {
 
         // the same batch again, as after a crash before its ack: the failure's dispatch is published again
         // (email-service drops one it already took), and no status or timeline entry changes
-        publisher.publishAndWait(
-                Topology.EVENTS_EXCHANGE,
-                Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
-                batch,
-                Duration.ofSeconds(5));
+        deliveryBatch("db_test", batch);
 
         assertThat(takeDispatch(Queues.EMAIL_DISPATCH, failed)).isNotNull();
         assertThat(status(sent)).isEqualTo("sent");
@@ -789,38 +779,16 @@ class SchedulingAndFallbackTest {
         assertThat(takeDispatch(Queues.SMS_DISPATCH, poisoned)).isNotNull();
         assertThat(takeDispatch(Queues.SMS_DISPATCH, sent)).isNotNull();
         String tenant = business.headerValue("X-Tenant-Id");
-        Envelope<DeliveryBatch> batch = Envelope.of(
-                "db_poison",
-                DeliveryBatch.TENANTS,
-                new DeliveryBatch(List.of(
-                        // no channel: routing cannot tell what it is about, and fails on it
-                        new DeliveryBatch.Item(
-                                tenant,
-                                null,
-                                new DeliveryEvent(
-                                        poisoned, null, DeliveryEvent.Status.SENT, "SMp", null, null, CLOCK.instant())),
-                        new DeliveryBatch.Item(
-                                tenant,
-                                null,
-                                new DeliveryEvent(
-                                        sent,
-                                        "sms",
-                                        DeliveryEvent.Status.SENT,
-                                        "SM" + sent,
-                                        null,
-                                        null,
-                                        CLOCK.instant())))),
+        // no channel: routing cannot tell what it is about, and fails on it
+        DeliveryBatch.Item poison = new DeliveryBatch.Item(
+                tenant,
                 null,
-                CLOCK.instant());
+                new DeliveryEvent(poisoned, null, DeliveryEvent.Status.SENT, "SMp", null, null, CLOCK.instant()));
         try (Channel admin = connection.createChannel()) {
             long retryingAlone = admin.queueDeclarePassive(Queues.ROUTING_DELIVERY.retryQueue())
                     .getMessageCount();
 
-            publisher.publishAndWait(
-                    Topology.EVENTS_EXCHANGE,
-                    Topology.deliveriesKey(io.relay.contracts.Channel.SMS),
-                    batch,
-                    Duration.ofSeconds(5));
+            deliveryBatch("db_poison", List.of(poison, smsSent(tenant, sent)));
 
             await().atMost(Duration.ofSeconds(5)).until(() -> status(sent).equals("sent"));
             // the failing event alone, with retries of its own: its first attempt failed again

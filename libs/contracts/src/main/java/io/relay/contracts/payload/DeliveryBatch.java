@@ -1,5 +1,7 @@
 package io.relay.contracts.payload;
 
+import io.relay.contracts.Envelope;
+import io.relay.contracts.Topology;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +26,16 @@ public record DeliveryBatch(List<Item> events) {
         public Item {
             Objects.requireNonNull(tenantId, "tenantId");
             Objects.requireNonNull(event, "event");
+        }
+
+        /** The event as the single message it is when it travels alone. */
+        public Envelope<DeliveryEvent> alone() {
+            return Envelope.of(event.messageId(), tenantId, event, traceparent, event.at());
+        }
+
+        /** Where it goes alone: {@code delivery.<channel>.<status>}. */
+        public String routingKey() {
+            return Topology.deliveryKey(event.channel(), event.status().wireName());
         }
     }
 }

@@ -98,12 +98,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
         for (int i = 0; i < recordings.size(); i++) {
             DeliveryBatch.Item item = batch.events().get(i);
             CompletableFuture<Optional<Instant>> recording = recordings.get(i);
-            Envelope<DeliveryEvent> alone = Envelope.of(
-                    item.event().messageId(),
-                    item.tenantId(),
-                    item.event(),
-                    item.traceparent(),
-                    item.event().at());
+            Envelope<DeliveryEvent> alone = item.alone();
             MDC.put("messageId", alone.messageId());
             MDC.put("tenantId", alone.tenantId());
             try {
@@ -117,12 +112,7 @@ public class DeliveryEventHandler implements EnvelopeHandler {
                         item.event().status().wireName(),
                         item.event().channel(),
                         e.toString());
-                publisher.publishAndWait(
-                        Topology.EVENTS_EXCHANGE,
-                        Topology.deliveryKey(
-                                item.event().channel(), item.event().status().wireName()),
-                        alone,
-                        CONFIRM_TIMEOUT);
+                publisher.publishAndWait(Topology.EVENTS_EXCHANGE, item.routingKey(), alone, CONFIRM_TIMEOUT);
             } finally {
                 MDC.put("messageId", envelope.messageId());
                 MDC.put("tenantId", envelope.tenantId());
